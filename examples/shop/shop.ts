@@ -1,0 +1,54 @@
+/**
+ * The main example: a shop whose API is released blue-green through dev,
+ * staging and prod, with a Postgres bound in the cluster in dev and to RDS in
+ * staging and prod. `main.ts` synthesizes it; the tests build it too.
+ */
+import * as path from 'path';
+import {
+  AddonsStack, App, AppStack, BlueGreenService, CloudNativePg, ExternalSecrets, PlatformRef, PlatformStack, Postgres,
+  ReleaseLedger, Tiers,
+} from '../../lib';
+
+/** Options of the example, for tests that vary it. */
+export interface ShopOptions {
+  /** @default - examples/shop/releases.json */
+  readonly ledgerFile?: string;
+  /** @default - the standard tiers in eu-west-1 */
+  readonly tiers?: Tiers;
+}
+
+/** The tiers of the example. */
+export function shopTiers(): Tiers {
+  return Tiers.standard({
+    staging: { region: 'eu-west-1' },
+    prod: { region: 'eu-west-1' },
+  });
+}
+
+/** Declares the shop in `app`: per tier a platform, its add-ons and the app. */
+export function shop(app: App, options: ShopOptions = {}): void {
+  const tiers = options.tiers ?? shopTiers();
+  const ledger = ReleaseLedger.load(options.ledgerFile ?? path.join(__dirname, 'releases.json'), tiers);
+
+  for (const tier of tiers) {
+    // The platform team's part: a cluster per tier (dev: an existing one) and its add-ons.
+    const cluster = tier.managed
+      ? new PlatformStack(app, { tier, cluster: { publicAccessCidrs: ['203.0.113.0/24'] } }).ref
+      : PlatformRef.fromKubeconfig({ context: 'kind-switchyard' });
+    const platform = new AddonsStack(app, {
+      tier,
+      platform: cluster,
+      addons: tier.managed ? [new ExternalSecrets()] : [new ExternalSecrets(), new CloudNativePg()],
+    }).ref;
+
+    // The app team's part, declared once and bound per tier.
+    const stack = new AppStack(app, 'shop', { tier, platform, ledger });
+    const orders = new Postgres(stack, 'orders', { engineVersion: '17' });
+    const api = new BlueGreenService(stack, 'api', {
+      image: 'ghcr.io/acme/shop-api',
+      port: 8080,
+      healthPath: '/healthz',
+    });
+    api.connect(orders);
+  }
+}

@@ -1,0 +1,104 @@
+import { Construct, IConstruct, NamespaceV1 } from './private/cdk';
+import { fail } from './private/errors';
+import { checkName } from './private/names';
+import type { IDependency } from './dependencies/contract';
+import { PlatformRef } from './platform/platform-ref';
+import { ReleaseLedger } from './release/ledger';
+import { TierStack, TierStackProps } from './tier/stack';
+
+/** Properties of an {@link AppStack}. */
+export interface AppStackProps extends TierStackProps {
+  /** The platform of the tier (cluster, add-ons, EKS attributes). */
+  readonly platform: PlatformRef;
+  /** The release ledger of the app; its `app` must be this app's name. */
+  readonly ledger: ReleaseLedger;
+  /**
+   * Kubernetes namespace of the app (created by the stack, Pod Security "restricted").
+   * @default - the app name
+   */
+  readonly namespace?: string;
+}
+
+/** Anything an app stack registers by name: a service or a dependency. */
+interface Named extends IConstruct {
+  readonly name: string;
+}
+
+/**
+ * The stack `<app>-<tier>`: the app's dependencies bound for the tier and its
+ * services, released blue-green from the ledger. It deploys after the
+ * platform's stacks (`cdktf deploy '*-prod'` applies them in order).
+ */
+export class AppStack extends TierStack {
+  /** The stack that holds `scope`. */
+  public static ofScope(scope: IConstruct): AppStack {
+    for (const s of [...scope.node.scopes].reverse()) if (s instanceof AppStack) return s;
+    return fail(scope, '%v is not inside an AppStack', scope.node.path, 'create services and dependencies inside an AppStack');
+  }
+
+  public readonly appName: string;
+  public readonly platform: PlatformRef;
+  public readonly ledger: ReleaseLedger;
+  /** The namespace name. */
+  public readonly namespace: string;
+  /** The namespace resource; everything namespaced in the app depends on it. */
+  public readonly namespaceResource: NamespaceV1;
+  private readonly services = new Map<string, Named>();
+  private readonly declaredDependencies = new Map<string, IDependency>();
+
+  constructor(scope: Construct, appName: string, props: AppStackProps) {
+    checkName(`${appName}-${props.tier?.name}`, 'app name', appName, 24);
+    super(scope, `${appName}-${props.tier.name}`, props);
+    this.appName = appName;
+    this.platform = props.platform;
+    this.ledger = props.ledger;
+    if (props.ledger.app !== appName) {
+      fail(this, `the ledger ${props.ledger.source} belongs to app %v`, props.ledger.app, `pass the ledger of "${appName}" (its "app" field must be "${appName}")`);
+    }
+    this.namespace = checkName(this, 'namespace', props.namespace ?? appName);
+    for (const s of props.platform.stacks) this.addDependency(s as TierStack);
+    this.useCluster(props.platform.connection);
+
+    this.namespaceResource = new NamespaceV1(this, 'namespace', {
+      provider: this.kubernetes,
+      metadata: {
+        name: this.namespace,
+        labels: {
+          'app.kubernetes.io/part-of': appName,
+          'app.kubernetes.io/managed-by': 'switchyard',
+          'switchyard.dev/tier': this.tier.name,
+          'pod-security.kubernetes.io/enforce': 'restricted',
+          'pod-security.kubernetes.io/enforce-version': 'latest',
+        },
+      },
+    });
+
+    this.node.addValidation({
+      validate: () => {
+        const declared = [...this.services.keys()];
+        return this.ledger.servicesIn(this.tier.name)
+          .filter((s) => !this.services.has(s))
+          .map((s) => `[${this.node.path}] the ledger ${this.ledger.source} releases service "${s}" in tier "${this.tier.name}" but the app declares no such service: declare it (${declared.length ? `declared: ${declared.join(', ')}` : 'no services are declared'}) or remove it from the ledger`);
+      },
+    });
+  }
+
+  /** Registers a service name; refuses a duplicate. @internal */
+  public _registerService(service: Named): void {
+    const existing = this.services.get(service.name);
+    if (existing) fail(service, 'service name %v is already used', service.name, `give each service of app "${this.appName}" its own name (first used at ${existing.node.path})`);
+    this.services.set(service.name, service);
+  }
+
+  /** Registers a dependency name; refuses a duplicate. @internal */
+  public _registerDependency(dep: IDependency): void {
+    const existing = this.declaredDependencies.get(dep.name);
+    if (existing) fail(dep, 'dependency name %v is already used', dep.name, `give each dependency of app "${this.appName}" its own name (first used at ${existing.node.path})`);
+    this.declaredDependencies.set(dep.name, dep);
+  }
+
+  /** True when `dep` was declared in this stack. */
+  public owns(dep: IDependency): boolean {
+    return this.declaredDependencies.get(dep.name) === dep;
+  }
+}

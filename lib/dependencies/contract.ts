@@ -1,0 +1,51 @@
+import { IConstruct, ITerraformDependable } from '../private/cdk';
+import { envPrefix } from '../private/names';
+
+/** The kinds of dependency and the part of their environment variable names. */
+export type DependencyKind = 'db' | 'queue' | 'topic' | 'cache';
+
+/**
+ * The keys of each kind's connection secret. Every binding of a kind writes
+ * exactly these keys, so the app reads the same contract in every tier.
+ */
+export const CONTRACT_KEYS: Readonly<Record<DependencyKind, readonly string[]>> = {
+  db: ['host', 'port', 'username', 'password', 'database', 'url', 'sslmode'],
+  queue: ['url', 'arn', 'region', 'endpoint'],
+  topic: ['arn', 'region', 'endpoint'],
+  cache: ['host', 'port', 'password', 'tls', 'url'],
+};
+
+/**
+ * Environment variable that carries `key` of a dependency's connection secret:
+ * `<NAME>_<KIND>_<KEY>`, upper case, '-' as '_'. A Postgres named `orders`
+ * gives `ORDERS_DB_URL`, a queue named `order-events` gives `ORDER_EVENTS_QUEUE_URL`.
+ */
+export function envVarName(dependency: string, kind: DependencyKind, key: string): string {
+  return `${envPrefix(dependency)}_${kind.toUpperCase()}_${envPrefix(key)}`;
+}
+
+/** Name of the Kubernetes secret that holds a dependency's connection contract: `<name>-<kind>`. */
+export function secretName(dependency: string, kind: DependencyKind): string {
+  return `${dependency}-${kind}`;
+}
+
+/** A peer that may be granted network access to a dependency. */
+export interface IConnectable extends IConstruct {
+  /** Pod labels that select the peer's pods. */
+  readonly podSelector: Readonly<Record<string, string>>;
+}
+
+/** A dependency an application declares: its kind, its contract secret and what consumers wait for. */
+export interface IDependency extends IConstruct {
+  /** The dependency's name (a DNS label, unique in the app). */
+  readonly name: string;
+  readonly kind: DependencyKind;
+  /** Kubernetes secret in the app's namespace with the contract keys. */
+  readonly secretName: string;
+  /** Keys of the contract secret (CONTRACT_KEYS of the kind). */
+  readonly contractKeys: readonly string[];
+  /** What a consumer's Deployment must wait for (the connection secret, the database itself). */
+  readonly readyAfter: ITerraformDependable[];
+  /** Opens the network path from `peer` to this dependency, and nothing else. */
+  grantConnect(peer: IConnectable): void;
+}

@@ -1,0 +1,30 @@
+/**
+ * Switchyard: deliver an application, and everything it depends on, to dev,
+ * staging and prod with CDK for Terraform.
+ */
+export { App } from './app';
+export { AppStack, AppStackProps } from './app-stack';
+export { ConfigurationError } from './private/errors';
+
+// Tiers
+export { Binding, TierProfile, TierProfileOverrides, TierSizing, Profiles } from './tier/profile';
+export { Tier, TierProps, TierSettings, Tiers } from './tier/tier';
+export { Backend, HcpBackendOptions, LocalBackendOptions, S3BackendOptions } from './tier/backend';
+export { IClusterConnection, KubernetesAccess, TierStack, TierStackProps } from './tier/stack';
+
+// Platform
+export { ExistingNetworkProps, INetwork, Network, NetworkProps } from './platform/network';
+export { DEFAULT_EKS_VERSION, EKS_LOG_TYPES, EKS_VERSIONS, EksCluster, EksClusterProps } from './platform/eks-cluster';
+export { EksAttributes, EksPlatformProps, GatewayRef, KubeconfigPlatformProps, PlatformRef } from './platform/platform-ref';
+export { AddonsStack, AddonsStackProps, PlatformStack, PlatformStackProps } from './platform/stacks';
+export { Addon, AddonContext, HelmAddon, HelmAddonProps, HelmChart } from './platform/addons/addon';
+export { AddonIds } from './platform/addons/ids';
+export { CatalogAddonOptions, CloudNativePg, ExternalSecrets } from './platform/addons/operators';
+
+// Dependencies
+export { CONTRACT_KEYS, DependencyKind, envVarName, IConnectable, IDependency, secretName } from './dependencies/contract';
+export { DEFAULT_POSTGRES_VERSION, POSTGRES_VERSIONS, Postgres, PostgresProps } from './dependencies/postgres';
+
+// Releases
+export { Approval, HistoryEvent, LedgerData, ReleaseLedger, ServiceRelease, Slot, SLOTS, Verb, VERBS, otherSlot } from './release/ledger';
+export { BlueGreenService, BlueGreenServiceProps, ServiceResources } from './release/blue-green-service';

@@ -1,0 +1,211 @@
+import {
+  AwsEksCluster, CloudwatchLogGroup, Construct, DataAwsPartition, EksAccessEntry, EksAccessPolicyAssociation, EksAddon,
+  EksNodeGroup, IamOpenidConnectProvider, IamRole, IamRolePolicyAttachment, KmsAlias, KmsKey,
+} from '../private/cdk';
+import { isAnywhere, parseCidr } from '../private/cidr';
+import { fail } from '../private/errors';
+import { checkName } from '../private/names';
+import { serviceTrust } from '../private/iam';
+import { TierStack } from '../tier/stack';
+import { INetwork } from './network';
+
+/** Kubernetes minor versions Switchyard accepts for EKS (standard and extended support). */
+export const EKS_VERSIONS = ['1.32', '1.33', '1.34', '1.35'] as const;
+/** The version a new cluster gets unless told otherwise. */
+export const DEFAULT_EKS_VERSION = '1.35';
+
+/** Every control-plane log type EKS can send to CloudWatch. */
+export const EKS_LOG_TYPES = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'];
+
+/** Properties of an {@link EksCluster}. */
+export interface EksClusterProps {
+  /** The VPC; the cluster and its nodes use the private subnets. */
+  readonly network: INetwork;
+  /** Cluster name, unique in the account and region. */
+  readonly clusterName: string;
+  /**
+   * Kubernetes minor version, e.g. "1.35".
+   * @default "1.35"
+   */
+  readonly version?: string;
+  /**
+   * CIDRs allowed to reach the public API endpoint. Empty means the endpoint is private only
+   * (reachable from the VPC, e.g. a runner or VPN there). 0.0.0.0/0 is refused.
+   * @default [] (private endpoint only)
+   */
+  readonly publicAccessCidrs?: string[];
+  /**
+   * IAM principal ARNs (roles or users) given cluster-admin through EKS access entries.
+   * @default [] (only the identity that creates the cluster is admin)
+   */
+  readonly admins?: string[];
+  /**
+   * Give the identity that creates the cluster admin rights (needed by whoever applies the add-ons stack).
+   * @default true
+   */
+  readonly creatorIsAdmin?: boolean;
+}
+
+/**
+ * A hardened EKS cluster: private subnets, API endpoint private or limited to
+ * given CIDRs, every control-plane log type, secrets envelope-encrypted with
+ * a rotating KMS key, access entries (API authentication mode), an OIDC
+ * provider for IRSA and the Pod Identity agent, and a managed node group
+ * sized by the tier.
+ */
+export class EksCluster extends Construct {
+  public readonly cluster: AwsEksCluster;
+  public readonly clusterName: string;
+  public readonly version: string;
+  public readonly secretsKey: KmsKey;
+  public readonly clusterRole: IamRole;
+  public readonly nodeRole: IamRole;
+  public readonly nodeGroup: EksNodeGroup;
+  public readonly oidcProvider: IamOpenidConnectProvider;
+  public readonly logGroup: CloudwatchLogGroup;
+
+  constructor(scope: Construct, id: string, props: EksClusterProps) {
+    super(scope, id);
+    const stack = TierStack.of(this);
+    const provider = stack.aws;
+    const profile = stack.tier.profile;
+    this.clusterName = checkName(this, 'clusterName', props.clusterName, 60);
+    this.version = props.version ?? DEFAULT_EKS_VERSION;
+    if (!(EKS_VERSIONS as readonly string[]).includes(this.version)) {
+      fail(this, 'Kubernetes version %v is not supported', this.version, `use one of ${EKS_VERSIONS.join(', ')} (a minor version as a string, e.g. "1.35")`);
+    }
+    const cidrs = props.publicAccessCidrs ?? [];
+    for (const c of cidrs) {
+      const parsed = parseCidr(c);
+      if (!parsed) fail(this, 'publicAccessCidrs entry %v is not a valid IPv4 CIDR', c, 'use a network address with a prefix, e.g. "203.0.113.0/24"');
+      if (isAnywhere(parsed)) fail(this, 'publicAccessCidrs entry %v opens the API endpoint to the internet', c, 'list the CIDRs of your offices, VPN or CI runners, or leave the list empty for a private endpoint');
+    }
+    const partition = new DataAwsPartition(this, 'partition', { provider });
+    const managed = (name: string) => `arn:${partition.partition}:iam::aws:policy/${name}`;
+
+    this.secretsKey = new KmsKey(this, 'secrets-key', {
+      provider,
+      description: `Envelope encryption of Kubernetes secrets in EKS cluster ${this.clusterName}`,
+      enableKeyRotation: true,
+      deletionWindowInDays: profile.deletionProtection ? 30 : 7,
+      lifecycle: profile.deletionProtection ? { preventDestroy: true } : undefined,
+    });
+    new KmsAlias(this, 'secrets-key-alias', { provider, name: `alias/eks/${this.clusterName}`, targetKeyId: this.secretsKey.keyId });
+
+    this.clusterRole = new IamRole(this, 'cluster-role', {
+      provider,
+      namePrefix: `${this.clusterName}-cluster-`.slice(0, 38),
+      assumeRolePolicy: serviceTrust(this, 'cluster-trust', provider, 'eks.amazonaws.com', ['sts:AssumeRole', 'sts:TagSession']),
+    });
+    const clusterPolicy = new IamRolePolicyAttachment(this, 'cluster-policy', {
+      provider, role: this.clusterRole.name, policyArn: managed('AmazonEKSClusterPolicy'),
+    });
+
+    // Created before the cluster so that EKS writes to a log group with our retention.
+    this.logGroup = new CloudwatchLogGroup(this, 'control-plane-logs', {
+      provider,
+      name: `/aws/eks/${this.clusterName}/cluster`,
+      retentionInDays: profile.logRetentionDays,
+    });
+
+    this.cluster = new AwsEksCluster(this, 'cluster', {
+      provider,
+      name: this.clusterName,
+      version: this.version,
+      roleArn: this.clusterRole.arn,
+      enabledClusterLogTypes: EKS_LOG_TYPES,
+      deletionProtection: profile.deletionProtection,
+      vpcConfig: {
+        subnetIds: props.network.privateSubnetIds,
+        endpointPrivateAccess: true,
+        endpointPublicAccess: cidrs.length > 0,
+        publicAccessCidrs: cidrs.length > 0 ? cidrs : undefined,
+      },
+      accessConfig: {
+        authenticationMode: 'API',
+        bootstrapClusterCreatorAdminPermissions: props.creatorIsAdmin ?? true,
+      },
+      encryptionConfig: {
+        resources: ['secrets'],
+        provider: { keyArn: this.secretsKey.arn },
+      },
+      dependsOn: [clusterPolicy, this.logGroup],
+    });
+
+    this.oidcProvider = new IamOpenidConnectProvider(this, 'oidc', {
+      provider,
+      url: this.cluster.identity.get(0).oidc.get(0).issuer,
+      clientIdList: ['sts.amazonaws.com'],
+    });
+
+    for (const addon of ['vpc-cni', 'kube-proxy', 'eks-pod-identity-agent']) {
+      new EksAddon(this, `addon-${addon}`, {
+        provider,
+        clusterName: this.cluster.name,
+        addonName: addon,
+        resolveConflictsOnCreate: 'OVERWRITE',
+        resolveConflictsOnUpdate: 'PRESERVE',
+      });
+    }
+
+    this.nodeRole = new IamRole(this, 'node-role', {
+      provider,
+      namePrefix: `${this.clusterName}-node-`.slice(0, 38),
+      assumeRolePolicy: serviceTrust(this, 'node-trust', provider, 'ec2.amazonaws.com'),
+    });
+    const nodePolicies = ['AmazonEKSWorkerNodePolicy', 'AmazonEKS_CNI_Policy', 'AmazonEC2ContainerRegistryPullOnly'].map((p) =>
+      new IamRolePolicyAttachment(this, `node-${p}`, { provider, role: this.nodeRole.name, policyArn: managed(p) }));
+    const sizing = profile.sizing;
+    this.nodeGroup = new EksNodeGroup(this, 'nodes', {
+      provider,
+      clusterName: this.cluster.name,
+      nodeGroupNamePrefix: 'default-',
+      nodeRoleArn: this.nodeRole.arn,
+      subnetIds: props.network.privateSubnetIds,
+      amiType: 'AL2023_x86_64_STANDARD',
+      instanceTypes: [...sizing.nodeInstanceTypes],
+      scalingConfig: { minSize: sizing.nodesMin, desiredSize: sizing.nodesDesired, maxSize: sizing.nodesMax },
+      updateConfig: { maxUnavailable: 1 },
+      // The desired size belongs to the autoscaler once the cluster runs.
+      lifecycle: { ignoreChanges: ['scaling_config[0].desired_size'], createBeforeDestroy: true },
+      dependsOn: nodePolicies,
+    });
+    new EksAddon(this, 'addon-coredns', {
+      provider,
+      clusterName: this.cluster.name,
+      addonName: 'coredns',
+      resolveConflictsOnCreate: 'OVERWRITE',
+      resolveConflictsOnUpdate: 'PRESERVE',
+      dependsOn: [this.nodeGroup],
+    });
+
+    (props.admins ?? []).forEach((arn, i) => {
+      if (!/^arn:aws[a-z-]*:(iam|sts)::\d{12}:(role|user|assumed-role)\/.+$/.test(arn)) {
+        fail(this, 'admins entry %v is not an IAM role or user ARN', arn, 'use an ARN like "arn:aws:iam::123456789012:role/platform-admins"');
+      }
+      const entry = new EksAccessEntry(this, `admin-${i}`, { provider, clusterName: this.cluster.name, principalArn: arn });
+      new EksAccessPolicyAssociation(this, `admin-${i}-policy`, {
+        provider,
+        clusterName: this.cluster.name,
+        principalArn: entry.principalArn,
+        policyArn: `arn:${partition.partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`,
+        accessScope: { type: 'cluster' },
+      });
+    });
+  }
+
+  /** The cluster's API server URL. */
+  public get endpoint(): string {
+    return this.cluster.endpoint;
+  }
+
+  /** Base64 CA bundle of the API server. */
+  public get certificateAuthorityData(): string {
+    return this.cluster.certificateAuthority.get(0).data;
+  }
+
+  /** The cluster security group, which EKS attaches to the control plane and managed nodes. */
+  public get clusterSecurityGroupId(): string {
+    return this.cluster.vpcConfig.clusterSecurityGroupId;
+  }
+}

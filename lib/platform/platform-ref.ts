@@ -1,0 +1,180 @@
+import { DataAwsEksCluster, DataAwsIamOpenidConnectProvider, Fn, TerraformStack } from '../private/cdk';
+import { fail } from '../private/errors';
+import { IClusterConnection, KubernetesAccess, TierStack } from '../tier/stack';
+
+/** What an app stack needs to know of an EKS platform, as values valid in that stack. */
+export interface EksAttributes {
+  readonly clusterName: string;
+  readonly region: string;
+  readonly vpcId: string;
+  /** Private subnets of the cluster (databases and caches go there too). */
+  readonly privateSubnetIds: string[];
+  /** The cluster security group, attached to the control plane and to managed nodes. */
+  readonly clusterSecurityGroupId: string;
+  /** ARN of the cluster's IAM OIDC provider (IRSA). */
+  readonly oidcProviderArn: string;
+  /** The OIDC issuer without `https://` (the prefix of IRSA trust conditions). */
+  readonly oidcIssuer: string;
+}
+
+/** The Gateway (Gateway API) that services attach their HTTPRoutes to. */
+export interface GatewayRef {
+  readonly name: string;
+  readonly namespace: string;
+}
+
+/** Where the attributes of an EKS platform come from, per consuming stack. */
+export type EksSource = (stack: TierStack) => EksAttributes;
+
+const EXEC_API = 'client.authentication.k8s.io/v1beta1';
+
+/** Properties of {@link PlatformRef.fromKubeconfig}. */
+export interface KubeconfigPlatformProps {
+  /** Kubeconfig context of the cluster. */
+  readonly context: string;
+  /**
+   * Kubeconfig file.
+   * @default "~/.kube/config"
+   */
+  readonly path?: string;
+  /**
+   * Add-ons the cluster already has (their catalog IDs, e.g. "cloudnative-pg"), when they are not
+   * installed by an AddonsStack of this program.
+   * @default []
+   */
+  readonly addons?: string[];
+  /**
+   * The Gateway that services attach routes to.
+   * @default - none (services get no HTTPRoute)
+   */
+  readonly gateway?: GatewayRef;
+}
+
+/** Properties of {@link PlatformRef.fromEksCluster}. */
+export interface EksPlatformProps {
+  /** Name of the EKS cluster. */
+  readonly clusterName: string;
+  /** Region of the cluster. */
+  readonly region: string;
+  /**
+   * Add-ons the cluster already has (catalog IDs).
+   * @default []
+   */
+  readonly addons?: string[];
+  /**
+   * The Gateway that services attach routes to.
+   * @default - none
+   */
+  readonly gateway?: GatewayRef;
+}
+
+/**
+ * Everything an app stack (or an add-ons stack) needs of the platform of one
+ * tier: how to reach the cluster, the AWS attributes of an EKS platform, the
+ * add-ons it has, and the stacks to deploy first.
+ *
+ * In one repository, `PlatformStack.ref` and `AddonsStack.ref` give it with
+ * direct references. Across repositories, build it by name:
+ * `PlatformRef.fromEksCluster({ clusterName, region })` (data sources in the
+ * consuming stack) or `PlatformRef.fromKubeconfig({ context })`.
+ */
+export class PlatformRef {
+  /** An existing cluster reached through a kubeconfig context (the dev default). */
+  public static fromKubeconfig(props: KubeconfigPlatformProps): PlatformRef {
+    if (!props.context) fail('PlatformRef.fromKubeconfig', 'context %v is empty', props.context, 'name the kubeconfig context of the cluster, e.g. "kind-dev"');
+    const path = props.path ?? '~/.kube/config';
+    const connection: IClusterConnection = {
+      kind: 'kubeconfig',
+      description: `kubeconfig:${props.context}`,
+      accessFrom: () => ({ configPath: path, configContext: props.context }),
+    };
+    return new PlatformRef(connection, undefined, new Set(props.addons ?? []), props.gateway, []);
+  }
+
+  /**
+   * An EKS cluster found by name: each consuming stack reads it with the
+   * `aws_eks_cluster` and `aws_iam_openid_connect_provider` data sources and
+   * authenticates with `aws eks get-token` (exec), so no token is stored.
+   */
+  public static fromEksCluster(props: EksPlatformProps): PlatformRef {
+    const cache = new WeakMap<TierStack, EksAttributes & { endpoint: string; ca: string }>();
+    const read = (stack: TierStack) => {
+      let v = cache.get(stack);
+      if (!v) {
+        if (stack.awsRegion !== props.region) {
+          fail(stack, 'the stack is in region %v but the cluster is not', stack.awsRegion, `deploy the stack in ${props.region}, the region of cluster ${props.clusterName}`);
+        }
+        const c = new DataAwsEksCluster(stack, 'platform-cluster', { provider: stack.aws, name: props.clusterName });
+        const issuerUrl = c.identity.get(0).oidc.get(0).issuer;
+        const oidc = new DataAwsIamOpenidConnectProvider(stack, 'platform-oidc', { provider: stack.aws, url: issuerUrl });
+        v = {
+          clusterName: props.clusterName,
+          region: props.region,
+          vpcId: c.vpcConfig.get(0).vpcId,
+          privateSubnetIds: Fn.tolist(c.vpcConfig.get(0).subnetIds),
+          clusterSecurityGroupId: c.vpcConfig.get(0).clusterSecurityGroupId,
+          oidcProviderArn: oidc.arn,
+          oidcIssuer: Fn.replace(issuerUrl, 'https://', ''),
+          endpoint: c.endpoint,
+          ca: c.certificateAuthority.get(0).data,
+        };
+        cache.set(stack, v);
+      }
+      return v;
+    };
+    const connection: IClusterConnection = {
+      kind: 'eks',
+      description: `eks:${props.clusterName}`,
+      accessFrom: (stack) => {
+        const v = read(stack);
+        return eksAccess(props.clusterName, props.region, v.endpoint, v.ca);
+      },
+    };
+    return new PlatformRef(connection, read, new Set(props.addons ?? []), props.gateway, []);
+  }
+
+  /** @internal */
+  constructor(
+    /** How stacks reach the cluster. */
+    public readonly connection: IClusterConnection,
+    private readonly eksSource: EksSource | undefined,
+    /** Catalog IDs of the add-ons the cluster has. */
+    public readonly addons: ReadonlySet<string>,
+    /** The Gateway routes attach to, if any. */
+    public readonly gateway: GatewayRef | undefined,
+    /** Stacks of this program that must be deployed before a stack that uses this platform. */
+    public readonly stacks: readonly TerraformStack[],
+  ) {}
+
+  /** `eks` or `kubeconfig`. */
+  public get kind(): 'eks' | 'kubeconfig' {
+    return this.connection.kind;
+  }
+
+  /** True when the cluster has the add-on with that catalog ID. */
+  public hasAddon(id: string): boolean {
+    return this.addons.has(id);
+  }
+
+  /** The AWS attributes of an EKS platform, valid in `stack`; an error for a kubeconfig platform. */
+  public eks(stack: TierStack, why: string): EksAttributes {
+    if (!this.eksSource) {
+      fail(stack, `${why} needs an EKS platform, but the platform is %v`, this.connection.description, `bind it in-cluster in tier "${stack.tier.name}" (the tier's binding) or give the stack an EKS platform`);
+    }
+    return this.eksSource(stack);
+  }
+
+  /** A copy with more add-ons, a gateway, and one more stack to deploy first. @internal */
+  public _extend(addons: Iterable<string>, gateway: GatewayRef | undefined, stack: TerraformStack): PlatformRef {
+    return new PlatformRef(this.connection, this.eksSource, new Set([...this.addons, ...addons]), gateway ?? this.gateway, [...this.stacks, stack]);
+  }
+}
+
+/** Provider settings for an EKS cluster, authenticated with `aws eks get-token`. */
+export function eksAccess(clusterName: string, region: string, endpoint: string, caData: string): KubernetesAccess {
+  return {
+    host: endpoint,
+    clusterCaCertificate: Fn.base64decode(caData),
+    exec: { apiVersion: EXEC_API, command: 'aws', args: ['eks', 'get-token', '--cluster-name', clusterName, '--region', region] },
+  };
+}

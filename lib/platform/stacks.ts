@@ -1,0 +1,149 @@
+import { Construct, Fn, ITerraformDependable, TerraformOutput } from '../private/cdk';
+import { fail } from '../private/errors';
+import { checkName } from '../private/names';
+import { TierStack, TierStackProps } from '../tier/stack';
+import { Addon } from './addons/addon';
+import { EksCluster, EksClusterProps } from './eks-cluster';
+import { ExistingNetworkProps, INetwork, Network, NetworkProps } from './network';
+import { eksAccess, GatewayRef, PlatformRef } from './platform-ref';
+
+/** Properties of a {@link PlatformStack}. */
+export interface PlatformStackProps extends TierStackProps {
+  /**
+   * Name of the platform: the stack is `<name>-<tier>`, the cluster `<name>-<tier>` too.
+   * @default "platform"
+   */
+  readonly name?: string;
+  /**
+   * A new VPC (the default) or an existing one.
+   * @default - a new VPC with the defaults of `NetworkProps`
+   */
+  readonly network?: NetworkProps | { readonly existing: ExistingNetworkProps };
+  /**
+   * The EKS cluster.
+   * @default - Kubernetes 1.35, private endpoint, nodes sized by the tier
+   */
+  readonly cluster?: Omit<EksClusterProps, 'network' | 'clusterName'> & { readonly clusterName?: string };
+}
+
+/**
+ * The stack `platform-<tier>`: the AWS network and the EKS cluster of a tier.
+ * It configures no Kubernetes or Helm provider (those live in later stacks,
+ * which read the cluster it created).
+ */
+export class PlatformStack extends TierStack {
+  public readonly network: INetwork;
+  public readonly eks: EksCluster;
+  /** What later stacks of this program need of the platform. */
+  public readonly ref: PlatformRef;
+
+  constructor(scope: Construct, props: PlatformStackProps) {
+    const name = props.name ?? 'platform';
+    checkName(`${name}-${props.tier?.name}`, 'platform name', name, 24);
+    super(scope, `${name}-${props.tier.name}`, props);
+    const clusterName = props.cluster?.clusterName ?? this.node.id;
+    const net = props.network ?? {};
+    this.network = 'existing' in net
+      ? Network.fromExisting(this, 'network', net.existing)
+      : new Network(this, 'network', { ...net, clusterName });
+    this.eks = new EksCluster(this, 'cluster', { ...props.cluster, network: this.network, clusterName });
+    const region = this.awsRegion;
+    const c = this.eks;
+
+    const outputs: Record<string, string> = {
+      cluster_name: c.cluster.name,
+      cluster_endpoint: c.endpoint,
+      cluster_security_group_id: c.clusterSecurityGroupId,
+      oidc_provider_arn: c.oidcProvider.arn,
+      vpc_id: this.network.vpcId,
+    };
+    for (const [id, value] of Object.entries(outputs)) new TerraformOutput(this, id, { value });
+
+    this.ref = new PlatformRef(
+      {
+        kind: 'eks',
+        description: `eks:${clusterName}`,
+        accessFrom: () => eksAccess(clusterName, region, c.endpoint, c.certificateAuthorityData),
+      },
+      () => ({
+        clusterName,
+        region,
+        vpcId: this.network.vpcId,
+        privateSubnetIds: this.network.privateSubnetIds,
+        clusterSecurityGroupId: c.clusterSecurityGroupId,
+        oidcProviderArn: c.oidcProvider.arn,
+        oidcIssuer: Fn.replace(c.cluster.identity.get(0).oidc.get(0).issuer, 'https://', ''),
+      }),
+      new Set(),
+      undefined,
+      [this],
+    );
+  }
+}
+
+/** Properties of an {@link AddonsStack}. */
+export interface AddonsStackProps extends TierStackProps {
+  /** The platform to install into. */
+  readonly platform: PlatformRef;
+  /** The add-ons, in install order. */
+  readonly addons: Addon[];
+  /**
+   * Name: the stack is `<name>-<tier>`.
+   * @default "addons"
+   */
+  readonly name?: string;
+  /**
+   * The Gateway services attach their routes to, when one of the add-ons provides it.
+   * @default - the platform's gateway, if any
+   */
+  readonly gateway?: GatewayRef;
+}
+
+/**
+ * The stack `addons-<tier>`: the cluster add-ons, installed with Helm in the
+ * order given. Its Kubernetes and Helm providers read the cluster made by an
+ * earlier stack (or a kubeconfig), never one made in this stack. Add-ons that
+ * own CRDs live here; custom resources that use them live in later stacks.
+ */
+export class AddonsStack extends TierStack {
+  /** The platform with this stack's add-ons, for the app stacks of the tier. */
+  public readonly ref: PlatformRef;
+  /** What each add-on's dependents wait for, by catalog ID. */
+  public readonly installed: ReadonlyMap<string, ITerraformDependable[]>;
+
+  constructor(scope: Construct, props: AddonsStackProps) {
+    const name = props.name ?? 'addons';
+    checkName(`${name}-${props.tier?.name}`, 'add-ons stack name', name, 24);
+    super(scope, `${name}-${props.tier.name}`, props);
+    for (const s of props.platform.stacks) this.addDependency(s as TierStack);
+    this.useCluster(props.platform.connection);
+
+    const all = new Set<string>(props.platform.addons);
+    const seen = new Set<string>();
+    for (const a of props.addons) {
+      if (seen.has(a.id)) fail(this, 'add-on %v is listed twice', a.id, 'list each add-on once (pass its options to the one entry)');
+      seen.add(a.id);
+      all.add(a.id);
+    }
+    const installed = new Map<string, ITerraformDependable[]>();
+    for (const addon of props.addons) {
+      for (const r of addon.requires) {
+        if (!installed.has(r) && !props.platform.hasAddon(r)) {
+          fail(this, `add-on "${addon.id}" needs %v installed before it`, r, seen.has(r)
+            ? `move "${r}" before "${addon.id}" in the add-on list`
+            : `add the "${r}" add-on to the list before "${addon.id}"`);
+        }
+      }
+      const after = addon.requires.flatMap((r) => installed.get(r) ?? []);
+      installed.set(addon.id, addon._install(this, {
+        stack: this,
+        tier: this.tier,
+        platform: props.platform,
+        after,
+        installed: all,
+      }));
+    }
+    this.installed = installed;
+    this.ref = props.platform._extend(seen, props.gateway, this);
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * The one module that imports cdktf, constructs and the provider bindings.
+ *
+ * Every provider class is imported by its deep path: the package roots of the
+ * providers load every resource type (the AWS root alone costs seconds and
+ * hundreds of MB). Keeping all imports here also makes a move to CDK Terrain
+ * (`cdktn`), whose packages are a rename of these, a change to this file only.
+ * `test/private/imports.test.ts` fails if any other file imports them.
+ */
+
+export { Construct, IConstruct } from 'constructs';
+export {
+  App as CdktfApp,
+  AppConfig,
+  Aspects,
+  IAspect,
+  Annotations,
+  Fn,
+  Lazy,
+  LocalBackend,
+  S3Backend,
+  CloudBackend,
+  NamedCloudWorkspace,
+  TerraformElement,
+  TerraformOutput,
+  TerraformProvider,
+  TerraformResource,
+  TerraformStack,
+  TerraformIterator,
+  Token,
+  ITerraformDependable,
+  IResolvable,
+} from 'cdktf';
+
+// AWS (hashicorp/aws)
+export { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+export { Vpc } from '@cdktf/provider-aws/lib/vpc';
+export { Subnet } from '@cdktf/provider-aws/lib/subnet';
+export { InternetGateway } from '@cdktf/provider-aws/lib/internet-gateway';
+export { NatGateway } from '@cdktf/provider-aws/lib/nat-gateway';
+export { Eip } from '@cdktf/provider-aws/lib/eip';
+export { RouteTable } from '@cdktf/provider-aws/lib/route-table';
+export { Route } from '@cdktf/provider-aws/lib/route';
+export { RouteTableAssociation } from '@cdktf/provider-aws/lib/route-table-association';
+export { FlowLog } from '@cdktf/provider-aws/lib/flow-log';
+export { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+export { DataAwsAvailabilityZones } from '@cdktf/provider-aws/lib/data-aws-availability-zones';
+export { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+export { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
+export { DataAwsEksCluster } from '@cdktf/provider-aws/lib/data-aws-eks-cluster';
+export { DataAwsIamOpenidConnectProvider } from '@cdktf/provider-aws/lib/data-aws-iam-openid-connect-provider';
+export { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+export { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+export { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+export { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+export { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
+export { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+export { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
+export { EksCluster as AwsEksCluster } from '@cdktf/provider-aws/lib/eks-cluster';
+export { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
+export { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry';
+export { EksAccessPolicyAssociation } from '@cdktf/provider-aws/lib/eks-access-policy-association';
+export { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+export { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-group';
+export { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
+export { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association';
+export { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+export { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
+export { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
+export { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
+export { DbParameterGroup } from '@cdktf/provider-aws/lib/db-parameter-group';
+
+// Kubernetes (hashicorp/kubernetes)
+export { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+export { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
+export { DeploymentV1 } from '@cdktf/provider-kubernetes/lib/deployment-v1';
+export type { DeploymentV1SpecTemplateSpecContainer } from '@cdktf/provider-kubernetes/lib/deployment-v1';
+export { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
+export { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
+export { RoleV1 } from '@cdktf/provider-kubernetes/lib/role-v1';
+export { RoleBindingV1 } from '@cdktf/provider-kubernetes/lib/role-binding-v1';
+export { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
+
+// Helm (hashicorp/helm)
+export { HelmProvider } from '@cdktf/provider-helm/lib/provider';
+export { Release as HelmRelease } from '@cdktf/provider-helm/lib/release';
+
+import { ITerraformDependable as Dependable, IResolveContext, Token as TokenClass } from 'cdktf';
+
+/**
+ * A `depends_on` entry for a resource added after construction (what cdktf
+ * does for `dependsOn` given at construction, which it does not export).
+ */
+export function dependencyOf(d: Dependable): string {
+  return TokenClass.asString({
+    creationStack: [],
+    resolve: (context: IResolveContext) => {
+      context.suppressBraces = true;
+      return d.fqn;
+    },
+    toString: () => d.fqn,
+  });
+}

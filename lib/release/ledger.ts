@@ -1,0 +1,255 @@
+import * as fs from 'fs';
+import { fail } from '../private/errors';
+import { Tiers } from '../tier/tier';
+
+/** The two fixed slots of a blue-green service. */
+export type Slot = 'blue' | 'green';
+export const SLOTS: readonly Slot[] = ['blue', 'green'];
+
+/** The other slot. */
+export function otherSlot(slot: Slot): Slot {
+  return slot === 'blue' ? 'green' : 'blue';
+}
+
+/** An approval of a version for a tier. */
+export interface Approval {
+  readonly version: string;
+  readonly by: string;
+  /** ISO 8601 time. */
+  readonly at: string;
+}
+
+/** The verbs that change a ledger. */
+export type Verb = 'stage' | 'switch' | 'rollback' | 'weight' | 'approve' | 'promote' | 'retire';
+export const VERBS: readonly Verb[] = ['stage', 'switch', 'rollback', 'weight', 'approve', 'promote', 'retire'];
+
+/** One step in a service's history in a tier. */
+export interface HistoryEvent {
+  /** ISO 8601 time of the step. */
+  readonly at: string;
+  readonly verb: Verb;
+  /** The version the step is about (for switch and rollback: the version that became live). */
+  readonly version?: string;
+  /** The slot the step acted on. */
+  readonly slot?: Slot;
+  /** Who took the step. */
+  readonly by?: string;
+  /** Commit time of the version (ISO 8601), when given to `stage`. */
+  readonly commitAt?: string;
+  /** Weight set by a `weight` step. */
+  readonly weight?: number;
+  /** Tier a promoted version came from. */
+  readonly from?: string;
+}
+
+/** The release state of one service in one tier. */
+export interface ServiceRelease {
+  /** Version in the blue slot, if any. */
+  readonly blue?: string;
+  /** Version in the green slot, if any. */
+  readonly green?: string;
+  /** The slot that takes traffic. */
+  readonly live: Slot;
+  /** Percent of traffic sent to the idle (staged) slot, 0 to 100. */
+  readonly weight: number;
+  readonly approvals: readonly Approval[];
+  readonly history: readonly HistoryEvent[];
+  /**
+   * Dependency settings this tier's release requires, by dependency name, applied before the
+   * staged slot rolls out (e.g. `{ "orders": { "engineVersion": "17.11" } }`).
+   */
+  readonly requires?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+}
+
+/** The whole ledger file. */
+export interface LedgerData {
+  /** The application the ledger belongs to. */
+  readonly app: string;
+  /** Release state per tier, then per service. */
+  readonly tiers: Readonly<Record<string, Readonly<Record<string, ServiceRelease>>>>;
+}
+
+const VERSION = /^(sha256:[a-f0-9]{64}|[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})$/;
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** The version in a slot. */
+export function versionIn(r: ServiceRelease, slot: Slot): string | undefined {
+  return slot === 'blue' ? r.blue : r.green;
+}
+
+/**
+ * The release ledger (`releases.json`, kept in Git beside the app): per tier
+ * and service, the version in each slot, the live slot, the canary weight,
+ * approvals and history. Synth reads it and refuses what breaks the
+ * promotion rules; the `switchyard` CLI edits it.
+ */
+export class ReleaseLedger {
+  /**
+   * Reads and checks a ledger file.
+   * @throws ConfigurationError naming the file and the entry that breaks a rule
+   */
+  public static load(file: string, tiers: Tiers): ReleaseLedger {
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (e) {
+      return fail(file, 'the release ledger %v cannot be read', file, `create it (e.g. {"app": "<app>", "tiers": {}}) or pass the right path (${(e as Error).message})`);
+    }
+    return ReleaseLedger.parse(text, tiers, file);
+  }
+
+  /** Checks a ledger given as JSON text; `source` names it in errors. */
+  public static parse(text: string, tiers: Tiers, source = 'releases.json'): ReleaseLedger {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch (e) {
+      return fail(source, 'the release ledger is not valid JSON: %v', (e as Error).message, 'fix the JSON syntax (the file is written by `switchyard`; resolve merge conflicts by hand)');
+    }
+    return new ReleaseLedger(normalize(raw, source), tiers, source);
+  }
+
+  /** An empty ledger for an app. */
+  public static empty(app: string, tiers: Tiers): ReleaseLedger {
+    return new ReleaseLedger({ app, tiers: {} }, tiers, 'releases.json');
+  }
+
+  private constructor(
+    public readonly data: LedgerData,
+    public readonly tiers: Tiers,
+    /** Where the ledger came from (its path), for messages. */
+    public readonly source: string,
+  ) {
+    for (const tier of Object.keys(data.tiers)) {
+      if (!tiers.has(tier)) fail(`${source}: tiers`, 'tier %v is not known', tier, `use one of ${tiers.names.join(', ')}, or remove it from the ledger`);
+    }
+    this.checkRules();
+  }
+
+  /** The application name. */
+  public get app(): string {
+    return this.data.app;
+  }
+
+  /** Release state of `service` in `tier`, if it was ever staged there. */
+  public release(tier: string, service: string): ServiceRelease | undefined {
+    return this.data.tiers[tier]?.[service];
+  }
+
+  /** Services that have a release in `tier`. */
+  public servicesIn(tier: string): string[] {
+    return Object.keys(this.data.tiers[tier] ?? {});
+  }
+
+  /** Every service named anywhere in the ledger. */
+  public get services(): string[] {
+    return [...new Set(Object.values(this.data.tiers).flatMap((t) => Object.keys(t)))].sort();
+  }
+
+  /** True when `version` of `service` was ever live in `tier` (now, or by a switch or rollback in its history). */
+  public wasLive(tier: string, service: string, version: string): boolean {
+    const r = this.release(tier, service);
+    if (!r) return false;
+    if (versionIn(r, r.live) === version) return true;
+    return r.history.some((e) => (e.verb === 'switch' || e.verb === 'rollback') && e.version === version);
+  }
+
+  /** True when `version` of `service` has an approval recorded in `tier`. */
+  public isApproved(tier: string, service: string, version: string): boolean {
+    return (this.release(tier, service)?.approvals ?? []).some((a) => a.version === version);
+  }
+
+  /** The rules, checked on every load: promotion order, approvals, traffic only to a version. */
+  private checkRules(): void {
+    for (const tier of this.tiers) {
+      const previous = this.tiers.previous(tier);
+      for (const [service, r] of Object.entries(this.data.tiers[tier.name] ?? {})) {
+        const where = `${this.source}: tiers.${tier.name}.${service}`;
+        if (!versionIn(r, r.live)) {
+          fail(where, `live slot %v has no version`, r.live, `stage a version into ${r.live} first, or set "live" to the slot that has one`);
+        }
+        if (r.weight > 0 && !versionIn(r, otherSlot(r.live))) {
+          fail(where, 'weight %v sends traffic to an empty slot', r.weight, `stage a version into ${otherSlot(r.live)} before sending it traffic, or set the weight to 0`);
+        }
+        for (const slot of SLOTS) {
+          const version = versionIn(r, slot);
+          if (!version) continue;
+          if (previous && !this.wasLive(previous.name, service, version)) {
+            fail(where, `version %v in slot ${slot} was never live in tier "${previous.name}"`, version, `release it in "${previous.name}" first (stage, then switch), then promote it to "${tier.name}"`);
+          }
+          if (tier.profile.approvalRequired && !this.isApproved(tier.name, service, version)) {
+            fail(where, `version %v in slot ${slot} has no approval for tier "${tier.name}"`, version, `record one: switchyard approve ${service} ${version} --tier ${tier.name} --by <name>`);
+          }
+        }
+      }
+    }
+  }
+}
+
+/** Validates the shape of a parsed ledger and returns it with defaults filled in. */
+function normalize(raw: unknown, source: string): LedgerData {
+  const obj = (v: unknown, where: string): Record<string, unknown> => {
+    if (!v || typeof v !== 'object' || Array.isArray(v)) fail(`${source}: ${where}`, 'expected an object, found %v', v, 'see the ledger format in the README');
+    return v as Record<string, unknown>;
+  };
+  const str = (v: unknown, where: string, re?: RegExp, hint = 'a non-empty string'): string => {
+    if (typeof v !== 'string' || v.length === 0 || (re && !re.test(v))) fail(`${source}: ${where}`, 'value %v is not valid', v, `use ${hint}`);
+    return v;
+  };
+  const top = obj(raw, '(top level)');
+  const app = str(top.app, 'app', /^[a-z]([-a-z0-9]*[a-z0-9])?$/, 'the app name (a DNS label)');
+  const tiers: Record<string, Record<string, ServiceRelease>> = {};
+  for (const [tier, services] of Object.entries(obj(top.tiers ?? {}, 'tiers'))) {
+    tiers[tier] = {};
+    for (const [service, value] of Object.entries(obj(services, `tiers.${tier}`))) {
+      const where = `tiers.${tier}.${service}`;
+      str(service, where, /^[a-z]([-a-z0-9]*[a-z0-9])?$/, 'a service name (a DNS label)');
+      const e = obj(value, where);
+      const known = new Set(['blue', 'green', 'live', 'weight', 'approvals', 'history', 'requires']);
+      for (const k of Object.keys(e)) if (!known.has(k)) fail(`${source}: ${where}`, 'unknown field %v', k, `use only ${[...known].join(', ')}`);
+      const blue = e.blue === undefined || e.blue === null ? undefined : str(e.blue, `${where}.blue`, VERSION, 'a version such as "1.4.2" (letters, digits, ".", "-", "_")');
+      const green = e.green === undefined || e.green === null ? undefined : str(e.green, `${where}.green`, VERSION, 'a version such as "1.4.2" (letters, digits, ".", "-", "_")');
+      if (e.live !== 'blue' && e.live !== 'green') fail(`${source}: ${where}.live`, 'live slot %v is not a slot', e.live, 'use "blue" or "green"');
+      const weight = e.weight ?? 0;
+      if (typeof weight !== 'number' || !Number.isInteger(weight) || weight < 0 || weight > 100) {
+        fail(`${source}: ${where}.weight`, 'weight %v is not a percentage', weight, 'use a whole number from 0 to 100 (the share of traffic sent to the idle slot)');
+      }
+      const approvals = ((e.approvals ?? []) as unknown[]);
+      if (!Array.isArray(approvals)) fail(`${source}: ${where}.approvals`, 'approvals %v is not a list', approvals, 'use a list of {"version", "by", "at"}');
+      const history = ((e.history ?? []) as unknown[]);
+      if (!Array.isArray(history)) fail(`${source}: ${where}.history`, 'history %v is not a list', history, 'use a list of events');
+      const requires = e.requires === undefined ? undefined : obj(e.requires, `${where}.requires`);
+      tiers[tier][service] = {
+        blue,
+        green,
+        live: e.live,
+        weight,
+        approvals: approvals.map((a, i) => {
+          const o = obj(a, `${where}.approvals[${i}]`);
+          return {
+            version: str(o.version, `${where}.approvals[${i}].version`, VERSION),
+            by: str(o.by, `${where}.approvals[${i}].by`),
+            at: str(o.at, `${where}.approvals[${i}].at`, ISO_TIME, 'an ISO 8601 time such as "2026-11-20T14:00:00Z"'),
+          };
+        }),
+        history: history.map((h, i) => {
+          const w = `${where}.history[${i}]`;
+          const o = obj(h, w);
+          if (!VERBS.includes(o.verb as Verb)) fail(`${source}: ${w}.verb`, 'verb %v is not known', o.verb, `use one of ${VERBS.join(', ')}`);
+          return {
+            at: str(o.at, `${w}.at`, ISO_TIME, 'an ISO 8601 time such as "2026-11-20T14:00:00Z"'),
+            verb: o.verb as Verb,
+            ...(o.version !== undefined ? { version: str(o.version, `${w}.version`, VERSION) } : {}),
+            ...(o.slot !== undefined ? { slot: (o.slot === 'blue' || o.slot === 'green') ? o.slot : fail(`${source}: ${w}.slot`, 'slot %v is not a slot', o.slot, 'use "blue" or "green"') } : {}),
+            ...(o.by !== undefined ? { by: str(o.by, `${w}.by`) } : {}),
+            ...(o.commitAt !== undefined ? { commitAt: str(o.commitAt, `${w}.commitAt`, ISO_TIME, 'an ISO 8601 time') } : {}),
+            ...(o.weight !== undefined ? { weight: o.weight as number } : {}),
+            ...(o.from !== undefined ? { from: str(o.from, `${w}.from`) } : {}),
+          };
+        }),
+        requires: requires as ServiceRelease['requires'],
+      };
+    }
+  }
+  return { app, tiers };
+}

@@ -1,0 +1,165 @@
+import { AwsProvider, Construct, HelmProvider, IConstruct, KubernetesProvider, TerraformStack } from '../private/cdk';
+import { fail } from '../private/errors';
+import { Backend } from './backend';
+import { Tier, TIER_OF_STACK } from './tier';
+
+/** How the Kubernetes and Helm providers of a stack authenticate to a cluster. */
+export interface KubernetesAccess {
+  /** Kubeconfig file, with `context`. */
+  readonly configPath?: string;
+  /** Kubeconfig context. */
+  readonly configContext?: string;
+  /** API server URL. */
+  readonly host?: string;
+  /** PEM CA bundle of the API server (decoded). */
+  readonly clusterCaCertificate?: string;
+  /** Exec credential plugin (e.g. `aws eks get-token`). */
+  readonly exec?: { readonly apiVersion: string; readonly command: string; readonly args: string[] };
+}
+
+/** Something that knows how a stack reaches a Kubernetes cluster. */
+export interface IClusterConnection {
+  /** `kubeconfig` for an existing cluster from a kubeconfig, `eks` for an EKS cluster. */
+  readonly kind: 'kubeconfig' | 'eks';
+  /** A short description for error messages and the graph (`kind-dev`, `eks:shop-prod`). */
+  readonly description: string;
+  /** The provider settings, valid inside `stack` (may create data sources there). */
+  accessFrom(stack: TierStack): KubernetesAccess;
+}
+
+/** Properties of a {@link TierStack}. */
+export interface TierStackProps {
+  /** The tier this stack belongs to; the stack's name must end in `-<tier>`. */
+  readonly tier: Tier;
+  /**
+   * State backend.
+   * @default - the tier's backend, else `Backend.local()`
+   */
+  readonly backend?: Backend;
+  /**
+   * AWS region.
+   * @default - the tier's region (required as soon as the stack creates an AWS resource)
+   */
+  readonly region?: string;
+}
+
+/**
+ * A Terraform stack of one tier. Every Switchyard stack is one: it carries the
+ * tier (`Tier.of(construct)` finds it), its state backend, and creates the
+ * AWS, Kubernetes and Helm providers only when something in it needs them, so
+ * a dev stack that creates nothing in AWS has no AWS provider at all.
+ */
+export class TierStack extends TerraformStack {
+  /** The tier stack that holds `scope`. */
+  public static of(scope: IConstruct): TierStack {
+    for (const s of [...scope.node.scopes].reverse()) {
+      if (s instanceof TierStack) return s;
+    }
+    return fail(scope, '%v is not inside a tier stack', scope.node.path, 'create it inside a PlatformStack, AddonsStack or AppStack (or another TierStack)');
+  }
+
+  /** The stack's tier. */
+  public readonly tier: Tier;
+  /** The backend this stack keeps its state in. */
+  public readonly backend: Backend;
+  private readonly region?: string;
+  private _aws?: AwsProvider;
+  private _cluster?: IClusterConnection;
+  private _kubernetes?: KubernetesProvider;
+  private _helm?: HelmProvider;
+
+  constructor(scope: Construct, name: string, props: TierStackProps) {
+    if (!props || !props.tier) fail(name, 'stack %v has no tier', name, 'pass { tier } (e.g. tiers.get("dev"))');
+    const suffix = `-${props.tier.name}`;
+    if (!name.endsWith(suffix) || !/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(name) || name.length > 40) {
+      fail(name, 'stack name %v is not valid', name, `use a lower-case DNS label of at most 40 characters that ends in "${suffix}"`);
+    }
+    super(scope, name);
+    Object.defineProperty(this, TIER_OF_STACK, { value: props.tier });
+    this.tier = props.tier;
+    this.region = props.region ?? props.tier.region;
+    this.backend = props.backend ?? props.tier.backend ?? Backend.local();
+    this.backend._bind(this);
+  }
+
+  /** The AWS region of this stack, or an error that says how to set it. */
+  public get awsRegion(): string {
+    if (!this.region) {
+      fail(this, 'region %v is not set for this stack', undefined, `set the region of tier "${this.tier.name}" (e.g. Tier.${this.tier.name === 'prod' || this.tier.name === 'staging' ? this.tier.name : 'custom'}({ region: "eu-west-1" })) or the stack's region prop`);
+    }
+    return this.region;
+  }
+
+  /** The AWS provider of this stack, created on first use (region and default tags from the tier). */
+  public get aws(): AwsProvider {
+    if (!this._aws) {
+      this._aws = new AwsProvider(this, 'aws', {
+        region: this.awsRegion,
+        defaultTags: [{
+          tags: {
+            ...this.tier.tags,
+            'switchyard:tier': this.tier.name,
+            'switchyard:stack': this.node.id,
+            'managed-by': 'switchyard',
+          },
+        }],
+      });
+    }
+    return this._aws;
+  }
+
+  /** True once something in the stack has asked for the AWS provider. */
+  public get usesAws(): boolean {
+    return this._aws !== undefined;
+  }
+
+  /**
+   * Sets the cluster this stack's Kubernetes and Helm resources go to. The
+   * providers are configured from `connection`, never from a cluster created
+   * in this same stack.
+   */
+  public useCluster(connection: IClusterConnection): void {
+    if (this._cluster && this._cluster !== connection) {
+      fail(this, 'the stack already deploys to cluster %v', this._cluster.description, 'use one cluster per stack');
+    }
+    this._cluster = connection;
+  }
+
+  /** The cluster connection, or an error that says how to set one. */
+  public get cluster(): IClusterConnection {
+    if (!this._cluster) fail(this, 'stack %v has no cluster to deploy Kubernetes resources to', this.node.id, 'give the stack a platform (PlatformRef) or call useCluster(...)');
+    return this._cluster;
+  }
+
+  /** The Kubernetes provider of this stack, created on first use. */
+  public get kubernetes(): KubernetesProvider {
+    if (!this._kubernetes) {
+      const a = this.cluster.accessFrom(this);
+      this._kubernetes = new KubernetesProvider(this, 'kubernetes', {
+        configPath: a.configPath,
+        configContext: a.configContext,
+        host: a.host,
+        clusterCaCertificate: a.clusterCaCertificate,
+        exec: a.exec ? [a.exec] : undefined,
+      });
+    }
+    return this._kubernetes;
+  }
+
+  /** The Helm provider of this stack, created on first use. */
+  public get helm(): HelmProvider {
+    if (!this._helm) {
+      const a = this.cluster.accessFrom(this);
+      this._helm = new HelmProvider(this, 'helm', {
+        kubernetes: {
+          configPath: a.configPath,
+          configContext: a.configContext,
+          host: a.host,
+          clusterCaCertificate: a.clusterCaCertificate,
+          exec: a.exec,
+        },
+      });
+    }
+    return this._helm;
+  }
+}

@@ -1,0 +1,213 @@
+import { IConstruct } from '../private/cdk';
+import { fail } from '../private/errors';
+import { checkName } from '../private/names';
+import type { Backend } from './backend';
+import { applyOverrides, Profiles, TierProfile, TierProfileOverrides } from './profile';
+
+/** Where a tier runs, besides its profile. */
+export interface TierSettings {
+  /**
+   * Profile overrides, per setting (`sizing` merged key by key).
+   * @default - the base profile as it is
+   */
+  readonly overrides?: TierProfileOverrides;
+  /**
+   * AWS region of the tier's AWS resources. Needed by every tier that creates AWS resources.
+   * @default - none: a stack of this tier that needs AWS fails synth with a message asking for it
+   */
+  readonly region?: string;
+  /**
+   * Where the tier's stacks keep their Terraform state.
+   * @default Backend.local()
+   */
+  readonly backend?: Backend;
+  /**
+   * Extra tags on every AWS resource of the tier (the AWS provider's `default_tags`).
+   * @default - only Switchyard's own tags (`switchyard:tier`, `switchyard:stack`, `managed-by`)
+   */
+  readonly tags?: Record<string, string>;
+}
+
+/** Properties of a {@link Tier}. */
+export interface TierProps extends TierSettings {
+  /** Name: a DNS label of at most 12 characters; every stack of the tier ends in `-<name>`. */
+  readonly name: string;
+  /** Position in the promotion order; a version is promoted from lower to higher. */
+  readonly order: number;
+  /** The profile before overrides. */
+  readonly profile: TierProfile;
+}
+
+/** Marks a stack that belongs to a tier (see `TierStack`). */
+export const TIER_OF_STACK = Symbol.for('switchyard.tier');
+
+/**
+ * A named environment (dev, staging, prod, ...) with a promotion order and a profile.
+ *
+ * ```ts
+ * const prod = Tier.prod({ region: 'eu-west-1', overrides: { backupRetentionDays: 30 } });
+ * const qa = Tier.custom('qa', 15, Profiles.staging, { overrides: { sizing: { replicas: 1 } } });
+ * ```
+ */
+export class Tier {
+  /** The built-in dev tier (order 10): in-cluster dependencies, no AWS. */
+  public static dev(settings: TierSettings = {}): Tier {
+    return new Tier({ ...settings, name: 'dev', order: 10, profile: Profiles.dev });
+  }
+
+  /** The built-in staging tier (order 20): managed dependencies, single-AZ. */
+  public static staging(settings: TierSettings = {}): Tier {
+    return new Tier({ ...settings, name: 'staging', order: 20, profile: Profiles.staging });
+  }
+
+  /** The built-in prod tier (order 30): highly available, protected, approval required. */
+  public static prod(settings: TierSettings = {}): Tier {
+    return new Tier({ ...settings, name: 'prod', order: 30, profile: Profiles.prod });
+  }
+
+  /** A tier of your own, e.g. `Tier.custom('qa', 15, Profiles.staging)`. */
+  public static custom(name: string, order: number, base: TierProfile, settings: TierSettings = {}): Tier {
+    return new Tier({ ...settings, name, order, profile: base });
+  }
+
+  /**
+   * The tier of the stack that holds `scope`.
+   * @throws ConfigurationError when `scope` is not inside a tier's stack
+   */
+  public static of(scope: IConstruct): Tier {
+    for (const s of [...scope.node.scopes].reverse()) {
+      const tier = (s as unknown as Record<symbol, Tier | undefined>)[TIER_OF_STACK];
+      if (tier) return tier;
+    }
+    return fail(scope, '%v is not inside a tier stack', scope.node.path, 'create it inside a PlatformStack, AddonsStack or AppStack (or another TierStack)');
+  }
+
+  public readonly name: string;
+  public readonly order: number;
+  /** The effective profile (overrides applied). */
+  public readonly profile: TierProfile;
+  public readonly region?: string;
+  public readonly backend?: Backend;
+  public readonly tags: Readonly<Record<string, string>>;
+
+  constructor(props: TierProps) {
+    const where = `tier ${props.name}`;
+    this.name = checkName(where, 'tier name', props.name, 12);
+    if (!Number.isInteger(props.order) || props.order < 0) {
+      fail(where, 'order %v is not a non-negative integer', props.order, 'give each tier a whole number; lower orders are promoted first (dev 10, staging 20, prod 30)');
+    }
+    this.order = props.order;
+    this.profile = applyOverrides(props.profile, props.overrides);
+    validateProfile(where, this.profile);
+    if (props.region !== undefined && !/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(props.region)) {
+      fail(where, 'region %v is not an AWS region name', props.region, 'use a region such as "eu-west-1" or "us-east-2"');
+    }
+    this.region = props.region;
+    this.backend = props.backend;
+    this.tags = Object.freeze({ ...(props.tags ?? {}) });
+  }
+
+  /** True when dependencies are bound to managed AWS services in this tier. */
+  public get managed(): boolean {
+    return this.profile.binding === 'managed';
+  }
+
+  public toString(): string {
+    return this.name;
+  }
+}
+
+function validateProfile(where: string, p: TierProfile): void {
+  if (p.binding !== 'in-cluster' && p.binding !== 'managed') {
+    fail(where, 'binding %v is not known', p.binding, 'use "in-cluster" or "managed"');
+  }
+  if (!Number.isInteger(p.backupRetentionDays) || p.backupRetentionDays < 0 || p.backupRetentionDays > 35) {
+    fail(where, 'backupRetentionDays %v is out of range', p.backupRetentionDays, 'use a whole number of days from 0 to 35 (the RDS limit)');
+  }
+  if (p.deletionProtection && p.backupRetentionDays === 0) {
+    fail(where, 'backupRetentionDays %v turns backups off in a protected tier', 0, 'keep at least 1 day of backups where deletionProtection is on (prod keeps 14 by default)');
+  }
+  const counts: Array<[string, number, number]> = [
+    ['sizing.replicas', p.sizing.replicas, 1],
+    ['sizing.idleReplicas', p.sizing.idleReplicas, 0],
+    ['sizing.nodesMin', p.sizing.nodesMin, 1],
+    ['sizing.nodesDesired', p.sizing.nodesDesired, 1],
+    ['sizing.nodesMax', p.sizing.nodesMax, 1],
+    ['sizing.dbStorageGiB', p.sizing.dbStorageGiB, 20],
+    ['sizing.inClusterStorageGiB', p.sizing.inClusterStorageGiB, 1],
+    ['logRetentionDays', p.logRetentionDays, 1],
+  ];
+  for (const [key, v, min] of counts) {
+    if (!Number.isInteger(v) || v < min) fail(where, `${key} %v is too small or not a whole number`, v, `use a whole number of at least ${min}`);
+  }
+  if (!(p.sizing.nodesMin <= p.sizing.nodesDesired && p.sizing.nodesDesired <= p.sizing.nodesMax)) {
+    fail(where, 'node counts %v are out of order', [p.sizing.nodesMin, p.sizing.nodesDesired, p.sizing.nodesMax], 'keep sizing.nodesMin <= sizing.nodesDesired <= sizing.nodesMax');
+  }
+  if (p.sizing.dbMaxStorageGiB < p.sizing.dbStorageGiB) {
+    fail(where, 'sizing.dbMaxStorageGiB %v is below sizing.dbStorageGiB', p.sizing.dbMaxStorageGiB, `raise it to at least ${p.sizing.dbStorageGiB}`);
+  }
+  if (p.sizing.nodeInstanceTypes.length === 0) {
+    fail(where, 'sizing.nodeInstanceTypes %v is empty', p.sizing.nodeInstanceTypes, 'list at least one EC2 instance type, e.g. ["m6i.large"]');
+  }
+}
+
+/**
+ * The ordered set of tiers a delivery goes through.
+ *
+ * ```ts
+ * const tiers = Tiers.standard({ staging: { region: 'eu-west-1' }, prod: { region: 'eu-west-1' } });
+ * ```
+ */
+export class Tiers implements Iterable<Tier> {
+  /** dev → staging → prod, each with optional settings. */
+  public static standard(settings: { dev?: TierSettings; staging?: TierSettings; prod?: TierSettings } = {}): Tiers {
+    return new Tiers([Tier.dev(settings.dev), Tier.staging(settings.staging), Tier.prod(settings.prod)]);
+  }
+
+  /** The tiers, lowest order first. */
+  public readonly all: readonly Tier[];
+
+  constructor(tiers: Tier[]) {
+    if (tiers.length === 0) fail('tiers', 'the tier list %v is empty', [], 'give at least one tier, e.g. Tiers.standard()');
+    const seen = new Set<string>();
+    for (const t of tiers) {
+      if (seen.has(t.name)) fail('tiers', 'tier name %v is used twice', t.name, 'give every tier its own name');
+      seen.add(t.name);
+    }
+    const sorted = [...tiers].sort((a, b) => a.order - b.order);
+    for (let i = 1; i < sorted.length; i++) {
+      if (sorted[i].order === sorted[i - 1].order) {
+        fail('tiers', `tiers "${sorted[i - 1].name}" and "${sorted[i].name}" share order %v`, sorted[i].order, 'give every tier its own order so promotion is well defined');
+      }
+    }
+    this.all = Object.freeze(sorted);
+  }
+
+  /** The tier named `name`; refuses unknown names with the list of known ones. */
+  public get(name: string, where: IConstruct | string = 'tiers'): Tier {
+    const t = this.all.find((x) => x.name === name);
+    if (!t) fail(where, 'tier %v is not known', name, `use one of ${this.names.join(', ')}`);
+    return t;
+  }
+
+  /** True when a tier of that name exists. */
+  public has(name: string): boolean {
+    return this.all.some((t) => t.name === name);
+  }
+
+  /** Tier names in promotion order. */
+  public get names(): string[] {
+    return this.all.map((t) => t.name);
+  }
+
+  /** The tier a version must have been live in before it may enter `tier` (undefined for the first). */
+  public previous(tier: Tier | string): Tier | undefined {
+    const name = typeof tier === 'string' ? tier : tier.name;
+    const i = this.all.findIndex((t) => t.name === name);
+    return i > 0 ? this.all[i - 1] : undefined;
+  }
+
+  public [Symbol.iterator](): Iterator<Tier> {
+    return this.all[Symbol.iterator]();
+  }
+}
