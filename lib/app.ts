@@ -22,6 +22,7 @@ export class App extends CdktfApp {
     // against it (local state files) hold for the target as well.
     const staging = `${target}.partial-${process.pid}`;
     fs.rmSync(staging, { recursive: true, force: true });
+    fs.mkdirSync(path.dirname(target), { recursive: true });
     super({ ...config, outdir: staging });
     this.targetOutdir = target;
     // cdktf created the folder; it is made again at synth, so a program that

@@ -85,7 +85,7 @@ export class TierStack extends TerraformStack {
   /** The AWS region of this stack, or an error that says how to set it. */
   public get awsRegion(): string {
     if (!this.region) {
-      fail(this, 'region %v is not set for this stack', undefined, `set the region of tier "${this.tier.name}" (e.g. Tier.${this.tier.name === 'prod' || this.tier.name === 'staging' ? this.tier.name : 'custom'}({ region: "eu-west-1" })) or the stack's region prop`);
+      fail(this, 'the stack needs an AWS region but its region is %v', undefined, `set the region of tier "${this.tier.name}" (e.g. Tier.${this.tier.name === 'prod' || this.tier.name === 'staging' ? this.tier.name : 'custom'}({ region: "eu-west-1" })) or the stack's region prop`);
     }
     return this.region;
   }

@@ -1,0 +1,65 @@
+import { ConfigurationError, ReleaseLedger } from '../../lib';
+import { errorOf } from '../helpers';
+import { ledgerOf, released, tiers } from '../fixtures';
+
+const liveIn = (version: string) => released(version, { history: [{ at: '2026-11-01T10:00:00Z', verb: 'switch', version, slot: 'blue' }] });
+
+describe('ReleaseLedger', () => {
+  test('reads slots, live slot, weight, approvals and history', () => {
+    const l = ledgerOf({
+      app: 'shop',
+      tiers: {
+        dev: { api: { blue: '1.0.0', green: '1.1.0', live: 'green', weight: 10, approvals: [], history: [
+          { at: '2026-11-01T10:00:00Z', verb: 'switch', version: '1.0.0', slot: 'blue', by: 'ci' },
+        ] } },
+      },
+    });
+    expect(l.release('dev', 'api')).toMatchObject({ blue: '1.0.0', green: '1.1.0', live: 'green', weight: 10 });
+    expect(l.wasLive('dev', 'api', '1.0.0')).toBe(true);
+    expect(l.wasLive('dev', 'api', '1.1.0')).toBe(true);
+    expect(l.wasLive('dev', 'api', '0.9.0')).toBe(false);
+    expect(l.servicesIn('dev')).toEqual(['api']);
+    expect(l.release('prod', 'api')).toBeUndefined();
+  });
+
+  test('a version enters a tier once it was live in the tier before, with an approval where the tier asks for one', () => {
+    const l = ledgerOf({
+      app: 'shop',
+      tiers: {
+        dev: { api: liveIn('2.0.0') },
+        staging: { api: liveIn('2.0.0') },
+        prod: { api: released('2.0.0', { approvals: [{ version: '2.0.0', by: 'dana', at: '2026-11-02T10:00:00Z' }] }) },
+      },
+    });
+    expect(l.isApproved('prod', 'api', '2.0.0')).toBe(true);
+  });
+
+  test.each<[string, unknown, string]>([
+    ['an unknown tier', { app: 'shop', tiers: { production: { api: released() } } },
+      '[releases.json: tiers] tier "production" is not known: use one of dev, staging, prod, or remove it from the ledger'],
+    ['an empty live slot', { app: 'shop', tiers: { dev: { api: { green: '1.0.0', live: 'blue' } } } },
+      '[releases.json: tiers.dev.api] live slot "blue" has no version: stage a version into blue first, or set "live" to the slot that has one'],
+    ['traffic to an empty slot', { app: 'shop', tiers: { dev: { api: released('1.0.0', { weight: 20 }) } } },
+      '[releases.json: tiers.dev.api] weight 20 sends traffic to an empty slot: stage a version into green before sending it traffic, or set the weight to 0'],
+    ['a skipped tier', { app: 'shop', tiers: { dev: { api: liveIn('1.0.0') }, staging: { api: released('1.1.0') } } },
+      '[releases.json: tiers.staging.api] version "1.1.0" in slot blue was never live in tier "dev": release it in "dev" first (stage, then switch), then promote it to "staging"'],
+    ['a missing approval', { app: 'shop', tiers: { dev: { api: liveIn('1.0.0') }, staging: { api: liveIn('1.0.0') }, prod: { api: released('1.0.0') } } },
+      '[releases.json: tiers.prod.api] version "1.0.0" in slot blue has no approval for tier "prod": record one: switchyard approve api 1.0.0 --tier prod --by <name>'],
+    ['a weight out of range', { app: 'shop', tiers: { dev: { api: released('1.0.0', { weight: 120 }) } } },
+      '[releases.json: tiers.dev.api.weight] weight 120 is not a percentage: use a whole number from 0 to 100 (the share of traffic sent to the idle slot)'],
+    ['a slot that is not blue or green', { app: 'shop', tiers: { dev: { api: released('1.0.0', { live: 'red' }) } } },
+      '[releases.json: tiers.dev.api.live] live slot "red" is not a slot: use "blue" or "green"'],
+    ['an unknown field', { app: 'shop', tiers: { dev: { api: released('1.0.0', { color: 'x' }) } } },
+      '[releases.json: tiers.dev.api] unknown field "color": use only blue, green, live, weight, approvals, history, requires'],
+    ['a version with a space', { app: 'shop', tiers: { dev: { api: released('1.0 beta') } } },
+      '[releases.json: tiers.dev.api.blue] value "1.0 beta" is not valid: use a version such as "1.4.2" (letters, digits, ".", "-", "_")'],
+  ])('refuses %s', (_what, data, message) => {
+    expect(() => ledgerOf(data)).toThrow(ConfigurationError);
+    expect(errorOf(() => ledgerOf(data))).toBe(message);
+  });
+
+  test('refuses a file that is not JSON, naming the file', () => {
+    expect(errorOf(() => ReleaseLedger.parse('{"app": "shop",', tiers(), 'shop/releases.json'))).toMatch(
+      /^\[shop\/releases\.json\] the release ledger is not valid JSON: ".*": fix the JSON syntax/);
+  });
+});
