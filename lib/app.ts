@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { buildModel, MODEL_FILE } from './model';
 import { AppConfig, CdktfApp } from './private/cdk';
 
 /**
@@ -34,6 +35,8 @@ export class App extends CdktfApp {
     fs.mkdirSync(path.join(this.outdir, 'stacks'), { recursive: true });
     try {
       super.synth();
+      // The delivery model for the `switchyard` CLI (tiers, stacks, apps), beside the manifest.
+      fs.writeFileSync(path.join(this.outdir, MODEL_FILE), `${JSON.stringify(buildModel(this), null, 2)}\n`);
       publish(this.outdir, this.targetOutdir);
     } finally {
       fs.rmSync(this.outdir, { recursive: true, force: true });

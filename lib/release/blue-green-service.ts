@@ -164,6 +164,16 @@ export class BlueGreenService extends Construct implements IConnectable {
     }
   }
 
+  /** The image repository (the tag is the slot's version). */
+  public get image(): string {
+    return this.props.image;
+  }
+
+  /** The dependencies this service connects to. */
+  public get connectedDependencies(): readonly IDependency[] {
+    return this.connections;
+  }
+
   /** Environment variable names this service gets from its connections. */
   public get connectionEnv(): string[] {
     return this.connections.flatMap((d) => d.contractKeys.map((k) => envVarName(d.name, d.kind, k)));
