@@ -1,0 +1,32 @@
+/** What a CLI command talks to: output streams, the working folder and the clock (replaceable in tests). */
+export interface CliIo {
+  /** Writes a line to standard output. */
+  out(line: string): void;
+  /** Writes a line to standard error. */
+  err(line: string): void;
+  /** The folder relative paths are resolved against. */
+  readonly cwd: string;
+  /** The current time. */
+  now(): Date;
+}
+
+/** A CLI command: takes its arguments (after the verb), returns the exit code. */
+export type Command = (args: string[], io: CliIo) => number;
+
+/** A refusal of the command line itself (unknown flag, missing argument): exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** The real process: stdout, stderr, process.cwd() and the system clock. */
+export function processIo(): CliIo {
+  return {
+    out: (line) => process.stdout.write(`${line}\n`),
+    err: (line) => process.stderr.write(`${line}\n`),
+    cwd: process.cwd(),
+    now: () => new Date(),
+  };
+}
