@@ -2,6 +2,7 @@ import { Construct, IConstruct, NamespaceV1 } from './private/cdk';
 import { fail } from './private/errors';
 import { checkName } from './private/names';
 import type { IDependency } from './dependencies/contract';
+import { GATEWAY_ACCESS_LABEL } from './platform/addons/gateway';
 import { PlatformRef } from './platform/platform-ref';
 import { ReleaseLedger } from './release/ledger';
 import { TierStack, TierStackProps } from './tier/stack';
@@ -69,6 +70,8 @@ export class AppStack extends TierStack {
           'switchyard.dev/tier': this.tier.name,
           'pod-security.kubernetes.io/enforce': 'restricted',
           'pod-security.kubernetes.io/enforce-version': 'latest',
+          // Lets the app's routes attach to the platform's Gateway.
+          ...(props.platform.gateway ? { [GATEWAY_ACCESS_LABEL]: props.platform.gateway.name } : {}),
         },
       },
     });

@@ -16,11 +16,20 @@ export { IClusterConnection, KubernetesAccess, TierStack, TierStackProps } from 
 // Platform
 export { ExistingNetworkProps, INetwork, Network, NetworkProps } from './platform/network';
 export { DEFAULT_EKS_VERSION, EKS_LOG_TYPES, EKS_VERSIONS, EksCluster, EksClusterProps } from './platform/eks-cluster';
-export { EksAttributes, EksPlatformProps, GatewayRef, KubeconfigPlatformProps, PlatformRef } from './platform/platform-ref';
+export { EksAttributes, EksPlatformProps, GatewayRef, KubeconfigPlatformProps, PlatformRef, RemoteStatePlatformProps } from './platform/platform-ref';
 export { AddonsStack, AddonsStackProps, PlatformStack, PlatformStackProps } from './platform/stacks';
-export { Addon, AddonContext, HelmAddon, HelmAddonProps, HelmChart } from './platform/addons/addon';
+export { Addon, AddonContext, CatalogAddonOptions, HelmAddon, HelmAddonProps, HelmChart } from './platform/addons/addon';
 export { AddonIds } from './platform/addons/ids';
-export { CatalogAddonOptions, CloudNativePg, ExternalSecrets } from './platform/addons/operators';
+export { CloudNativePg, ExternalSecrets } from './platform/addons/operators';
+export { EnvoyGateway, EnvoyGatewayOptions, GatewayApiCrds, GATEWAY_ACCESS_LABEL, GATEWAY_NAME, GATEWAY_NAMESPACE } from './platform/addons/gateway';
+export { AwsLoadBalancerController, AwsLoadBalancerControllerOptions } from './platform/addons/aws-load-balancer-controller';
+export { CertManager, CertManagerOptions, ClusterIssuer, ClusterIssuerProps } from './platform/addons/cert-manager';
+export { ExternalDns, ExternalDnsOptions } from './platform/addons/external-dns';
+export { MetricsServer, MetricsServerOptions } from './platform/addons/metrics-server';
+export { ClusterAutoscaler, ClusterAutoscalerOptions } from './platform/addons/cluster-autoscaler';
+export { Gp3StorageClass } from './platform/addons/storage';
+export { Alloy, KubePrometheusStack, Loki, MONITORING_NAMESPACE } from './platform/addons/observability';
+export { standardAddons, StandardAddonsOptions } from './platform/addons/standard';
 
 // Dependencies
 export { CONTRACT_KEYS, DependencyKind, envVarName, IConnectable, IDependency, secretName } from './dependencies/contract';

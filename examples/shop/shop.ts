@@ -5,8 +5,7 @@
  */
 import * as path from 'path';
 import {
-  AddonsStack, App, AppStack, BlueGreenService, CloudNativePg, ExternalSecrets, PlatformRef, PlatformStack, Postgres,
-  ReleaseLedger, Tiers,
+  AddonsStack, App, AppStack, BlueGreenService, PlatformRef, PlatformStack, Postgres, ReleaseLedger, standardAddons, Tiers,
 } from '../../lib';
 
 /** Options of the example, for tests that vary it. */
@@ -38,7 +37,9 @@ export function shop(app: App, options: ShopOptions = {}): void {
     const platform = new AddonsStack(app, {
       tier,
       platform: cluster,
-      addons: tier.managed ? [new ExternalSecrets()] : [new ExternalSecrets(), new CloudNativePg()],
+      addons: standardAddons(tier, {
+        dns: { domain: `${tier.name}.shop.example.com`, hostedZoneId: 'Z0123456789EXAMPLE', acmeEmail: 'platform@example.com' },
+      }),
     }).ref;
 
     // The app team's part, declared once and bound per tier.

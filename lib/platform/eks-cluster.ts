@@ -138,15 +138,14 @@ export class EksCluster extends Construct {
       clientIdList: ['sts.amazonaws.com'],
     });
 
-    for (const addon of ['vpc-cni', 'kube-proxy', 'eks-pod-identity-agent']) {
+    const [, , podIdentityAgent] = ['vpc-cni', 'kube-proxy', 'eks-pod-identity-agent'].map((addon) =>
       new EksAddon(this, `addon-${addon}`, {
         provider,
         clusterName: this.cluster.name,
         addonName: addon,
         resolveConflictsOnCreate: 'OVERWRITE',
         resolveConflictsOnUpdate: 'PRESERVE',
-      });
-    }
+      }));
 
     this.nodeRole = new IamRole(this, 'node-role', {
       provider,
@@ -177,6 +176,25 @@ export class EksCluster extends Construct {
       resolveConflictsOnCreate: 'OVERWRITE',
       resolveConflictsOnUpdate: 'PRESERVE',
       dependsOn: [this.nodeGroup],
+    });
+
+    // EBS volumes for in-cluster state (Prometheus, Loki, databases), through Pod Identity.
+    const ebsRole = new IamRole(this, 'ebs-csi-role', {
+      provider,
+      namePrefix: `${this.clusterName}-ebs-csi-`.slice(0, 38),
+      assumeRolePolicy: serviceTrust(this, 'ebs-csi-trust', provider, 'pods.eks.amazonaws.com', ['sts:AssumeRole', 'sts:TagSession']),
+    });
+    const ebsPolicy = new IamRolePolicyAttachment(this, 'ebs-csi-policy', {
+      provider, role: ebsRole.name, policyArn: managed('service-role/AmazonEBSCSIDriverPolicy'),
+    });
+    new EksAddon(this, 'addon-aws-ebs-csi-driver', {
+      provider,
+      clusterName: this.cluster.name,
+      addonName: 'aws-ebs-csi-driver',
+      resolveConflictsOnCreate: 'OVERWRITE',
+      resolveConflictsOnUpdate: 'PRESERVE',
+      podIdentityAssociation: [{ roleArn: ebsRole.arn, serviceAccount: 'ebs-csi-controller-sa' }],
+      dependsOn: [this.nodeGroup, podIdentityAgent, ebsPolicy],
     });
 
     (props.admins ?? []).forEach((arn, i) => {

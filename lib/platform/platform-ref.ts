@@ -1,4 +1,5 @@
-import { DataAwsEksCluster, DataAwsIamOpenidConnectProvider, Fn, TerraformStack } from '../private/cdk';
+import { DataAwsEksCluster, DataAwsIamOpenidConnectProvider, Fn, TerraformRemoteState, TerraformStack } from '../private/cdk';
+import type { Backend } from '../tier/backend';
 import { fail } from '../private/errors';
 import { IClusterConnection, KubernetesAccess, TierStack } from '../tier/stack';
 
@@ -58,6 +59,24 @@ export interface EksPlatformProps {
   readonly region: string;
   /**
    * Add-ons the cluster already has (catalog IDs).
+   * @default []
+   */
+  readonly addons?: string[];
+  /**
+   * The Gateway that services attach routes to.
+   * @default - none
+   */
+  readonly gateway?: GatewayRef;
+}
+
+/** Properties of {@link PlatformRef.fromRemoteState}. */
+export interface RemoteStatePlatformProps {
+  /** The backend the platform repository keeps its state in. */
+  readonly backend: Backend;
+  /** The platform stack's name, e.g. "platform-prod". */
+  readonly stack: string;
+  /**
+   * Add-ons the cluster has (catalog IDs).
    * @default []
    */
   readonly addons?: string[];
@@ -133,6 +152,44 @@ export class PlatformRef {
     return new PlatformRef(connection, read, new Set(props.addons ?? []), props.gateway, []);
   }
 
+  /**
+   * An EKS platform read from the state of a PlatformStack kept in another
+   * repository (its outputs: cluster name, endpoint, CA, OIDC provider, VPC,
+   * subnets, security group). The consumer needs read access to that state.
+   */
+  public static fromRemoteState(props: RemoteStatePlatformProps): PlatformRef {
+    const cache = new WeakMap<TierStack, TerraformRemoteState>();
+    const state = (stack: TierStack) => {
+      let rs = cache.get(stack);
+      if (!rs) {
+        rs = props.backend._remoteState(stack, 'platform-state', props.stack);
+        cache.set(stack, rs);
+      }
+      return rs;
+    };
+    const read = (stack: TierStack): EksAttributes => {
+      const rs = state(stack);
+      return {
+        clusterName: rs.getString('cluster_name'),
+        region: rs.getString('region'),
+        vpcId: rs.getString('vpc_id'),
+        privateSubnetIds: rs.getList('private_subnet_ids'),
+        clusterSecurityGroupId: rs.getString('cluster_security_group_id'),
+        oidcProviderArn: rs.getString('oidc_provider_arn'),
+        oidcIssuer: rs.getString('oidc_issuer'),
+      };
+    };
+    const connection: IClusterConnection = {
+      kind: 'eks',
+      description: `remote-state:${props.stack}`,
+      accessFrom: (stack) => {
+        const rs = state(stack);
+        return eksAccess(rs.getString('cluster_name'), rs.getString('region'), rs.getString('cluster_endpoint'), rs.getString('cluster_certificate_authority_data'));
+      },
+    };
+    return new PlatformRef(connection, read, new Set(props.addons ?? []), props.gateway, []);
+  }
+
   /** @internal */
   constructor(
     /** How stacks reach the cluster. */
@@ -165,8 +222,8 @@ export class PlatformRef {
   }
 
   /** A copy with more add-ons, a gateway, and one more stack to deploy first. @internal */
-  public _extend(addons: Iterable<string>, gateway: GatewayRef | undefined, stack: TerraformStack): PlatformRef {
-    return new PlatformRef(this.connection, this.eksSource, new Set([...this.addons, ...addons]), gateway ?? this.gateway, [...this.stacks, stack]);
+  public _extend(addons: Iterable<string>, gateway: GatewayRef | undefined, stacks: TerraformStack[]): PlatformRef {
+    return new PlatformRef(this.connection, this.eksSource, new Set([...this.addons, ...addons]), gateway ?? this.gateway, [...this.stacks, ...stacks]);
   }
 }
 

@@ -50,12 +50,18 @@ export class PlatformStack extends TierStack {
     const region = this.awsRegion;
     const c = this.eks;
 
-    const outputs: Record<string, string> = {
+    const oidcIssuer = Fn.replace(c.cluster.identity.get(0).oidc.get(0).issuer, 'https://', '');
+    // What other repositories read with PlatformRef.fromRemoteState: these names are public contract.
+    const outputs: Record<string, string | string[]> = {
       cluster_name: c.cluster.name,
       cluster_endpoint: c.endpoint,
+      cluster_certificate_authority_data: c.certificateAuthorityData,
       cluster_security_group_id: c.clusterSecurityGroupId,
       oidc_provider_arn: c.oidcProvider.arn,
+      oidc_issuer: oidcIssuer,
+      region,
       vpc_id: this.network.vpcId,
+      private_subnet_ids: this.network.privateSubnetIds,
     };
     for (const [id, value] of Object.entries(outputs)) new TerraformOutput(this, id, { value });
 
@@ -72,7 +78,7 @@ export class PlatformStack extends TierStack {
         privateSubnetIds: this.network.privateSubnetIds,
         clusterSecurityGroupId: c.clusterSecurityGroupId,
         oidcProviderArn: c.oidcProvider.arn,
-        oidcIssuer: Fn.replace(c.cluster.identity.get(0).oidc.get(0).issuer, 'https://', ''),
+        oidcIssuer,
       }),
       new Set(),
       undefined,
@@ -88,26 +94,26 @@ export interface AddonsStackProps extends TierStackProps {
   /** The add-ons, in install order. */
   readonly addons: Addon[];
   /**
-   * Name: the stack is `<name>-<tier>`.
+   * Name: the stack is `<name>-<tier>`, its config stack `<name>-config-<tier>`.
    * @default "addons"
    */
   readonly name?: string;
-  /**
-   * The Gateway services attach their routes to, when one of the add-ons provides it.
-   * @default - the platform's gateway, if any
-   */
-  readonly gateway?: GatewayRef;
 }
 
 /**
  * The stack `addons-<tier>`: the cluster add-ons, installed with Helm in the
- * order given. Its Kubernetes and Helm providers read the cluster made by an
- * earlier stack (or a kubeconfig), never one made in this stack. Add-ons that
- * own CRDs live here; custom resources that use them live in later stacks.
+ * order given, each after the add-ons it requires. Its Kubernetes and Helm
+ * providers read a cluster made by an earlier stack (or a kubeconfig), never
+ * one made in this stack. Add-ons that own CRDs live here; the custom
+ * resources of those CRDs (the Gateway, a ClusterIssuer) live in the stack
+ * `addons-config-<tier>`, deployed after it, because the Kubernetes provider
+ * must find a CRD when it plans a resource of it.
  */
 export class AddonsStack extends TierStack {
   /** The platform with this stack's add-ons, for the app stacks of the tier. */
   public readonly ref: PlatformRef;
+  /** The stack of the add-ons' custom resources, when an add-on has any. */
+  public readonly configStack?: TierStack;
   /** What each add-on's dependents wait for, by catalog ID. */
   public readonly installed: ReadonlyMap<string, ITerraformDependable[]>;
 
@@ -126,24 +132,41 @@ export class AddonsStack extends TierStack {
       all.add(a.id);
     }
     const installed = new Map<string, ITerraformDependable[]>();
+    const done = new Set<string>();
     for (const addon of props.addons) {
       for (const r of addon.requires) {
-        if (!installed.has(r) && !props.platform.hasAddon(r)) {
+        if (!done.has(r) && !props.platform.hasAddon(r)) {
           fail(this, `add-on "${addon.id}" needs %v installed before it`, r, seen.has(r)
             ? `move "${r}" before "${addon.id}" in the add-on list`
             : `add the "${r}" add-on to the list before "${addon.id}"`);
         }
       }
       const after = addon.requires.flatMap((r) => installed.get(r) ?? []);
-      installed.set(addon.id, addon._install(this, {
-        stack: this,
-        tier: this.tier,
-        platform: props.platform,
-        after,
-        installed: all,
-      }));
+      installed.set(addon.id, addon._install(this, { stack: this, tier: this.tier, platform: props.platform, after, installed: all }));
+      done.add(addon.id);
     }
     this.installed = installed;
-    this.ref = props.platform._extend(seen, props.gateway, this);
+
+    // The custom resources of the add-ons, a stack later.
+    const configured = props.addons.filter((a) => a._hasConfig());
+    let config: TierStack | undefined;
+    if (configured.length > 0) {
+      config = new TierStack(scope, `${name}-config-${props.tier.name}`, { tier: props.tier, backend: props.backend, region: props.region });
+      config.addDependency(this);
+      for (const s of props.platform.stacks) config.addDependency(s as TierStack);
+      config.useCluster(props.platform.connection);
+      const made = new Map<string, ITerraformDependable[]>();
+      for (const addon of configured) {
+        const after = addon.requires.flatMap((r) => made.get(r) ?? []);
+        made.set(addon.id, addon._configure(config, { stack: config, tier: this.tier, platform: props.platform, after, installed: all }));
+      }
+    }
+    this.configStack = config;
+
+    const gateways = props.addons.map((a) => a._gateway()).filter((g): g is GatewayRef => g !== undefined);
+    if (gateways.length > 1) {
+      fail(this, 'more than one add-on provides the platform\'s Gateway: %v', props.addons.filter((a) => a._gateway()).map((a) => a.id), 'keep one Gateway implementation (EnvoyGateway, or AwsLoadBalancerController with gatewayApi)');
+    }
+    this.ref = props.platform._extend(seen, gateways[0], config ? [this, config] : [this]);
   }
 }

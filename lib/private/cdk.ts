@@ -18,6 +18,11 @@ export {
   Fn,
   Lazy,
   LocalBackend,
+  DataTerraformRemoteState,
+  DataTerraformRemoteStateLocal,
+  DataTerraformRemoteStateS3,
+  NamedRemoteWorkspace,
+  TerraformRemoteState,
   S3Backend,
   CloudBackend,
   NamedCloudWorkspace,
@@ -67,6 +72,12 @@ export { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-ident
 export { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 export { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 export { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
+export { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+export { S3BucketServerSideEncryptionConfigurationA as S3BucketEncryption } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
+export { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
+export { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
+export { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
+export { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 export { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
 export { DbParameterGroup } from '@cdktf/provider-aws/lib/db-parameter-group';
 
@@ -80,6 +91,7 @@ export { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account
 export { RoleV1 } from '@cdktf/provider-kubernetes/lib/role-v1';
 export { RoleBindingV1 } from '@cdktf/provider-kubernetes/lib/role-binding-v1';
 export { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
+export { StorageClassV1 } from '@cdktf/provider-kubernetes/lib/storage-class-v1';
 
 // Helm (hashicorp/helm)
 export { HelmProvider } from '@cdktf/provider-helm/lib/provider';

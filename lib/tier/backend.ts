@@ -1,5 +1,8 @@
 import * as path from 'path';
-import { CdktfApp, CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformStack } from '../private/cdk';
+import {
+  CdktfApp, CloudBackend, Construct, DataTerraformRemoteState, DataTerraformRemoteStateLocal, DataTerraformRemoteStateS3, LocalBackend,
+  NamedCloudWorkspace, NamedRemoteWorkspace, S3Backend, TerraformRemoteState, TerraformStack,
+} from '../private/cdk';
 import { fail } from '../private/errors';
 
 /** Properties of {@link Backend.local}. */
@@ -81,6 +84,12 @@ export abstract class Backend {
 
   /** Configures `stack`'s backend. @internal */
   public abstract _bind(stack: TerraformStack): void;
+
+  /**
+   * Reads the outputs of the stack named `stackName` kept in this backend
+   * (`terraform_remote_state` in `scope`'s stack). @internal
+   */
+  public abstract _remoteState(scope: Construct, id: string, stackName: string): TerraformRemoteState;
 }
 
 class LocalStateBackend extends Backend {
@@ -96,6 +105,13 @@ class LocalStateBackend extends Backend {
     // Terraform resolves it: the synthesized JSON stays the same on every machine.
     const workDir = path.resolve(CdktfApp.of(stack).outdir, 'stacks', name);
     new LocalBackend(stack, { path: path.relative(workDir, stateFile) });
+  }
+
+  public _remoteState(scope: Construct, id: string, stackName: string): TerraformRemoteState {
+    const reader = TerraformStack.of(scope);
+    const stateFile = path.resolve(this.options.directory ?? process.cwd(), `terraform.${stackName}.tfstate`);
+    const workDir = path.resolve(CdktfApp.of(reader).outdir, 'stacks', reader.node.id);
+    return new DataTerraformRemoteStateLocal(scope, id, { path: path.relative(workDir, stateFile) });
   }
 }
 
@@ -123,6 +139,15 @@ class S3StateBackend extends Backend {
     // S3-native locking (Terraform >= 1.10); cdktf 0.21's S3Backend has no prop for it.
     stack.addOverride('terraform.backend.s3.use_lockfile', true);
   }
+
+  public _remoteState(scope: Construct, id: string, stackName: string): TerraformRemoteState {
+    return new DataTerraformRemoteStateS3(scope, id, {
+      bucket: this.options.bucket,
+      region: this.options.region,
+      key: `${this.options.keyPrefix ?? 'switchyard/'}${stackName}.tfstate`,
+      assumeRole: this.options.roleArn ? { roleArn: this.options.roleArn } : undefined,
+    });
+  }
 }
 
 class HcpStateBackend extends Backend {
@@ -139,6 +164,14 @@ class HcpStateBackend extends Backend {
       organization: this.options.organization,
       hostname: this.options.hostname,
       workspaces: new NamedCloudWorkspace(`${this.options.workspacePrefix ?? ''}${stack.node.id}`, this.options.project),
+    });
+  }
+
+  public _remoteState(scope: Construct, id: string, stackName: string): TerraformRemoteState {
+    return new DataTerraformRemoteState(scope, id, {
+      organization: this.options.organization,
+      hostname: this.options.hostname,
+      workspaces: new NamedRemoteWorkspace(`${this.options.workspacePrefix ?? ''}${stackName}`),
     });
   }
 }

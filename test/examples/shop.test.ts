@@ -10,6 +10,7 @@ beforeAll(() => {
 describe('the shop example', () => {
   test('writes one set of stacks per tier, each named <layer>-<tier>', () => {
     expect(Object.keys(out.stacks).sort()).toEqual([
+      'addons-config-dev', 'addons-config-prod', 'addons-config-staging',
       'addons-dev', 'addons-prod', 'addons-staging',
       'platform-prod', 'platform-staging',
       'shop-dev', 'shop-prod', 'shop-staging',
@@ -18,14 +19,15 @@ describe('the shop example', () => {
 
   test('orders the stacks: app after add-ons after platform', () => {
     expect(out.dependencies['addons-staging']).toEqual(['platform-staging']);
-    expect(out.dependencies['shop-staging'].sort()).toEqual(['addons-staging', 'platform-staging']);
-    expect(out.dependencies['shop-prod'].sort()).toEqual(['addons-prod', 'platform-prod']);
-    expect(out.dependencies['shop-dev']).toEqual(['addons-dev']);
+    expect(out.dependencies['addons-config-staging'].sort()).toEqual(['addons-staging', 'platform-staging']);
+    expect(out.dependencies['shop-staging'].sort()).toEqual(['addons-config-staging', 'addons-staging', 'platform-staging']);
+    expect(out.dependencies['shop-prod'].sort()).toEqual(['addons-config-prod', 'addons-prod', 'platform-prod']);
+    expect(out.dependencies['shop-dev'].sort()).toEqual(['addons-config-dev', 'addons-dev']);
     expect(out.dependencies['addons-dev']).toEqual([]);
   });
 
   test('dev has no AWS at all: no provider, no resource, no data source', () => {
-    for (const name of ['addons-dev', 'shop-dev']) {
+    for (const name of ['addons-dev', 'addons-config-dev', 'shop-dev']) {
       const s = out.stacks[name];
       expect(Object.keys(s.provider)).not.toContain('aws');
       expect(resourceTypes(s).filter((t) => t.startsWith('aws_'))).toEqual([]);

@@ -1,20 +1,21 @@
-import { Construct, HelmRelease, ITerraformDependable } from '../../private/cdk';
+import { Construct, HelmRelease, IamRole, IamRolePolicy, ITerraformDependable } from '../../private/cdk';
 import { fail } from '../../private/errors';
+import { irsaTrust, policyDocument, Statement } from '../../private/iam';
 import { checkName, tfId } from '../../private/names';
-import type { Tier } from '../../tier/tier';
 import type { TierStack } from '../../tier/stack';
-import type { PlatformRef } from '../platform-ref';
+import type { Tier } from '../../tier/tier';
+import type { GatewayRef, PlatformRef } from '../platform-ref';
 
-/** What an add-on sees when it is installed. */
+/** What an add-on sees when it is installed or configured. */
 export interface AddonContext {
-  /** The stack the add-on is installed in. */
+  /** The stack the add-on's resources go to. */
   readonly stack: TierStack;
   readonly tier: Tier;
   /** The platform the add-ons stack installs into (before its own add-ons). */
   readonly platform: PlatformRef;
-  /** What the add-on must wait for: the releases of its prerequisites. */
+  /** What the add-on must wait for: its prerequisites' resources in this stack. */
   readonly after: ITerraformDependable[];
-  /** Catalog IDs of every add-on in the stack (and those the platform already had). */
+  /** Catalog IDs of every add-on of the stack and of those the platform already had. */
   readonly installed: ReadonlySet<string>;
 }
 
@@ -22,17 +23,37 @@ export interface AddonContext {
  * A cluster add-on. Add-ons are installed in the order they are listed in
  * their AddonsStack; each waits for its prerequisites (`requires`), which
  * must come earlier in the list or be on the platform already.
+ *
+ * An add-on has two parts: what it installs (Helm releases, CRDs, IAM roles)
+ * in the `addons-<tier>` stack, and the custom resources of its CRDs
+ * (a Gateway, a ClusterIssuer) in the `addons-config-<tier>` stack deployed
+ * after it: the Kubernetes provider must find a CRD at plan time.
  */
 export abstract class Addon {
   /** Catalog ID (a DNS label), e.g. "cert-manager". Each add-on appears once per stack. */
   public abstract readonly id: string;
-  /** Catalog IDs this add-on needs installed before it. */
+  /** Catalog IDs this add-on needs before it. */
   public readonly requires: readonly string[] = [];
-  /**
-   * Creates the add-on in `scope` and returns what dependents wait for.
-   * @internal
-   */
-  public abstract _install(scope: Construct, ctx: AddonContext): ITerraformDependable[];
+
+  /** Creates what the add-on installs; returns what dependents wait for. @internal */
+  public _install(_scope: Construct, _ctx: AddonContext): ITerraformDependable[] {
+    return [];
+  }
+
+  /** True when the add-on has custom resources for the config stack. @internal */
+  public _hasConfig(): boolean {
+    return false;
+  }
+
+  /** Creates the add-on's custom resources in the config stack. @internal */
+  public _configure(_scope: Construct, _ctx: AddonContext): ITerraformDependable[] {
+    return [];
+  }
+
+  /** The Gateway this add-on provides to app stacks, if any. @internal */
+  public _gateway(): GatewayRef | undefined {
+    return undefined;
+  }
 }
 
 /** A Helm chart, pinned. */
@@ -58,7 +79,7 @@ export interface HelmAddonProps {
    * may be used inside.
    * @default {}
    */
-  readonly values?: Record<string, unknown> | ((ctx: AddonContext) => Record<string, unknown>);
+  readonly values?: Record<string, unknown> | ((ctx: AddonContext, scope: Construct) => Record<string, unknown>);
   /**
    * Catalog IDs that must be installed first.
    * @default []
@@ -71,13 +92,27 @@ export interface HelmAddonProps {
   readonly timeoutSeconds?: number;
 }
 
+/** Options shared by catalog add-ons. */
+export interface CatalogAddonOptions {
+  /**
+   * Chart version to pin instead of the catalog's.
+   * @default - the version the catalog pins (see the README's catalog table)
+   */
+  readonly version?: string;
+  /**
+   * Extra chart values, merged over the catalog's (objects merged key by key).
+   * @default {}
+   */
+  readonly values?: Record<string, unknown>;
+}
+
 const EXACT_VERSION = /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
 
 /**
  * An add-on installed from a Helm chart, with safe release settings: atomic
  * (a failed install or upgrade rolls back), cleanup on failure, wait for
- * readiness with a timeout, a pinned chart version. Use it directly for any
- * chart the catalog does not have.
+ * readiness (jobs included) with a timeout, a pinned chart version. Use it
+ * directly for any chart the catalog does not have.
  */
 export class HelmAddon extends Addon {
   public readonly id: string;
@@ -91,47 +126,101 @@ export class HelmAddon extends Addon {
     const where = `addon ${props.id}`;
     this.id = checkName(where, 'add-on id', props.id, 53);
     this.namespace = checkName(where, 'namespace', props.namespace);
-    if (!EXACT_VERSION.test(props.chart.version)) {
-      fail(where, 'chart version %v is not an exact version', props.chart.version, 'pin the chart to one version, e.g. "1.21.2" (ranges make deploys unrepeatable)');
-    }
-    if (!/^(https|oci):\/\/\S+$/.test(props.chart.repository)) {
-      fail(where, 'chart repository %v is not an https:// or oci:// URL', props.chart.repository, 'give the chart repository URL, e.g. "https://charts.jetstack.io"');
-    }
-    if (/bitnami/i.test(props.chart.repository) || /bitnami/i.test(props.chart.chart)) {
-      fail(where, 'chart %v comes from Bitnami', `${props.chart.repository} ${props.chart.chart}`, 'use the project\'s own chart: Bitnami moved its versioned images to the frozen "bitnamilegacy" repository on 2025-08-28');
-    }
+    checkChart(where, props.chart);
     this.chart = props.chart;
     this.requires = props.requires ?? [];
     this.props = props;
   }
 
-  /** The values for a context (after defaults). */
-  public values(ctx: AddonContext): Record<string, unknown> {
+  /** The chart's values in a context (catalog values with the user's merged over them). */
+  public values(ctx: AddonContext, scope: Construct): Record<string, unknown> {
     const v = this.props.values;
-    return typeof v === 'function' ? v(ctx) : { ...(v ?? {}) };
+    return typeof v === 'function' ? v(ctx, scope) : { ...(v ?? {}) };
   }
 
   public _install(scope: Construct, ctx: AddonContext): ITerraformDependable[] {
-    const release = new HelmRelease(scope, this.id, {
-      provider: ctx.stack.helm,
-      name: this.id,
-      repository: this.chart.repository,
-      chart: this.chart.chart,
-      version: this.chart.version,
-      namespace: this.namespace,
-      createNamespace: true,
-      atomic: true,
-      cleanupOnFail: true,
-      wait: true,
-      waitForJobs: true,
-      timeout: this.props.timeoutSeconds ?? 600,
-      maxHistory: 10,
-      values: [JSON.stringify(this.values(ctx))],
-      dependsOn: ctx.after,
-    });
-    // Removing a release that owns CRDs deletes every custom resource of them:
-    // the address of an add-on's release is kept stable whatever the construct tree.
-    release.overrideLogicalId(`addon_${tfId(this.id)}`);
-    return [release];
+    return [helmRelease(scope, ctx, this.id, this.namespace, this.chart, this.values(ctx, scope), this.props.timeoutSeconds)];
   }
+}
+
+/** Refuses a chart that is not pinned, not from an https/oci repository, or from Bitnami. */
+export function checkChart(where: string, chart: HelmChart): void {
+  if (!EXACT_VERSION.test(chart.version)) {
+    fail(where, 'chart version %v is not an exact version', chart.version, 'pin the chart to one version, e.g. "1.21.2" (ranges make deploys unrepeatable)');
+  }
+  if (!/^(https|oci):\/\/\S+$/.test(chart.repository)) {
+    fail(where, 'chart repository %v is not an https:// or oci:// URL', chart.repository, 'give the chart repository URL, e.g. "https://charts.jetstack.io"');
+  }
+  if (/bitnami/i.test(chart.repository) || /bitnami/i.test(chart.chart)) {
+    fail(where, 'chart %v comes from Bitnami', `${chart.repository} ${chart.chart}`, 'use the project\'s own chart: Bitnami moved its versioned images to the frozen "bitnamilegacy" repository on 2025-08-28');
+  }
+}
+
+/** A Helm release with Switchyard's safe settings, at the stable address `helm_release.addon_<name>`. */
+export function helmRelease(
+  scope: Construct, ctx: AddonContext, name: string, namespace: string, chart: HelmChart, values: Record<string, unknown>, timeoutSeconds = 600,
+): HelmRelease {
+  const release = new HelmRelease(scope, name, {
+    provider: ctx.stack.helm,
+    name,
+    repository: chart.repository,
+    chart: chart.chart,
+    version: chart.version,
+    namespace,
+    createNamespace: true,
+    atomic: true,
+    cleanupOnFail: true,
+    wait: true,
+    waitForJobs: true,
+    timeout: timeoutSeconds,
+    maxHistory: 10,
+    values: [JSON.stringify(values)],
+    dependsOn: ctx.after,
+  });
+  // Removing a release that owns CRDs deletes every custom resource of them:
+  // the address of an add-on's release is kept stable whatever the construct tree.
+  release.overrideLogicalId(`addon_${tfId(name)}`);
+  return release;
+}
+
+/**
+ * An IAM role for an add-on's service account (IRSA), trusted by exactly that
+ * service account of the cluster, with an inline policy. Needs an EKS platform.
+ */
+export function addonRole(
+  scope: Construct, ctx: AddonContext, addon: string, sa: { namespace: string; name: string }, statements: Statement[],
+): IamRole {
+  const eks = ctx.platform.eks(ctx.stack, `add-on "${addon}"`);
+  const provider = ctx.stack.aws;
+  const role = new IamRole(scope, `${addon}-role`, {
+    provider,
+    namePrefix: `${eks.clusterName}-${addon}-`.slice(0, 38),
+    description: `${addon} in EKS cluster ${eks.clusterName} (IRSA: ${sa.namespace}/${sa.name})`,
+    assumeRolePolicy: irsaTrust(scope, `${addon}-trust`, provider, { ...eks, namespace: sa.namespace, serviceAccount: sa.name }),
+  });
+  new IamRolePolicy(scope, `${addon}-policy`, {
+    provider,
+    role: role.id,
+    policy: policyDocument(scope, `${addon}-access`, provider, statements),
+  });
+  return role;
+}
+
+/** Deep merge of plain objects (arrays and scalars of `b` win). */
+export function mergeValues(a: Record<string, unknown>, b: Record<string, unknown> = {}): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const cur = out[k];
+    out[k] = isPlain(cur) && isPlain(v) ? mergeValues(cur, v) : v;
+  }
+  return out;
+}
+
+function isPlain(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The chart of a catalog add-on with the user's version, if given. */
+export function pinned(chart: HelmChart, options: CatalogAddonOptions): HelmChart {
+  return { ...chart, version: options.version ?? chart.version };
 }

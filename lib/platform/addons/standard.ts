@@ -1,0 +1,66 @@
+import type { Tier } from '../../tier/tier';
+import { Addon } from './addon';
+import { AwsLoadBalancerController } from './aws-load-balancer-controller';
+import { CertManager, ClusterIssuer } from './cert-manager';
+import { ClusterAutoscaler } from './cluster-autoscaler';
+import { ExternalDns } from './external-dns';
+import { EnvoyGateway, GatewayApiCrds } from './gateway';
+import { MetricsServer } from './metrics-server';
+import { Alloy, KubePrometheusStack, Loki } from './observability';
+import { CloudNativePg, ExternalSecrets } from './operators';
+import { Gp3StorageClass } from './storage';
+
+/** Options of {@link standardAddons}. */
+export interface StandardAddonsOptions {
+  /**
+   * Public DNS: the domain apps are served under and its Route53 hosted zone, for external-dns and
+   * an ACME (Let's Encrypt) certificate on the Gateway. Managed tiers only.
+   * @default - no DNS records, no public certificate (HTTP, or a self-signed certificate in dev)
+   */
+  readonly dns?: {
+    readonly domain: string;
+    readonly hostedZoneId: string;
+    /** Email Let's Encrypt sends expiry notices to. */
+    readonly acmeEmail: string;
+  };
+  /**
+   * Skip verifying kubelet certificates in metrics-server on in-cluster tiers (kind, k3d).
+   * @default true
+   */
+  readonly localCluster?: boolean;
+}
+
+/**
+ * The add-ons a tier needs to run Switchyard apps, in a working order:
+ *
+ * - every tier: Gateway API CRDs, cert-manager and a ClusterIssuer, Envoy
+ *   Gateway (the platform's Gateway), metrics-server, external-secrets,
+ *   kube-prometheus-stack, Loki and Alloy;
+ * - in-cluster tiers: the CloudNativePG operator (Postgres in the cluster),
+ *   a self-signed issuer;
+ * - managed tiers (EKS): the gp3 StorageClass, the AWS Load Balancer
+ *   Controller (the NLB in front of the Gateway), cluster-autoscaler, and with
+ *   `dns` external-dns and a Let's Encrypt issuer.
+ */
+export function standardAddons(tier: Tier, options: StandardAddonsOptions = {}): Addon[] {
+  const managed = tier.managed;
+  const dns = managed ? options.dns : undefined;
+  const issuer = dns
+    ? new ClusterIssuer({ name: 'letsencrypt', acme: { email: dns.acmeEmail } })
+    : new ClusterIssuer({ name: 'selfsigned' });
+  return [
+    new GatewayApiCrds(),
+    ...(managed ? [new Gp3StorageClass(), new AwsLoadBalancerController()] : []),
+    new CertManager(),
+    issuer,
+    new EnvoyGateway(dns ? { hostname: `*.${dns.domain}`, issuer: issuer.name } : {}),
+    ...(dns ? [new ExternalDns({ hostedZoneIds: [dns.hostedZoneId], domains: [dns.domain] })] : []),
+    new MetricsServer({ insecureKubeletTls: !managed && (options.localCluster ?? true) }),
+    ...(managed ? [new ClusterAutoscaler()] : []),
+    new ExternalSecrets(),
+    ...(managed ? [] : [new CloudNativePg()]),
+    new KubePrometheusStack(),
+    new Loki(),
+    new Alloy(),
+  ];
+}
