@@ -41,6 +41,7 @@ for (const example of examples) {
     continue;
   }
   workAroundFakeBase64(outdir);
+  workAroundRemoteS3State(outdir);
   const check = spawnSync(path.join(tfsim, 'check.sh'), ['--apply', outdir], {
     cwd: root,
     stdio: 'inherit',
@@ -68,6 +69,41 @@ function workAroundFakeBase64(outdir) {
     const text = fs.readFileSync(file, 'utf8');
     const fixed = rewriteCalls(text, 'base64decode', (arg) => `try(base64decode(${arg}), ${arg})`);
     if (fixed !== text) fs.writeFileSync(file, fixed);
+  }
+}
+
+/**
+ * tfsim replaces a stack's own S3 backend with a local one, but not the S3
+ * `terraform_remote_state` through which another stack of the same program
+ * reads it (cdktf's cross-stack references), so those plans ask AWS for
+ * credentials. In this temporary copy only, a remote state that names the S3
+ * bucket and key of a stack of the same output becomes a local remote state
+ * at the path tfsim uses for that stack's state.
+ */
+function workAroundRemoteS3State(outdir) {
+  const stacks = path.join(outdir, 'stacks');
+  const docs = {};
+  for (const name of fs.readdirSync(stacks)) {
+    const file = path.join(stacks, name, 'cdk.tf.json');
+    if (fs.existsSync(file)) docs[name] = { file, doc: JSON.parse(fs.readFileSync(file, 'utf8')) };
+  }
+  const byKey = {};
+  for (const [name, { doc }] of Object.entries(docs)) {
+    const s3 = doc.terraform && doc.terraform.backend && doc.terraform.backend.s3;
+    if (s3) byKey[`${s3.bucket}/${s3.key}`] = path.join(stacks, name, 'terraform.tfstate');
+  }
+  for (const { file, doc } of Object.values(docs)) {
+    const remote = (doc.data && doc.data.terraform_remote_state) || {};
+    let changed = false;
+    for (const rs of Object.values(remote)) {
+      const local = rs.backend === 's3' && rs.config && byKey[`${rs.config.bucket}/${rs.config.key}`];
+      if (local) {
+        rs.backend = 'local';
+        rs.config = { path: local };
+        changed = true;
+      }
+    }
+    if (changed) fs.writeFileSync(file, JSON.stringify(doc, null, 2));
   }
 }
 

@@ -29,7 +29,7 @@ export { MetricsServer, MetricsServerOptions } from './platform/addons/metrics-s
 export { ClusterAutoscaler, ClusterAutoscalerOptions } from './platform/addons/cluster-autoscaler';
 export { Gp3StorageClass } from './platform/addons/storage';
 export { Alloy, KubePrometheusStack, Loki, MONITORING_NAMESPACE } from './platform/addons/observability';
-export { standardAddons, StandardAddonsOptions } from './platform/addons/standard';
+export { standardAddons, StandardAddonsOptions, standardPlatform } from './platform/addons/standard';
 
 // Dependencies
 export { CONTRACT_KEYS, DependencyKind, envVarName, IConnectable, IDependency, secretName } from './dependencies/contract';

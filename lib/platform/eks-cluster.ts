@@ -2,7 +2,7 @@ import {
   AwsEksCluster, CloudwatchLogGroup, Construct, DataAwsPartition, EksAccessEntry, EksAccessPolicyAssociation, EksAddon,
   EksNodeGroup, IamOpenidConnectProvider, IamRole, IamRolePolicyAttachment, KmsAlias, KmsKey,
 } from '../private/cdk';
-import { isAnywhere, parseCidr } from '../private/cidr';
+import { contains, isAnywhere, overlaps, parseCidr, PRIVATE_RANGES } from '../private/cidr';
 import { fail } from '../private/errors';
 import { checkName } from '../private/names';
 import { serviceTrust } from '../private/iam';
@@ -44,6 +44,11 @@ export interface EksClusterProps {
    * @default true
    */
   readonly creatorIsAdmin?: boolean;
+  /**
+   * IPv4 range of Kubernetes Services (/12 to /24, private, not overlapping the VPC).
+   * @default - EKS chooses 10.100.0.0/16 or 172.20.0.0/16
+   */
+  readonly serviceCidr?: string;
 }
 
 /**
@@ -79,6 +84,16 @@ export class EksCluster extends Construct {
       const parsed = parseCidr(c);
       if (!parsed) fail(this, 'publicAccessCidrs entry %v is not a valid IPv4 CIDR', c, 'use a network address with a prefix, e.g. "203.0.113.0/24"');
       if (isAnywhere(parsed)) fail(this, 'publicAccessCidrs entry %v opens the API endpoint to the internet', c, 'list the CIDRs of your offices, VPN or CI runners, or leave the list empty for a private endpoint');
+    }
+    if (props.serviceCidr !== undefined) {
+      const svc = parseCidr(props.serviceCidr);
+      if (!svc || svc.prefix < 12 || svc.prefix > 24 || !PRIVATE_RANGES.some((r) => contains(r, svc))) {
+        fail(this, 'serviceCidr %v is not a private IPv4 range from /12 to /24', props.serviceCidr, 'use a range such as "172.20.0.0/16" inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16');
+      }
+      const vpc = props.network.cidr ? parseCidr(props.network.cidr) : undefined;
+      if (vpc && overlaps(vpc, svc)) {
+        fail(this, `serviceCidr %v overlaps the VPC (${props.network.cidr})`, props.serviceCidr, 'pick a Service range outside the VPC, e.g. "172.20.0.0/16" for a VPC in 10.0.0.0/8');
+      }
     }
     const partition = new DataAwsPartition(this, 'partition', { provider });
     const managed = (name: string) => `arn:${partition.partition}:iam::aws:policy/${name}`;
@@ -121,6 +136,7 @@ export class EksCluster extends Construct {
         endpointPublicAccess: cidrs.length > 0,
         publicAccessCidrs: cidrs.length > 0 ? cidrs : undefined,
       },
+      kubernetesNetworkConfig: props.serviceCidr ? { serviceIpv4Cidr: props.serviceCidr } : undefined,
       accessConfig: {
         authenticationMode: 'API',
         bootstrapClusterCreatorAdminPermissions: props.creatorIsAdmin ?? true,

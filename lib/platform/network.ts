@@ -2,7 +2,7 @@ import {
   CloudwatchLogGroup, Construct, DataAwsAvailabilityZones, DefaultSecurityGroup, Eip, FlowLog, Fn, IamRole, IamRolePolicy,
   InternetGateway, NatGateway, Route, RouteTable, RouteTableAssociation, Subnet, Vpc,
 } from '../private/cdk';
-import { Cidr, cidrSubnet, formatCidr, parseCidr } from '../private/cidr';
+import { Cidr, cidrSubnet, contains, formatCidr, overlaps, parseCidr, PRIVATE_RANGES } from '../private/cidr';
 import { fail } from '../private/errors';
 import { policyDocument, serviceTrust } from '../private/iam';
 import { TierStack } from '../tier/stack';
@@ -24,7 +24,7 @@ export interface NetworkProps {
   /**
    * IPv4 range of the VPC, from /16 to /22. Private subnets take the first half
    * (one /(n+3) per zone), public subnets the start of the second half (one /(n+5) per zone).
-   * @default "10.0.0.0/16"
+   * @default - "10.<tier order>.0.0/16" (10.20.0.0/16 in staging, 10.30.0.0/16 in prod): tiers never overlap
    */
   readonly cidr?: string;
   /**
@@ -85,10 +85,19 @@ export class Network extends Construct implements INetwork {
     const profile = stack.tier.profile;
     const provider = stack.aws;
 
-    const cidrText = props.cidr ?? '10.0.0.0/16';
+    const cidrText = props.cidr ?? `10.${Math.min(stack.tier.order, 255)}.0.0/16`;
     const cidr = parseCidr(cidrText);
     if (!cidr) fail(this, 'cidr %v is not a valid IPv4 CIDR', cidrText, 'use a network address with a prefix, e.g. "10.20.0.0/16" (no host bits set)');
     if (cidr.prefix < 16 || cidr.prefix > 22) fail(this, 'cidr %v is outside /16 to /22', cidrText, 'use a VPC range from /16 (largest AWS allows) to /22 (room for subnets in 4 zones)');
+    if (!PRIVATE_RANGES.some((r) => contains(r, cidr))) {
+      fail(this, 'cidr %v is not in a private address range', cidrText, 'use a range inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16');
+    }
+    // Networks of one program (one per tier) must not overlap, so they can be peered or routed later.
+    for (const other of stack.node.scope!.node.findAll()) {
+      if (other instanceof Network && other !== this && overlaps(parseCidr(other.cidr)!, cidr)) {
+        fail(this, `cidr %v overlaps the network at ${other.node.path} (${other.cidr})`, cidrText, 'give each network its own range (the default is 10.<tier order>.0.0/16)');
+      }
+    }
     const zones = props.zones ?? (profile.highAvailability ? 3 : 2);
     if (!Number.isInteger(zones) || zones < 2 || zones > 4) {
       fail(this, `zones %v is ${zones < 2 ? 'fewer than 2' : 'not 2 to 4'}`, zones, profile.highAvailability

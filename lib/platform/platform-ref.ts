@@ -130,7 +130,7 @@ export class PlatformRef {
           clusterName: props.clusterName,
           region: props.region,
           vpcId: c.vpcConfig.get(0).vpcId,
-          privateSubnetIds: Fn.tolist(c.vpcConfig.get(0).subnetIds),
+          privateSubnetIds: c.vpcConfig.get(0).subnetIds,
           clusterSecurityGroupId: c.vpcConfig.get(0).clusterSecurityGroupId,
           oidcProviderArn: oidc.arn,
           oidcIssuer: Fn.replace(issuerUrl, 'https://', ''),

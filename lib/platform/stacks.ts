@@ -131,6 +131,10 @@ export class AddonsStack extends TierStack {
       seen.add(a.id);
       all.add(a.id);
     }
+    const gateways = props.addons.map((a) => a._gateway()).filter((g): g is GatewayRef => g !== undefined);
+    if (gateways.length > 1) {
+      fail(this, 'more than one add-on provides the platform\'s Gateway: %v', props.addons.filter((a) => a._gateway()).map((a) => a.id), 'keep one Gateway implementation (EnvoyGateway, or AwsLoadBalancerController with gatewayApi)');
+    }
     const installed = new Map<string, ITerraformDependable[]>();
     const done = new Set<string>();
     for (const addon of props.addons) {
@@ -163,10 +167,6 @@ export class AddonsStack extends TierStack {
     }
     this.configStack = config;
 
-    const gateways = props.addons.map((a) => a._gateway()).filter((g): g is GatewayRef => g !== undefined);
-    if (gateways.length > 1) {
-      fail(this, 'more than one add-on provides the platform\'s Gateway: %v', props.addons.filter((a) => a._gateway()).map((a) => a.id), 'keep one Gateway implementation (EnvoyGateway, or AwsLoadBalancerController with gatewayApi)');
-    }
     this.ref = props.platform._extend(seen, gateways[0], config ? [this, config] : [this]);
   }
 }

@@ -40,6 +40,14 @@ export function overlaps(a: Cidr, b: Cidr): boolean {
   return a.base <= bEnd && b.base <= aEnd;
 }
 
+/** True when `outer` contains all of `inner`. */
+export function contains(outer: Cidr, inner: Cidr): boolean {
+  return inner.prefix >= outer.prefix && (inner.base & ~hostMask(outer.prefix)) >>> 0 === outer.base;
+}
+
+/** The RFC 1918 private ranges. */
+export const PRIVATE_RANGES: readonly Cidr[] = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'].map((c) => parseCidr(c)!);
+
 /** True for 0.0.0.0/0. */
 export function isAnywhere(c: Cidr): boolean {
   return c.prefix === 0;

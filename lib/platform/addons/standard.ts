@@ -1,10 +1,11 @@
 import type { Tier } from '../../tier/tier';
+import type { GatewayRef } from '../platform-ref';
 import { Addon } from './addon';
 import { AwsLoadBalancerController } from './aws-load-balancer-controller';
 import { CertManager, ClusterIssuer } from './cert-manager';
 import { ClusterAutoscaler } from './cluster-autoscaler';
 import { ExternalDns } from './external-dns';
-import { EnvoyGateway, GatewayApiCrds } from './gateway';
+import { EnvoyGateway, GATEWAY_NAME, GATEWAY_NAMESPACE, GatewayApiCrds } from './gateway';
 import { MetricsServer } from './metrics-server';
 import { Alloy, KubePrometheusStack, Loki } from './observability';
 import { CloudNativePg, ExternalSecrets } from './operators';
@@ -63,4 +64,16 @@ export function standardAddons(tier: Tier, options: StandardAddonsOptions = {}):
     new Loki(),
     new Alloy(),
   ];
+}
+
+/**
+ * What a platform built with {@link standardAddons} offers apps, for an app
+ * repository that consumes it by name:
+ * `PlatformRef.fromEksCluster({ clusterName, region, ...standardPlatform(tier) })`.
+ */
+export function standardPlatform(tier: Tier, options: StandardAddonsOptions = {}): { addons: string[]; gateway: GatewayRef } {
+  return {
+    addons: standardAddons(tier, options).map((a) => a.id),
+    gateway: { name: GATEWAY_NAME, namespace: GATEWAY_NAMESPACE },
+  };
 }

@@ -1,0 +1,10 @@
+/**
+ *   node --require tsx/cjs examples/platform-team/main.ts     # or cdktf synth with this as the app
+ *   npx cdktf deploy '*-staging'                             # platform-staging, addons-staging, addons-config-staging
+ */
+import { App } from '../../lib';
+import { platform } from './platform';
+
+const app = new App();
+platform(app);
+app.synth();

@@ -1,0 +1,249 @@
+import {
+  AddonsStack, App, AppStack, Backend, BlueGreenService, CertManager, ClusterIssuer, EnvoyGateway, ExternalDns, ExternalSecrets,
+  GatewayApiCrds, HelmAddon, PlatformRef, PlatformStack, Postgres, standardAddons, Tier, Tiers, AwsLoadBalancerController,
+} from '../../lib';
+import { errorOf, manifests, resources, StackJson, synth, Synth } from '../helpers';
+import { ledgerOf, released, tiers } from '../fixtures';
+
+const t = tiers();
+const dns = { domain: 'shop.example.com', hostedZoneId: 'Z0123456789EXAMPLE', acmeEmail: 'ops@example.com' };
+
+/** Platform, add-ons (the standard set) and nothing else, for every tier. */
+function platforms(): Synth {
+  return synth((app) => {
+    for (const tier of t) {
+      const base = tier.managed
+        ? new PlatformStack(app, { tier, cluster: { publicAccessCidrs: ['198.51.100.0/24'], admins: ['arn:aws:iam::123456789012:role/platform-admins'] } }).ref
+        : PlatformRef.fromKubeconfig({ context: 'kind-dev', path: '/home/dev/.kube/config' });
+      new AddonsStack(app, { tier, platform: base, addons: standardAddons(tier, { dns }) });
+    }
+  });
+}
+
+const one = (stack: StackJson, type: string): any => { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const all = Object.values(resources(stack, type));
+  expect(all).toHaveLength(1);
+  return all[0];
+};
+
+describe('platform stacks', () => {
+  let out: Synth;
+  beforeAll(() => { out = platforms(); });
+
+  test('EKS is hardened: private endpoint, public access only from given CIDRs, every log type, envelope encryption, API access entries', () => {
+    const prod = out.stacks['platform-prod'];
+    const cluster = one(prod, 'aws_eks_cluster');
+    expect(cluster.vpc_config).toMatchObject({ endpoint_private_access: true, endpoint_public_access: true, public_access_cidrs: ['198.51.100.0/24'] });
+    expect(cluster.enabled_cluster_log_types).toEqual(['api', 'audit', 'authenticator', 'controllerManager', 'scheduler']);
+    expect(cluster.encryption_config.resources).toEqual(['secrets']);
+    expect(cluster.encryption_config.provider.key_arn).toMatch(/^\$\{aws_kms_key\./);
+    expect(one(prod, 'aws_kms_key')).toMatchObject({ enable_key_rotation: true, lifecycle: { prevent_destroy: true } });
+    expect(cluster.access_config.authentication_mode).toBe('API');
+    expect(cluster.deletion_protection).toBe(true);
+    expect(cluster.version).toBe('1.35');
+    expect(one(prod, 'aws_iam_openid_connect_provider').client_id_list).toEqual(['sts.amazonaws.com']);
+    expect(one(prod, 'aws_eks_access_entry').principal_arn).toBe('arn:aws:iam::123456789012:role/platform-admins');
+    expect(one(prod, 'aws_eks_access_policy_association').policy_arn).toMatch(/cluster-access-policy\/AmazonEKSClusterAdminPolicy$/);
+    expect(one(out.stacks['platform-staging'], 'aws_eks_cluster').deletion_protection).toBe(false);
+  });
+
+  test('node groups are sized by tier and leave the desired size to the autoscaler', () => {
+    for (const tier of ['staging', 'prod']) {
+      const ng = one(out.stacks[`platform-${tier}`], 'aws_eks_node_group');
+      const s = t.get(tier).profile.sizing;
+      expect(ng.scaling_config).toEqual({ min_size: s.nodesMin, desired_size: s.nodesDesired, max_size: s.nodesMax });
+      expect(ng.instance_types).toEqual(s.nodeInstanceTypes);
+      expect(ng.lifecycle.ignore_changes).toEqual(['scaling_config[0].desired_size']);
+    }
+  });
+
+  test('EKS add-ons include the EBS CSI driver through Pod Identity', () => {
+    const addons = Object.values(resources(out.stacks['platform-prod'], 'aws_eks_addon')) as any[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(addons.map((a) => a.addon_name).sort()).toEqual(['aws-ebs-csi-driver', 'coredns', 'eks-pod-identity-agent', 'kube-proxy', 'vpc-cni']);
+    expect(addons.find((a) => a.addon_name === 'aws-ebs-csi-driver').pod_identity_association[0].service_account).toBe('ebs-csi-controller-sa');
+  });
+
+  test('the network: zones, NAT and flow logs per tier, tiers never overlap, default security group emptied', () => {
+    const prod = out.stacks['platform-prod'];
+    const staging = out.stacks['platform-staging'];
+    expect(Object.keys(resources(prod, 'aws_subnet'))).toHaveLength(6);
+    expect(Object.keys(resources(staging, 'aws_subnet'))).toHaveLength(4);
+    expect(Object.keys(resources(prod, 'aws_nat_gateway'))).toHaveLength(3);
+    expect(Object.keys(resources(staging, 'aws_nat_gateway'))).toHaveLength(1);
+    expect(one(prod, 'aws_flow_log')).toMatchObject({ traffic_type: 'ALL', log_destination_type: 'cloud-watch-logs' });
+    expect(resources(staging, 'aws_flow_log')).toEqual({});
+    expect(one(prod, 'aws_vpc').cidr_block).toBe('10.30.0.0/16');
+    expect(one(staging, 'aws_vpc').cidr_block).toBe('10.20.0.0/16');
+    const dsg = one(prod, 'aws_default_security_group');
+    expect(dsg.ingress).toBeUndefined();
+    expect(dsg.egress).toBeUndefined();
+    const subnets = Object.values(resources(prod, 'aws_subnet')) as any[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(subnets.filter((s) => s.tags['kubernetes.io/role/internal-elb'] === '1')).toHaveLength(3);
+    expect(subnets.every((s) => s.map_public_ip_on_launch !== true)).toBe(true);
+  });
+
+  test('no stack both creates a cluster and deploys to it', () => {
+    for (const [name, s] of Object.entries(out.stacks)) {
+      const makesCluster = Object.keys(resources(s, 'aws_eks_cluster')).length > 0;
+      const deploys = Boolean(s.provider?.kubernetes || s.provider?.helm);
+      expect([name, makesCluster && deploys]).toEqual([name, false]);
+    }
+  });
+
+  test('every chart is pinned, atomic, cleans up on failure, waits with a timeout, and none is Bitnami', () => {
+    for (const name of ['addons-dev', 'addons-staging', 'addons-prod']) {
+      const releases = Object.values(resources(out.stacks[name], 'helm_release')) as any[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+      expect(releases.length).toBeGreaterThan(8);
+      for (const r of releases) {
+        expect([r.name, r.version]).toEqual([r.name, expect.stringMatching(/^v?\d+\.\d+\.\d+$/)]);
+        expect(r).toMatchObject({ atomic: true, cleanup_on_fail: true, wait: true, wait_for_jobs: true, create_namespace: true });
+        expect(r.timeout).toBeGreaterThanOrEqual(600);
+        expect(JSON.stringify(r)).not.toMatch(/bitnami/i);
+      }
+    }
+  });
+
+  test('add-ons wait for their prerequisites, and release addresses are stable', () => {
+    const s = out.stacks['addons-prod'];
+    const rel = resources(s, 'helm_release');
+    expect(rel.addon_cert_manager.depends_on).toEqual(['helm_release.addon_gateway_api_crds']);
+    expect(rel.addon_envoy_gateway_crds.depends_on).toEqual(['helm_release.addon_gateway_api_crds']);
+    expect(rel.addon_envoy_gateway.depends_on).toEqual(['helm_release.addon_gateway_api_crds', 'helm_release.addon_envoy_gateway_crds']);
+    expect(rel.addon_alloy.depends_on).toEqual(['helm_release.addon_loki']);
+    expect(rel.addon_external_secrets.depends_on).toEqual([]);
+  });
+
+  test('add-ons that call AWS get a role trusted by their service account only', () => {
+    const s = out.stacks['addons-prod'];
+    const docs = s.data.aws_iam_policy_document;
+    const trust = docs['external-dns-trust'].statement[0];
+    expect(trust.actions).toEqual(['sts:AssumeRoleWithWebIdentity']);
+    expect(trust.condition).toEqual([
+      { test: 'StringEquals', variable: expect.stringMatching(/identity0oidc0issuer, "https:\/\/", ""\)\}:sub$/), values: ['system:serviceaccount:external-dns:external-dns'] },
+      { test: 'StringEquals', variable: expect.stringMatching(/:aud$/), values: ['sts.amazonaws.com'] },
+    ]);
+    expect(docs['external-dns-access'].statement[0]).toMatchObject({ actions: ['route53:ChangeResourceRecordSets'], resources: ['arn:aws:route53:::hostedzone/Z0123456789EXAMPLE'] });
+    const values = JSON.parse(resources(s, 'helm_release').addon_external_dns.values[0]);
+    expect(values.serviceAccount.annotations['eks.amazonaws.com/role-arn']).toMatch(/^\$\{aws_iam_role\.external-dns-role/);
+    expect(values).toMatchObject({ provider: { name: 'aws' }, domainFilters: ['shop.example.com'], policy: 'upsert-only', sources: ['service', 'gateway-httproute'] });
+    // dev has no AWS: its add-ons get no role.
+    expect(Object.keys(out.stacks['addons-dev'].resource).filter((r) => r.startsWith('aws_'))).toEqual([]);
+  });
+
+  test('custom resources of add-on CRDs live in the config stack, after the add-ons', () => {
+    for (const tier of ['dev', 'staging', 'prod']) {
+      expect(resources(out.stacks[`addons-${tier}`], 'kubernetes_manifest')).toEqual({});
+      const config = out.stacks[`addons-config-${tier}`];
+      expect(out.dependencies[`addons-config-${tier}`]).toContain(`addons-${tier}`);
+      const [gw] = manifests(config, 'Gateway');
+      expect(gw.manifest.metadata).toMatchObject({ name: 'switchyard', namespace: 'gateway-system' });
+      expect(gw.manifest.spec.gatewayClassName).toBe('envoy');
+      const [issuer] = manifests(config, 'ClusterIssuer');
+      expect(issuer.manifest.metadata.name).toBe(tier === 'dev' ? 'selfsigned' : 'letsencrypt');
+    }
+    const prodGw = manifests(out.stacks['addons-config-prod'], 'Gateway')[0].manifest;
+    expect(prodGw.metadata.annotations).toEqual({ 'cert-manager.io/cluster-issuer': 'letsencrypt' });
+    expect(prodGw.spec.listeners.map((l: any) => [l.name, l.port])).toEqual([['http', 80], ['https', 443]]); // eslint-disable-line @typescript-eslint/no-explicit-any
+  });
+
+  test('the dev cluster comes from the kubeconfig path and context given', () => {
+    expect(out.stacks['addons-dev'].provider.helm[0].kubernetes).toEqual({ config_path: '/home/dev/.kube/config', config_context: 'kind-dev' });
+    expect(out.stacks['addons-config-dev'].provider.kubernetes[0]).toEqual({ config_path: '/home/dev/.kube/config', config_context: 'kind-dev' });
+  });
+});
+
+describe('platforms from another repository', () => {
+  const build = (platform: PlatformRef) => synth((app) => {
+    const tier = t.get('staging');
+    const addons = new AddonsStack(app, { tier, platform, addons: [new ExternalSecrets()] });
+    const stack = new AppStack(app, 'shop', { tier, platform: addons.ref, ledger: ledgerOf({ app: 'shop', tiers: { dev: { api: released() }, staging: { api: released() } } }) });
+    const db = new Postgres(stack, 'orders');
+    new BlueGreenService(stack, 'api', { image: 'ghcr.io/acme/api', port: 8080, connections: [db] });
+  });
+
+  test('by EKS cluster name: data sources in each stack, exec authentication, no remote state', () => {
+    const out = build(PlatformRef.fromEksCluster({ clusterName: 'acme-staging', region: 'eu-west-1' }));
+    const s = out.stacks['shop-staging'];
+    expect(s.data.aws_eks_cluster['platform-cluster'].name).toBe('acme-staging');
+    expect(s.provider.kubernetes[0]).toMatchObject({
+      host: '${data.aws_eks_cluster.platform-cluster.endpoint}',
+      cluster_ca_certificate: '${base64decode(data.aws_eks_cluster.platform-cluster.certificate_authority[0].data)}',
+      exec: [{ command: 'aws', args: ['eks', 'get-token', '--cluster-name', 'acme-staging', '--region', 'eu-west-1'] }],
+    });
+    expect(s.data.terraform_remote_state).toBeUndefined();
+    expect(resources(s, 'aws_db_subnet_group')).not.toEqual({});
+    expect(Object.values(resources(s, 'aws_db_subnet_group'))[0].subnet_ids).toBe('${tolist(data.aws_eks_cluster.platform-cluster.vpc_config[0].subnet_ids)}');
+  });
+
+  test('from remote state in S3: the platform stack\'s outputs', () => {
+    const out = build(PlatformRef.fromRemoteState({ backend: Backend.s3({ bucket: 'acme-platform-state', region: 'eu-west-1' }), stack: 'platform-staging' }));
+    const s = out.stacks['shop-staging'];
+    expect(s.data.terraform_remote_state['platform-state']).toMatchObject({
+      backend: 's3', config: { bucket: 'acme-platform-state', key: 'switchyard/platform-staging.tfstate', region: 'eu-west-1' },
+    });
+    expect(s.provider.kubernetes[0].host).toBe('${data.terraform_remote_state.platform-state.outputs.cluster_endpoint}');
+  });
+
+  test('the platform stack publishes every output those references read', () => {
+    const out = synth((app) => { new PlatformStack(app, { tier: t.get('staging') }); });
+    expect(Object.keys(out.stacks['platform-staging'].output).sort()).toEqual([
+      'cluster_certificate_authority_data', 'cluster_endpoint', 'cluster_name', 'cluster_security_group_id',
+      'oidc_issuer', 'oidc_provider_arn', 'private_subnet_ids', 'region', 'vpc_id',
+    ]);
+  });
+});
+
+describe('bad platform input', () => {
+  const staging = () => t.get('staging');
+  const kube = () => PlatformRef.fromKubeconfig({ context: 'kind' });
+  test.each<[string, (app: App) => void, string]>([
+    ['an invalid VPC CIDR', (app) => { new PlatformStack(app, { tier: staging(), network: { cidr: '10.0.0.300/16' } }); },
+      '[platform-staging/network] cidr "10.0.0.300/16" is not a valid IPv4 CIDR: use a network address with a prefix, e.g. "10.20.0.0/16" (no host bits set)'],
+    ['a public VPC range', (app) => { new PlatformStack(app, { tier: staging(), network: { cidr: '52.0.0.0/16' } }); },
+      '[platform-staging/network] cidr "52.0.0.0/16" is not in a private address range: use a range inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16'],
+    ['overlapping networks', (app) => {
+      new PlatformStack(app, { tier: staging(), network: { cidr: '10.1.0.0/16' } });
+      new PlatformStack(app, { tier: t.get('prod'), network: { cidr: '10.1.128.0/17' } });
+    }, '[platform-prod/network] cidr "10.1.128.0/17" overlaps the network at platform-staging/network (10.1.0.0/16): give each network its own range (the default is 10.<tier order>.0.0/16)'],
+    ['a Service range inside the VPC', (app) => { new PlatformStack(app, { tier: staging(), cluster: { serviceCidr: '10.20.128.0/20' } }); },
+      '[platform-staging/cluster] serviceCidr "10.20.128.0/20" overlaps the VPC (10.20.0.0/16): pick a Service range outside the VPC, e.g. "172.20.0.0/16" for a VPC in 10.0.0.0/8'],
+    ['one zone in an HA tier', (app) => { new PlatformStack(app, { tier: t.get('prod'), network: { zones: 1 } }); },
+      '[platform-prod/network] zones 1 is fewer than 2: tier "prod" is highly available: use 2 to 4 availability zones (3 recommended)'],
+    ['an unsupported Kubernetes version', (app) => { new PlatformStack(app, { tier: staging(), cluster: { version: '1.29' } }); },
+      '[platform-staging/cluster] Kubernetes version "1.29" is not supported: use one of 1.32, 1.33, 1.34, 1.35 (a minor version as a string, e.g. "1.35")'],
+    ['an API endpoint open to the internet', (app) => { new PlatformStack(app, { tier: staging(), cluster: { publicAccessCidrs: ['0.0.0.0/0'] } }); },
+      '[platform-staging/cluster] publicAccessCidrs entry "0.0.0.0/0" opens the API endpoint to the internet: list the CIDRs of your offices, VPN or CI runners, or leave the list empty for a private endpoint'],
+    ['an add-on listed twice', (app) => { new AddonsStack(app, { tier: t.get('dev'), platform: kube(), addons: [new ExternalSecrets(), new ExternalSecrets()] }); },
+      '[addons-dev] add-on "external-secrets" is listed twice: list each add-on once (pass its options to the one entry)'],
+    ['a ClusterIssuer without cert-manager', (app) => { new AddonsStack(app, { tier: t.get('dev'), platform: kube(), addons: [new GatewayApiCrds(), new ClusterIssuer()] }); },
+      '[addons-dev] add-on "cluster-issuer" needs "cert-manager" installed before it: add the "cert-manager" add-on to the list before "cluster-issuer"'],
+    ['a prerequisite listed after', (app) => { new AddonsStack(app, { tier: t.get('dev'), platform: kube(), addons: [new CertManager(), new GatewayApiCrds()] }); },
+      '[addons-dev] add-on "cert-manager" needs "gateway-api-crds" installed before it: move "gateway-api-crds" before "cert-manager" in the add-on list'],
+    ['two Gateway implementations', (app) => {
+      new AddonsStack(app, { tier: staging(), platform: PlatformRef.fromEksCluster({ clusterName: 'c', region: 'eu-west-1' }), addons: [new GatewayApiCrds(), new EnvoyGateway(), new AwsLoadBalancerController({ gatewayApi: true })] });
+    }, '[addons-staging] more than one add-on provides the platform\'s Gateway: ["envoy-gateway","aws-load-balancer-controller"]: keep one Gateway implementation (EnvoyGateway, or AwsLoadBalancerController with gatewayApi)'],
+    ['an AWS add-on on a kubeconfig cluster', (app) => { new AddonsStack(app, { tier: t.get('dev'), platform: kube(), addons: [new GatewayApiCrds(), new ExternalDns({ hostedZoneIds: ['Z0123456789EXAMPLE'], domains: ['example.com'] })] }); },
+      '[addons-dev] add-on "external-dns" needs an EKS platform, but the platform is "kubeconfig:kind": bind it in-cluster in tier "dev" (the tier\'s binding) or give the stack an EKS platform'],
+  ])('refuses %s', (_what, build, message) => {
+    expect(errorOf(() => synth(build))).toBe(message);
+  });
+
+  test.each<[string, () => unknown, string]>([
+    ['an unpinned chart', () => new HelmAddon({ id: 'redis-ui', namespace: 'tools', chart: { repository: 'https://example.com/charts', chart: 'ui', version: '^1.2.0' } }),
+      '[addon redis-ui] chart version "^1.2.0" is not an exact version: pin the chart to one version, e.g. "1.21.2" (ranges make deploys unrepeatable)'],
+    ['a Bitnami chart', () => new HelmAddon({ id: 'redis', namespace: 'cache', chart: { repository: 'oci://registry-1.docker.io/bitnamicharts', chart: 'redis', version: '20.1.0' } }),
+      '[addon redis] chart "oci://registry-1.docker.io/bitnamicharts redis" comes from Bitnami: use the project\'s own chart: Bitnami moved its versioned images to the frozen "bitnamilegacy" repository on 2025-08-28'],
+    ['an issuer without a hostname', () => new EnvoyGateway({ issuer: 'letsencrypt' }),
+      '[addon envoy-gateway] issuer "letsencrypt" is set without a hostname: give the hostname of the HTTPS listener (e.g. "*.shop.example.com") or drop the issuer'],
+    ['a bad hosted zone', () => new ExternalDns({ hostedZoneIds: ['example.com'], domains: ['example.com'] }),
+      '[addon external-dns] hosted zone ID "example.com" is not a Route53 zone ID: use the ID of a hosted zone, e.g. "Z0123456789ABCDEFGHIJ"'],
+  ])('refuses %s', (_what, fn, message) => {
+    expect(errorOf(fn)).toBe(message);
+  });
+
+  test('standard tiers get different default networks', () => {
+    const tiersWithQa = new Tiers([...t.all, Tier.custom('qa', 25, t.get('staging').profile, { region: 'eu-west-1' })]);
+    const out = synth((app) => { for (const tier of tiersWithQa) if (tier.managed) new PlatformStack(app, { tier }); });
+    expect(one(out.stacks['platform-qa'], 'aws_vpc').cidr_block).toBe('10.25.0.0/16');
+  });
+});
