@@ -1,4 +1,5 @@
 import { IConstruct, ITerraformDependable } from '../private/cdk';
+import type { Statement } from '../private/iam';
 import { envPrefix } from '../private/names';
 
 /** The kinds of dependency and the part of their environment variable names. */
@@ -48,4 +49,21 @@ export interface IDependency extends IConstruct {
   readonly readyAfter: ITerraformDependable[];
   /** Opens the network path from `peer` to this dependency, and nothing else. */
   grantConnect(peer: IConnectable): void;
+}
+
+/** What a queue allows a service to do. */
+export type QueueAction = 'send' | 'consume';
+
+/** A queue a service can be granted `send` or `consume` on. */
+export interface IQueue extends IDependency {
+  readonly kind: 'queue';
+  /** The IAM statements a service needs for `action` (empty where no IAM applies, e.g. in the cluster). @internal */
+  _permissions(action: QueueAction): Statement[];
+}
+
+/** A topic a service can be granted `publish` on. */
+export interface ITopic extends IDependency {
+  readonly kind: 'topic';
+  /** The IAM statements a publisher needs (empty where no IAM applies). @internal */
+  _permissions(action: 'publish'): Statement[];
 }

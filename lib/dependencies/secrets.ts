@@ -111,37 +111,53 @@ export class AppSecrets extends Construct {
    * ExternalSecret changes a password a database was initialized with.
    */
   public generatedCredentials(scope: Construct, id: string, props: GeneratedCredentialsProps): Manifest {
-    const symbols = props.symbolCharacters ?? '';
+    return this.generated(scope, id, props.name, ['password'], props.symbolCharacters ?? '', {
+      type: 'kubernetes.io/basic-auth', data: { username: props.username, password: '{{ .password }}' },
+    });
+  }
+
+  /**
+   * A Secret with random values under `keys` (20 letters and digits each),
+   * generated once in the cluster and immutable: e.g. an access key pair for
+   * an in-cluster stand-in that only wants requests signed.
+   */
+  public generatedKeyPair(scope: Construct, id: string, props: { name: string; keys?: string[] }): Manifest {
+    return this.generated(scope, id, props.name, props.keys ?? ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'], '', undefined, 20);
+  }
+
+  /** A Password generator and an ExternalSecret that runs it once into an immutable Secret. */
+  private generated(
+    scope: Construct, id: string, name: string, keys: string[], symbols: string, template?: Record<string, unknown>, length = 32,
+  ): Manifest {
     const generator = new Manifest(scope, `${id}-generator`, {
       provider: this.app.kubernetes,
       manifest: {
         apiVersion: ESO_GENERATORS_API,
         kind: 'Password',
-        metadata: { name: props.name, namespace: this.app.namespace },
+        metadata: { name, namespace: this.app.namespace },
         spec: {
-          length: 32,
-          digits: 8,
+          length,
+          digits: Math.floor(length / 4),
           symbols: symbols ? 4 : 0,
           ...(symbols ? { symbolCharacters: symbols } : {}),
           noUpper: false,
           allowRepeat: true,
+          ...(keys.length === 1 && keys[0] === 'password' ? {} : { secretKeys: keys }),
         },
       },
       dependsOn: [this.app.namespaceResource],
     });
-    return this.externalSecret(scope, id, props.name, undefined, {
+    return this.externalSecret(scope, id, name, undefined, {
+      // Generated once: no refresh, no re-generation over an existing Secret.
       refreshPolicy: 'CreatedOnce',
-      target: {
-        ...this.target(props.name, { type: 'kubernetes.io/basic-auth', data: { username: props.username, password: '{{ .password }}' } }),
-        immutable: true,
-      },
-      dataFrom: [{ sourceRef: { generatorRef: { apiVersion: ESO_GENERATORS_API, kind: 'Password', name: props.name } } }],
+      target: { ...this.target(name, template), immutable: true },
+      dataFrom: [{ sourceRef: { generatorRef: { apiVersion: ESO_GENERATORS_API, kind: 'Password', name } } }],
     }, [generator]);
   }
 
-  private target(name: string, template: Record<string, unknown>): Record<string, unknown> {
+  private target(name: string, template?: Record<string, unknown>): Record<string, unknown> {
     // Retain: deleting the ExternalSecret (a rename, a refactor) never deletes the Secret.
-    return { name, creationPolicy: 'Owner', deletionPolicy: 'Retain', template: { engineVersion: 'v2', ...template } };
+    return { name, creationPolicy: 'Owner', deletionPolicy: 'Retain', ...(template ? { template: { engineVersion: 'v2', ...template } } : {}) };
   }
 
   private externalSecret(

@@ -1,4 +1,4 @@
-import { AwsProvider, Construct, DataAwsIamPolicyDocument } from './cdk';
+import { AwsProvider, Construct, DataAwsIamPolicyDocument, Lazy } from './cdk';
 
 /** One IAM policy statement. */
 export interface Statement {
@@ -51,4 +51,24 @@ export function irsaTrust(scope: Construct, id: string, provider: AwsProvider, s
       { test: 'StringEquals', variable: `${s.oidcIssuer}:aud`, values: ['sts.amazonaws.com'] },
     ],
   }]);
+}
+
+/**
+ * A policy document whose statements are known only at synth (grants added
+ * after construction): the same data source, its statements produced lazily.
+ */
+export function lazyPolicyDocument(scope: Construct, id: string, provider: AwsProvider, statements: () => Statement[]): string {
+  return new DataAwsIamPolicyDocument(scope, id, {
+    provider,
+    // A lazy value bypasses the binding's mapping: it is written in Terraform's own keys.
+    statement: Lazy.anyValue({
+      produce: () => statements().map((s) => ({
+        effect: s.effect ?? 'Allow',
+        actions: s.actions,
+        ...(s.resources ? { resources: s.resources } : {}),
+        ...(s.principals ? { principals: s.principals } : {}),
+        ...(s.conditions ? { condition: s.conditions } : {}),
+      })),
+    }),
+  }).json;
 }

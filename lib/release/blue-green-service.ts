@@ -1,8 +1,10 @@
 import { AppStack } from '../app-stack';
-import { envVarName, IConnectable, IDependency } from '../dependencies/contract';
+import { envVarName, IConnectable, IDependency, IQueue, ITopic } from '../dependencies/contract';
 import {
-  Annotations, Construct, dependencyOf, DeploymentV1, DeploymentV1SpecTemplateSpecContainer, Lazy, ServiceAccountV1, ServiceV1,
+  Annotations, Construct, dependencyOf, DeploymentV1, DeploymentV1SpecTemplateSpecContainer, IamRole, IamRolePolicy, Lazy,
+  ServiceAccountV1, ServiceV1,
 } from '../private/cdk';
+import { irsaTrust, lazyPolicyDocument, Statement } from '../private/iam';
 import { fail } from '../private/errors';
 import { checkName } from '../private/names';
 import { otherSlot, ServiceRelease, Slot, SLOTS, versionIn } from './ledger';
@@ -103,6 +105,9 @@ export class BlueGreenService extends Construct implements IConnectable {
   private readonly props: BlueGreenServiceProps;
   private readonly connections: IDependency[] = [];
   private readonly env: Record<string, string>;
+  private readonly statements: Statement[] = [];
+  private readonly extraEnv: Array<{ name: string; secret: string; key: string }> = [];
+  private awsRole?: IamRole;
 
   constructor(scope: Construct, name: string, props: BlueGreenServiceProps) {
     super(scope, name);
@@ -119,7 +124,13 @@ export class BlueGreenService extends Construct implements IConnectable {
 
     this.serviceAccount = new ServiceAccountV1(this, 'service-account', {
       provider,
-      metadata: { name: this.name, namespace: ns, labels: this.labels() },
+      metadata: {
+        name: this.name,
+        namespace: ns,
+        labels: this.labels(),
+        // The IRSA role, once the service is granted something in AWS.
+        annotations: Lazy.anyValue({ produce: () => (this.awsRole ? { 'eks.amazonaws.com/role-arn': this.awsRole.arn } : undefined) }) as unknown as Record<string, string>,
+      },
       automountServiceAccountToken: false,
       dependsOn: [this.app.namespaceResource],
     });
@@ -162,6 +173,57 @@ export class BlueGreenService extends Construct implements IConnectable {
     for (const d of Object.values(this.deployments)) {
       d.dependsOn = [...(d.dependsOn ?? []), ...dep.readyAfter.map(dependencyOf)];
     }
+  }
+
+  /** Lets the service send messages to a queue of the app (and connects it: `<NAME>_QUEUE_URL`, ...). */
+  public grantSend(queue: IQueue): void {
+    this.connect(queue);
+    this.grantAws(queue._permissions('send'));
+  }
+
+  /** Lets the service receive and delete messages of a queue of the app (and connects it). */
+  public grantConsume(queue: IQueue): void {
+    this.connect(queue);
+    this.grantAws(queue._permissions('consume'));
+  }
+
+  /** Lets the service publish to a topic of the app (and connects it: `<NAME>_TOPIC_ARN`, ...). */
+  public grantPublish(topic: ITopic): void {
+    this.connect(topic);
+    this.grantAws(topic._permissions('publish'));
+  }
+
+  /**
+   * Gives the pods an environment variable from a key of a Secret (for
+   * dependencies that hand out more than their contract, such as local
+   * credentials of an in-cluster stand-in). @internal
+   */
+  public _addSecretEnv(name: string, secret: string, key: string): void {
+    if (!this.extraEnv.some((e) => e.name === name)) this.extraEnv.push({ name, secret, key });
+  }
+
+  /**
+   * Adds IAM permissions to the service's own role (IRSA, trusted by its
+   * service account only), created on the first grant. Exactly what is
+   * granted, nothing else.
+   */
+  private grantAws(statements: Statement[]): void {
+    if (statements.length === 0) return;
+    this.statements.push(...statements);
+    if (this.awsRole) return;
+    const app = this.app;
+    const eks = app.platform.eks(app, `service "${this.name}" (an AWS permission)`);
+    this.awsRole = new IamRole(this, 'role', {
+      provider: app.aws,
+      namePrefix: `${app.node.id}-${this.name}-`.slice(0, 38),
+      description: `Service ${this.name} of ${app.node.id} (IRSA: ${app.namespace}/${this.name})`,
+      assumeRolePolicy: irsaTrust(this, 'role-trust', app.aws, { ...eks, namespace: app.namespace, serviceAccount: this.name }),
+    });
+    new IamRolePolicy(this, 'role-policy', {
+      provider: app.aws,
+      role: this.awsRole.id,
+      policy: lazyPolicyDocument(this, 'role-access', app.aws, () => this.statements),
+    });
   }
 
   /** The image repository (the tag is the slot's version). */
@@ -268,6 +330,7 @@ export class BlueGreenService extends Construct implements IConnectable {
             name: envVarName(d.name, d.kind, key),
             value_from: { secret_key_ref: { name: d.secretName, key } },
           }))),
+          ...this.extraEnv.map((e) => ({ name: e.name, value_from: { secret_key_ref: { name: e.secret, key: e.key } } })),
         ],
       }),
       resources: {
