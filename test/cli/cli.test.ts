@@ -1,23 +1,32 @@
+/**
+ * The `switchyard` CLI, called as `main(argv, io)` with a fake io (collected
+ * output, a fixed clock) on temporary copies of the shop example's ledger,
+ * against the delivery model of one synth of the shop example; and what its
+ * steps change in the synthesized stacks.
+ *
+ * One file on purpose: loading cdktf and synthesizing the example is the
+ * expensive part, done once here for both.
+ */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { shop } from '../../examples/shop/shop';
-import { App, buildModel, ReleaseLedger } from '../../lib';
+import { ReleaseLedger } from '../../lib';
 import { writeLedgerText } from '../../lib/cli/ledger-file';
 import { CliIo } from '../../lib/cli/io';
 import { main } from '../../lib/cli/main';
-import { tempDir } from '../helpers';
+import { resources, StackJson, synth, Synth, tempDir } from '../helpers';
 import { tiers } from '../fixtures';
 
 const EXAMPLE = path.join(__dirname, '../../examples/shop/releases.json');
 const NOW = '2026-12-01T10:00:00.000Z';
+/** The shop example synthesized from its own ledger, and the model that synth wrote. */
+let base: Synth;
 let modelText: string;
 
 beforeAll(() => {
-  // The delivery model of the shop example, as synth writes it.
-  const app = new App({ outdir: path.join(tempDir(), 'cdktf.out') });
-  shop(app);
-  modelText = `${JSON.stringify(buildModel(app), null, 2)}\n`;
+  base = synth((app) => shop(app));
+  modelText = fs.readFileSync(path.join(base.outdir, 'switchyard.json'), 'utf8');
 });
 
 /** A project folder: releases.json (a copy of the example's) and cdktf.out/switchyard.json, the CLI's defaults. */
@@ -330,5 +339,166 @@ describe('the switchyard program', () => {
     });
     expect([r.status, r.stdout, r.stderr]).toEqual([1, '',
       '[releases.json: tiers.prod.api] promoting from "dev" to "prod" would skip tier "staging": promote one tier at a time: switchyard promote api --from dev --to staging\n']);
+  });
+});
+
+let dir: string;
+let ledger: string;
+let model: string;
+
+function cli(...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIo = { out: (l) => out.push(l), err: (l) => err.push(l), cwd: dir, now: () => new Date('2026-12-01T10:00:00Z') };
+  return { code: main([...argv, '--model', model, '--by', 'ana'], io), out, err };
+}
+
+const build = (): Synth => synth((app) => shop(app, { ledgerFile: ledger }));
+
+/** Every leaf of a JSON value, by path (`resource.kubernetes_service_v1.api_xxx.spec.selector.switchyard.dev/slot`). */
+function leaves(value: unknown, prefix = '', into = new Map<string, unknown>()): Map<string, unknown> {
+  if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) leaves(v, prefix ? `${prefix}.${k}` : k, into);
+  } else {
+    into.set(prefix, value);
+  }
+  return into;
+}
+
+/** The leaf paths that differ between two stacks. */
+function changed(a: StackJson, b: StackJson): string[] {
+  const la = leaves(a);
+  const lb = leaves(b);
+  return [...new Set([...la.keys(), ...lb.keys()])].filter((k) => la.get(k) !== lb.get(k)).sort();
+}
+
+/** The Terraform address (`type.logical_name`) of the Kubernetes object `name` of a type. */
+function address(stack: StackJson, type: string, name: string): string {
+  const found = Object.entries(resources(stack, type)).filter(([, r]) => r.metadata?.name === name);
+  if (found.length !== 1) throw new Error(`expected one ${type} named ${name}, found ${found.length}`);
+  return `resource.${type}.${found[0][0]}`;
+}
+
+/** The resource of a type whose Kubernetes name is `name`. */
+function object(stack: StackJson, type: string, name: string) {
+  return resources(stack, type)[address(stack, type, name).split('.')[2]];
+}
+
+/** Changed leaves relative to the resources they belong to: `<k8s name> <path inside>`. */
+function changesByObject(a: StackJson, b: StackJson, objects: Array<[string, string]>): string[] {
+  const prefixes = objects.map(([type, name]) => [address(b, type, name), `${type} ${name}`] as const);
+  return changed(a, b).map((leaf) => {
+    const owner = prefixes.find(([addr]) => leaf.startsWith(`${addr}.`));
+    return owner ? `${owner[1]}: ${leaf.slice(owner[0].length + 1)}` : leaf;
+  }).sort();
+}
+
+/** The stacks other than `except` are the same in both synths. */
+function othersUnchanged(a: Synth, b: Synth, except: string[]): void {
+  for (const name of Object.keys(a.stacks).filter((n) => !except.includes(n))) {
+    expect([name, changed(a.stacks[name], b.stacks[name])]).toEqual([name, []]);
+  }
+}
+
+const DEPLOY = 'kubernetes_deployment_v1';
+const SERVICE = 'kubernetes_service_v1';
+/** What changes in a slot's Deployment when it gets another version. */
+const VERSION_LEAVES = [
+  'spec.template.metadata.labels.app.kubernetes.io/version',
+  'spec.template.spec.container.0.env.1.value', // SWITCHYARD_VERSION
+  'spec.template.spec.container.0.image',
+];
+
+// One chain of steps on one copy of the example ledger; each synth is compared with the one before.
+// Steps on two tiers share a synth where they show in different stacks.
+let s0: Synth;
+let s1: Synth;
+let s2: Synth;
+let s3: Synth;
+
+describe('synth before and after a CLI step', () => {
+  beforeAll(() => {
+    dir = tempDir('switchyard-steps-');
+    ledger = path.join(dir, 'releases.json');
+    fs.copyFileSync(EXAMPLE, ledger);
+    s0 = base; // the same ledger content
+    model = path.join(base.outdir, 'switchyard.json');
+
+    // dev: 1.6.0 into blue (green 1.5.0 is live); staging: green 1.5.0 goes live.
+    expect(cli('stage', 'api', '1.6.0', '--tier', 'dev').code).toBe(0);
+    expect(cli('switch', 'api', '--tier', 'staging').code).toBe(0);
+    s1 = build();
+    // dev: blue 1.6.0 goes live; staging: blue 1.4.0 (idle) is retired.
+    expect(cli('switch', 'api', '--tier', 'dev').code).toBe(0);
+    expect(cli('retire', 'api', '--tier', 'staging').code).toBe(0);
+    s2 = build();
+    // dev: back to green 1.5.0.
+    expect(cli('rollback', 'api', '--tier', 'dev').code).toBe(0);
+    s3 = build();
+  });
+
+  test('the CLI reads the model that synth wrote', () => {
+    expect(JSON.parse(fs.readFileSync(model, 'utf8')).tiers.map((t: { name: string }) => t.name)).toEqual(['dev', 'staging', 'prod']);
+  });
+
+  test('stage changes only the idle slot\'s Deployment, and in it only the version', () => {
+    // dev: green 1.5.0 is live, so 1.6.0 goes into blue.
+    expect(changesByObject(s0.stacks['shop-dev'], s1.stacks['shop-dev'], [[DEPLOY, 'api-blue']]))
+      .toEqual(VERSION_LEAVES.map((l) => `${DEPLOY} api-blue: ${l}`));
+    const blue = object(s1.stacks['shop-dev'], DEPLOY, 'api-blue');
+    expect(blue.spec.template.spec.container[0].image).toBe('ghcr.io/acme/shop-api:1.6.0');
+    expect(blue.spec.template.spec.container[0].env[1]).toEqual({ name: 'SWITCHYARD_VERSION', value: '1.6.0' });
+    othersUnchanged(s0, s1, ['shop-dev', 'shop-staging']);
+  });
+
+  test('switch changes only the Services: the active and preview selectors (and what the active one waits for), no Deployment', () => {
+    expect(changesByObject(s1.stacks['shop-dev'], s2.stacks['shop-dev'], [[SERVICE, 'api'], [SERVICE, 'api-preview']])).toEqual([
+      `${SERVICE} api-preview: spec.selector.switchyard.dev/slot`,
+      `${SERVICE} api: depends_on.1`,
+      `${SERVICE} api: spec.selector.switchyard.dev/slot`,
+    ]);
+    const active = object(s2.stacks['shop-dev'], SERVICE, 'api');
+    expect(active.spec.selector['switchyard.dev/slot']).toBe('blue');
+    expect(object(s2.stacks['shop-dev'], SERVICE, 'api-preview').spec.selector['switchyard.dev/slot']).toBe('green');
+    // The switch waits for the new live slot's rollout.
+    expect(active.depends_on[1]).toBe(address(s2.stacks['shop-dev'], DEPLOY, 'api-blue').replace(/^resource\./, ''));
+    othersUnchanged(s1, s2, ['shop-dev', 'shop-staging']);
+  });
+
+  test('rollback restores the previous selector: the stack is the one before the switch', () => {
+    expect(changed(s2.stacks['shop-dev'], s3.stacks['shop-dev'])).not.toEqual([]);
+    expect(changed(s1.stacks['shop-dev'], s3.stacks['shop-dev'])).toEqual([]);
+    expect(object(s3.stacks['shop-dev'], SERVICE, 'api').spec.selector['switchyard.dev/slot']).toBe('green');
+    othersUnchanged(s2, s3, ['shop-dev']);
+  });
+
+  test('where live and idle slots differ in size (staging: 2 and 1), a switch moves the replicas too', () => {
+    expect(changesByObject(s0.stacks['shop-staging'], s1.stacks['shop-staging'], [
+      [SERVICE, 'api'], [SERVICE, 'api-preview'], [DEPLOY, 'api-blue'], [DEPLOY, 'api-green'],
+    ])).toEqual([
+      `${DEPLOY} api-blue: spec.replicas`,
+      `${DEPLOY} api-green: spec.replicas`,
+      `${SERVICE} api-preview: spec.selector.switchyard.dev/slot`,
+      `${SERVICE} api: depends_on.1`,
+      `${SERVICE} api: spec.selector.switchyard.dev/slot`,
+    ]);
+    expect([object(s1.stacks['shop-staging'], DEPLOY, 'api-green').spec.replicas, object(s1.stacks['shop-staging'], DEPLOY, 'api-blue').spec.replicas]).toEqual(['2', '1']);
+  });
+
+  test('retire scales the idle slot\'s Deployment to zero and changes nothing else', () => {
+    expect(changesByObject(s1.stacks['shop-staging'], s2.stacks['shop-staging'], [[DEPLOY, 'api-blue']])).toEqual([`${DEPLOY} api-blue: spec.replicas`]);
+    expect(object(s2.stacks['shop-staging'], DEPLOY, 'api-blue').spec.replicas).toBe('0');
+    expect(object(s2.stacks['shop-staging'], DEPLOY, 'api-blue').spec.template.spec.container[0].image).toBe('ghcr.io/acme/shop-api:1.4.0');
+  });
+
+  test.each<[string, string[], string]>([
+    ['skipping a tier', ['promote', 'api', '--from', 'dev', '--to', 'prod'],
+      'promoting from "dev" to "prod" would skip tier "staging": promote one tier at a time: switchyard promote api --from dev --to staging'],
+    ['lacking an approval', ['promote', 'api', '--from', 'staging', '--to', 'prod'],
+      'version "1.5.0" has no approval for tier "prod": record one: switchyard approve api 1.5.0 --tier prod --by <name>'],
+  ])('a promotion %s is refused, naming the tier, and the ledger stays as it was', (_what, argv, message) => {
+    const before = fs.readFileSync(ledger);
+    expect(cli(...argv, '--ledger', ledger)).toEqual({ code: 1, out: [], err: [`[${ledger}: tiers.prod.api] ${message}`] });
+    expect(fs.readFileSync(ledger).equals(before)).toBe(true);
   });
 });
