@@ -202,6 +202,14 @@ describe('switchyard CLI: refusals leave the ledger byte-identical', () => {
     expect(fs.readFileSync(path.join(dir, 'releases.json')).equals(before)).toBe(true);
   });
 
+  test('refuses a ledger that breaks the rules already, as synth would', () => {
+    const dir = project();
+    fs.writeFileSync(path.join(dir, 'releases.json'), '{"app": "shop", "tiers": {"staging": {"api": {"blue": "9.9.9", "live": "blue"}}}}\n');
+    expect(run(dir, 'stage', 'api', '1.0.0', '--tier', 'dev')).toEqual({ code: 1, out: [], err: [
+      '[releases.json: tiers.staging.api] version "9.9.9" in slot blue was never live in tier "dev": release it in "dev" first (stage, then switch), then promote it to "staging"',
+    ] });
+  });
+
   test('refuses a ledger of an app the model does not have', () => {
     const dir = project();
     fs.writeFileSync(path.join(dir, 'releases.json'), '{"app": "billing", "tiers": {}}\n');
@@ -319,6 +327,24 @@ describe('switchyard status', () => {
       'staging  api      green  1.4.0  1.5.0  5%      no          -',
       'prod     api      blue   1.4.0  -      0%      no          1.5.0',
     ]);
+  });
+
+  test('lists the services the app declares before their first release, and approvals waiting for one', () => {
+    const dir = project();
+    fs.writeFileSync(path.join(dir, 'releases.json'), '{"app": "shop", "tiers": {}}\n');
+    for (const argv of [['stage', 'api', '2.0.0', '--tier', 'dev'], ['promote', 'api', '--from', 'dev', '--to', 'staging']]) expect(run(dir, ...argv).code).toBe(0);
+    expect(run(dir, 'status').out.slice(1)).toEqual([
+      'TIER     SERVICE  LIVE  BLUE   GREEN  WEIGHT  RETIRED  PENDING APPROVALS',
+      'dev      api      blue  2.0.0  -      0%      no       -',
+      'staging  api      blue  2.0.0  -      0%      no       -',
+      'prod     api      -     -      -      -       -        2.0.0',
+    ]);
+    expect(run(dir, 'approve', 'api', '2.0.0', '--tier', 'prod', '--by', 'dana').out).toEqual([
+      'approved api 2.0.0 for prod (by dana)', 'next: switchyard promote api --from staging --to prod',
+    ]);
+    expect(run(dir, 'status').out.slice(-1)).toEqual(['prod     api      -     -      -      -       -        none']);
+    expect(run(dir, 'promote', 'api', '--from', 'staging', '--to', 'prod').out[0]).toBe(
+      'promoted api 2.0.0 from staging into blue in prod: the first release of api in prod, live at once');
   });
 });
 
