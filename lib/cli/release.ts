@@ -5,7 +5,7 @@
  * and writes the ledger back atomically; a refused step writes nothing.
  */
 import type { ModelApp } from '../model';
-import { LedgerData, otherSlot, ReleaseLedger, ServiceRelease, versionIn } from '../release/ledger';
+import { ISO_TIME, LedgerData, otherSlot, ReleaseLedger, ServiceRelease, versionIn } from '../release/ledger';
 import * as ops from '../release/ledger-ops';
 import { Tiers } from '../tier/tier';
 import { FlagSpec, parseArgs, ParsedArgs, requireFlag } from './args';
@@ -30,7 +30,6 @@ export const RELEASE_USAGE: Readonly<Record<string, string>> = {
 
 const COMMON: FlagSpec = { ledger: 'string', model: 'string' };
 const STEP: FlagSpec = { ...COMMON, tier: 'string', by: 'string' };
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
 /** What a step command has once the model and the ledger are read and checked. */
 interface Context {
