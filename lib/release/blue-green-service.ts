@@ -140,7 +140,8 @@ export class BlueGreenService extends Construct implements IConnectable {
     }
 
     this.release = this.app.ledger.release(tier.name, this.name);
-    if (!this.release) {
+    // An entry without a live version holds only approvals: nothing is released here yet.
+    if (!this.release || !versionIn(this.release, this.release.live)) {
       Annotations.of(this).addInfo(`service "${this.name}" has no release in tier "${tier.name}" yet: only its Services are created (stage a version with \`switchyard stage ${this.name} <version> --tier ${tier.name}\`)`);
       return;
     }
@@ -270,7 +271,9 @@ export class BlueGreenService extends Construct implements IConnectable {
       const version = versionIn(release, slot);
       if (!version) continue;
       const isLive = slot === release.live;
-      const replicas = isLive ? this.props.replicas ?? sizing.replicas : this.props.idleReplicas ?? sizing.idleReplicas;
+      // A retired idle slot keeps its version but runs no pods (`switchyard retire`).
+      const idleReplicas = release.retired ? 0 : this.props.idleReplicas ?? sizing.idleReplicas;
+      const replicas = isLive ? this.props.replicas ?? sizing.replicas : idleReplicas;
       this.deployments[slot] = new DeploymentV1(this, slot, {
         provider: this.app.kubernetes,
         metadata: { name: `${this.name}-${slot}`, namespace: this.app.namespace, labels: this.labels(slot) },

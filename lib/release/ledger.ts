@@ -42,7 +42,11 @@ export interface HistoryEvent {
   readonly from?: string;
 }
 
-/** The release state of one service in one tier. */
+/**
+ * The release state of one service in one tier. An entry with no version in
+ * either slot holds only approvals (recorded before the service's first
+ * release in the tier) and deploys nothing.
+ */
 export interface ServiceRelease {
   /** Version in the blue slot, if any. */
   readonly blue?: string;
@@ -52,6 +56,12 @@ export interface ServiceRelease {
   readonly live: Slot;
   /** Percent of traffic sent to the idle (staged) slot, 0 to 100. */
   readonly weight: number;
+  /**
+   * True when the idle slot is scaled to zero (`switchyard retire`): it keeps its version but
+   * runs no pods, so there is no rollback target until the next stage. Only on a slot that
+   * holds a version, and only with weight 0.
+   */
+  readonly retired?: boolean;
   readonly approvals: readonly Approval[];
   readonly history: readonly HistoryEvent[];
   /**
@@ -69,8 +79,8 @@ export interface LedgerData {
   readonly tiers: Readonly<Record<string, Readonly<Record<string, ServiceRelease>>>>;
 }
 
-const VERSION = /^(sha256:[a-f0-9]{64}|[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})$/;
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+export const VERSION = /^(sha256:[a-f0-9]{64}|[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})$/;
+export const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
 /** The version in a slot. */
 export function versionIn(r: ServiceRelease, slot: Slot): string | undefined {
@@ -165,7 +175,8 @@ export class ReleaseLedger {
       const previous = this.tiers.previous(tier);
       for (const [service, r] of Object.entries(this.data.tiers[tier.name] ?? {})) {
         const where = `${this.source}: tiers.${tier.name}.${service}`;
-        if (!versionIn(r, r.live)) {
+        // An entry without any version holds only approvals, recorded before the first release here.
+        if (!versionIn(r, r.live) && versionIn(r, otherSlot(r.live))) {
           fail(where, `live slot %v has no version`, r.live, `stage a version into ${r.live} first, or set "live" to the slot that has one`);
         }
         if (r.weight > 0 && !versionIn(r, otherSlot(r.live))) {
@@ -205,7 +216,7 @@ function normalize(raw: unknown, source: string): LedgerData {
       const where = `tiers.${tier}.${service}`;
       str(service, where, /^[a-z]([-a-z0-9]*[a-z0-9])?$/, 'a service name (a DNS label)');
       const e = obj(value, where);
-      const known = new Set(['blue', 'green', 'live', 'weight', 'approvals', 'history', 'requires']);
+      const known = new Set(['blue', 'green', 'live', 'weight', 'retired', 'approvals', 'history', 'requires']);
       for (const k of Object.keys(e)) if (!known.has(k)) fail(`${source}: ${where}`, 'unknown field %v', k, `use only ${[...known].join(', ')}`);
       const blue = e.blue === undefined || e.blue === null ? undefined : str(e.blue, `${where}.blue`, VERSION, 'a version such as "1.4.2" (letters, digits, ".", "-", "_")');
       const green = e.green === undefined || e.green === null ? undefined : str(e.green, `${where}.green`, VERSION, 'a version such as "1.4.2" (letters, digits, ".", "-", "_")');
@@ -213,6 +224,17 @@ function normalize(raw: unknown, source: string): LedgerData {
       const weight = e.weight ?? 0;
       if (typeof weight !== 'number' || !Number.isInteger(weight) || weight < 0 || weight > 100) {
         fail(`${source}: ${where}.weight`, 'weight %v is not a percentage', weight, 'use a whole number from 0 to 100 (the share of traffic sent to the idle slot)');
+      }
+      const retired = e.retired ?? false;
+      if (typeof retired !== 'boolean') fail(`${source}: ${where}.retired`, 'retired %v is not true or false', retired, 'use true (the idle slot is scaled to zero) or leave the field out');
+      if (retired) {
+        const idle = otherSlot(e.live);
+        if ((idle === 'blue' ? blue : green) === undefined) {
+          fail(`${source}: ${where}.retired`, `idle slot ${idle} is marked retired (%v) but holds no version`, retired, `leave "retired" out (an empty slot has nothing to scale down), or stage a version into ${idle}`);
+        }
+        if (weight !== 0) {
+          fail(`${source}: ${where}.weight`, `weight %v sends traffic to the retired slot ${idle}`, weight, 'set the weight to 0, or leave "retired" out (stage the slot again to bring it back)');
+        }
       }
       const approvals = ((e.approvals ?? []) as unknown[]);
       if (!Array.isArray(approvals)) fail(`${source}: ${where}.approvals`, 'approvals %v is not a list', approvals, 'use a list of {"version", "by", "at"}');
@@ -224,6 +246,7 @@ function normalize(raw: unknown, source: string): LedgerData {
         green,
         live: e.live,
         weight,
+        ...(retired ? { retired: true } : {}),
         approvals: approvals.map((a, i) => {
           const o = obj(a, `${where}.approvals[${i}]`);
           return {

@@ -65,6 +65,19 @@ describe('BlueGreenService', () => {
     expect(Object.values(resources(s, 'kubernetes_deployment_v1')).map((d: any) => d.metadata.name)).toEqual(['api-blue']); // eslint-disable-line @typescript-eslint/no-explicit-any
   });
 
+  test('a retired idle slot keeps its version and runs no pods; the live slot is untouched', () => {
+    const s = devApp({ blue: '1.0.0', green: '1.1.0', live: 'green', weight: 0, retired: true });
+    expect(k8s(s, 'kubernetes_deployment_v1', 'api-blue').spec.replicas).toBe('0');
+    expect(k8s(s, 'kubernetes_deployment_v1', 'api-blue').spec.template.spec.container[0].image).toBe('ghcr.io/acme/api:1.0.0');
+    expect(k8s(s, 'kubernetes_deployment_v1', 'api-green').spec.replicas).toBe(String(dev.profile.sizing.replicas));
+  });
+
+  test('an entry that holds only approvals deploys nothing: no Deployment, no active or preview Service', () => {
+    const s = devApp({ live: 'blue', weight: 0, approvals: [{ version: '1.0.0', by: 'dana', at: '2026-11-02T10:00:00Z' }] });
+    expect(resources(s, 'kubernetes_deployment_v1')).toEqual({});
+    expect(Object.values(resources(s, 'kubernetes_service_v1')).map((r: any) => r.metadata.name).sort()).toEqual(['api-blue', 'api-green']); // eslint-disable-line @typescript-eslint/no-explicit-any
+  });
+
   test('an image given as a digest is pinned by digest', () => {
     const digest = `sha256:${'a'.repeat(64)}`;
     const s = devApp({ blue: digest, live: 'blue' });

@@ -34,6 +34,25 @@ describe('ReleaseLedger', () => {
     expect(l.isApproved('prod', 'api', '2.0.0')).toBe(true);
   });
 
+  test('reads a retired idle slot, and keeps the field out when false', () => {
+    const l = ledgerOf({ app: 'shop', tiers: { dev: { api: released('1.0.0', { green: '0.9.0', retired: true }), web: released('2.0.0', { retired: false }) } } });
+    expect(l.release('dev', 'api')).toMatchObject({ blue: '1.0.0', green: '0.9.0', live: 'blue', retired: true });
+    expect(l.release('dev', 'web')).not.toHaveProperty('retired');
+  });
+
+  test('accepts an entry that holds only approvals (recorded before the first release in the tier)', () => {
+    const l = ledgerOf({
+      app: 'shop',
+      tiers: {
+        dev: { api: liveIn('2.0.0') },
+        staging: { api: liveIn('2.0.0') },
+        prod: { api: { live: 'blue', weight: 0, approvals: [{ version: '2.0.0', by: 'dana', at: '2026-11-02T10:00:00Z' }], history: [] } },
+      },
+    });
+    expect(l.isApproved('prod', 'api', '2.0.0')).toBe(true);
+    expect(l.wasLive('prod', 'api', '2.0.0')).toBe(false);
+  });
+
   test.each<[string, unknown, string]>([
     ['an unknown tier', { app: 'shop', tiers: { production: { api: released() } } },
       '[releases.json: tiers] tier "production" is not known: use one of dev, staging, prod, or remove it from the ledger'],
@@ -50,7 +69,15 @@ describe('ReleaseLedger', () => {
     ['a slot that is not blue or green', { app: 'shop', tiers: { dev: { api: released('1.0.0', { live: 'red' }) } } },
       '[releases.json: tiers.dev.api.live] live slot "red" is not a slot: use "blue" or "green"'],
     ['an unknown field', { app: 'shop', tiers: { dev: { api: released('1.0.0', { color: 'x' }) } } },
-      '[releases.json: tiers.dev.api] unknown field "color": use only blue, green, live, weight, approvals, history, requires'],
+      '[releases.json: tiers.dev.api] unknown field "color": use only blue, green, live, weight, retired, approvals, history, requires'],
+    ['retired that is not a boolean', { app: 'shop', tiers: { dev: { api: released('1.0.0', { green: '0.9.0', retired: 'yes' }) } } },
+      '[releases.json: tiers.dev.api.retired] retired "yes" is not true or false: use true (the idle slot is scaled to zero) or leave the field out'],
+    ['a retired slot without a version', { app: 'shop', tiers: { dev: { api: released('1.0.0', { retired: true }) } } },
+      '[releases.json: tiers.dev.api.retired] idle slot green is marked retired (true) but holds no version: leave "retired" out (an empty slot has nothing to scale down), or stage a version into green'],
+    ['traffic to a retired slot', { app: 'shop', tiers: { dev: { api: released('1.0.0', { green: '0.9.0', retired: true, weight: 5 }) } } },
+      '[releases.json: tiers.dev.api.weight] weight 5 sends traffic to the retired slot green: set the weight to 0, or leave "retired" out (stage the slot again to bring it back)'],
+    ['an entry whose only version is in the idle slot', { app: 'shop', tiers: { dev: { api: { green: '1.0.0', live: 'blue', approvals: [{ version: '1.0.0', by: 'dana', at: '2026-11-01T10:00:00Z' }] } } } },
+      '[releases.json: tiers.dev.api] live slot "blue" has no version: stage a version into blue first, or set "live" to the slot that has one'],
     ['a version with a space', { app: 'shop', tiers: { dev: { api: released('1.0 beta') } } },
       '[releases.json: tiers.dev.api.blue] value "1.0 beta" is not valid: use a version such as "1.4.2" (letters, digits, ".", "-", "_")'],
   ])('refuses %s', (_what, data, message) => {

@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+/**
+ * The `switchyard` command: `switchyard <verb> [arguments] [flags]`.
+ *
+ * A dispatcher over one table of verbs; each verb is a `Command` (lib/cli/io.ts)
+ * that returns its exit code. Exit codes: 0 done, 1 refused (a rule broken:
+ * the message names the file or entry, the value and the fix), 2 a usage
+ * error (unknown verb, bad flags or arguments).
+ */
+import { ConfigurationError } from '../private/errors';
+import { CliIo, Command, processIo, UsageError } from './io';
+import { RELEASE_COMMANDS, RELEASE_USAGE } from './release';
+
+/**
+ * Every verb of the CLI. Other parts add theirs here, e.g. `...GRAPH_COMMANDS`,
+ * with their usage lines in {@link USAGE}.
+ */
+export const COMMANDS: Readonly<Record<string, Command>> = {
+  ...RELEASE_COMMANDS,
+};
+
+/** One usage line per verb, as `switchyard help` prints them. */
+export const USAGE: Readonly<Record<string, string>> = {
+  ...RELEASE_USAGE,
+};
+
+const FLAGS = [
+  'flags:',
+  '  --ledger PATH   the release ledger (default releases.json, in the current folder)',
+  '  --model PATH    the delivery model written by synth (default cdktf.out/switchyard.json)',
+  '  --by NAME       who takes a step (default $SWITCHYARD_USER, then $USER)',
+];
+
+function help(): string[] {
+  return ['usage: switchyard <verb> [arguments] [flags]', '', 'verbs:', ...Object.keys(COMMANDS).map((v) => `  switchyard ${USAGE[v] ?? v}`), '', ...FLAGS];
+}
+
+/** Runs `switchyard` with `argv` (the arguments after the program name); returns the exit code. */
+export function main(argv: string[], io: CliIo): number {
+  const [verb, ...args] = argv;
+  if (verb === 'help' || verb === '--help' || verb === '-h') {
+    for (const line of help()) io.out(line);
+    return 0;
+  }
+  const command = verb === undefined ? undefined : Object.prototype.hasOwnProperty.call(COMMANDS, verb) ? COMMANDS[verb] : undefined;
+  if (!command) {
+    io.err(verb === undefined ? 'switchyard: no verb given' : `switchyard: unknown verb "${verb}" (known: ${Object.keys(COMMANDS).join(', ')})`);
+    for (const line of help()) io.err(line);
+    return 2;
+  }
+  try {
+    return command(args, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      for (const line of `switchyard ${e.message}`.split('\n')) io.err(line);
+      return 2;
+    }
+    if (e instanceof ConfigurationError) {
+      io.err(e.message);
+      return 1;
+    }
+    io.err(`switchyard ${verb}: ${(e as Error).stack ?? String(e)}`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  process.exitCode = main(process.argv.slice(2), processIo());
+}
