@@ -4,7 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { DeliveryModel } from '../model';
+import type { DeliveryModel } from '../model';
 import { ConfigurationError, fail } from '../private/errors';
 import { doraMetrics, formatDuration, formatFrequency, Measured, MetricsReport } from '../release/dora';
 import { ReleaseLedger } from '../release/ledger';

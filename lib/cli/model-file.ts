@@ -1,10 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { DeliveryModel, MODEL_FILE } from '../model';
+// Types only: the model's builder loads cdktf, which a CLI command reading the model does not need.
+import type { DeliveryModel } from '../model';
 import { fail } from '../private/errors';
 
-/** Where `cdktf synth` writes the delivery model by default. */
-export const DEFAULT_MODEL_PATH = path.join('cdktf.out', MODEL_FILE);
+/** Where `cdktf synth` writes the delivery model by default (MODEL_FILE in cdktf's output folder). */
+export const DEFAULT_MODEL_PATH = path.join('cdktf.out', 'switchyard.json');
 
 /**
  * Reads the delivery model (`switchyard.json`) that every synth writes beside

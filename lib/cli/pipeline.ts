@@ -6,7 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { DeliveryModel, ModelStack, ModelTier } from '../model';
+import type { DeliveryModel, ModelStack, ModelTier } from '../model';
 import { ConfigurationError, fail } from '../private/errors';
 import { commentAfter, commentBefore, toYaml, YamlMap, YamlValue } from '../private/yaml';
 import { parseArgs } from './args';

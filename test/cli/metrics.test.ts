@@ -104,6 +104,19 @@ describe('switchyard metrics', () => {
     });
   });
 
+  test('the CLI commands load neither cdktf nor the constructs (a command starts in milliseconds)', () => {
+    jest.isolateModules(() => {
+      jest.doMock('../../lib/private/cdk', () => {
+        throw new Error('cdktf was loaded');
+      });
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { metricsCommand: isolated } = require('../../lib/cli/metrics') as typeof import('../../lib/cli/metrics');
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      expect(typeof (require('../../lib/cli/pipeline') as typeof import('../../lib/cli/pipeline')).pipelineCommand).toBe('function');
+      expect(isolated(['--format', 'json'], captureIo(project(), NOW))).toBe(0);
+    });
+  });
+
   const outOfOrder = {
     app: 'shop',
     tiers: { dev: { api: { blue: '1.0.0', live: 'blue', history: [
