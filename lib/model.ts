@@ -6,6 +6,7 @@ import { AddonsStack, PlatformStack } from './platform/stacks';
 import { BlueGreenService } from './release/blue-green-service';
 import { ServiceRelease } from './release/ledger';
 import { TierStack } from './tier/stack';
+import { Tier } from './tier/tier';
 
 /** File name of the delivery model, written beside the manifest at every synth. */
 export const MODEL_FILE = 'switchyard.json';
@@ -17,6 +18,8 @@ export interface ModelTier {
   readonly binding: 'in-cluster' | 'managed';
   readonly approvalRequired: boolean;
   readonly highAvailability: boolean;
+  /** AWS region of the tier, when it has one (generated pipelines sign in to AWS there). */
+  readonly region?: string;
 }
 
 /** A stack of the program. */
@@ -26,6 +29,8 @@ export interface ModelStack {
   readonly kind: 'platform' | 'addons' | 'app' | 'other';
   /** Names of the stacks deployed before it. */
   readonly dependencies: string[];
+  /** Where the stack keeps its Terraform state (a generated pipeline needs one that outlives the runner). */
+  readonly backend?: 'local' | 's3' | 'hcp';
 }
 
 /** A service of an app in one tier. */
@@ -72,15 +77,16 @@ export interface DeliveryModel {
 export function buildModel(root: IConstruct): DeliveryModel {
   const stacks = root.node.findAll().filter((c): c is TierStack => c instanceof TierStack);
   const tiers = new Map<string, ModelTier>();
+  const modelTier = (t: Tier): ModelTier => ({
+    name: t.name,
+    order: t.order,
+    binding: t.profile.binding,
+    approvalRequired: t.profile.approvalRequired,
+    highAvailability: t.profile.highAvailability,
+    ...(t.region ? { region: t.region } : {}),
+  });
   const addTier = (stack: TierStack) => {
-    const t = stack.tier;
-    tiers.set(t.name, {
-      name: t.name,
-      order: t.order,
-      binding: t.profile.binding,
-      approvalRequired: t.profile.approvalRequired,
-      highAvailability: t.profile.highAvailability,
-    });
+    tiers.set(stack.tier.name, modelTier(stack.tier));
   };
   const apps = new Map<string, { name: string; ledger: string; tiers: Record<string, ModelAppTier> }>();
   for (const stack of stacks) {
@@ -88,12 +94,7 @@ export function buildModel(root: IConstruct): DeliveryModel {
     if (!(stack instanceof AppStack)) continue;
     // Every tier the app's ledger knows is part of the promotion order, deployed here or not.
     for (const t of stack.ledger.tiers) {
-      if (!tiers.has(t.name)) {
-        tiers.set(t.name, {
-          name: t.name, order: t.order, binding: t.profile.binding,
-          approvalRequired: t.profile.approvalRequired, highAvailability: t.profile.highAvailability,
-        });
-      }
+      if (!tiers.has(t.name)) tiers.set(t.name, modelTier(t));
     }
     const app = apps.get(stack.appName) ?? { name: stack.appName, ledger: path.relative(process.cwd(), stack.ledger.source), tiers: {} };
     apps.set(stack.appName, app);
@@ -118,6 +119,7 @@ export function buildModel(root: IConstruct): DeliveryModel {
       tier: s.tier.name,
       kind: s instanceof PlatformStack ? 'platform' : s instanceof AddonsStack ? 'addons' : s instanceof AppStack ? 'app' : 'other',
       dependencies: s.dependencies.map((d) => d.node.id),
+      backend: s.backend.kind,
     })),
     apps: [...apps.values()],
   };

@@ -9,6 +9,8 @@
  */
 import { ConfigurationError } from '../private/errors';
 import { CliIo, Command, processIo, UsageError } from './io';
+import { metricsCommand } from './metrics';
+import { pipelineCommand } from './pipeline';
 import { RELEASE_COMMANDS, RELEASE_USAGE } from './release';
 
 /**
@@ -17,11 +19,15 @@ import { RELEASE_COMMANDS, RELEASE_USAGE } from './release';
  */
 export const COMMANDS: Readonly<Record<string, Command>> = {
   ...RELEASE_COMMANDS,
+  pipeline: pipelineCommand,
+  metrics: metricsCommand,
 };
 
 /** One usage line per verb, as `switchyard help` prints them. */
 export const USAGE: Readonly<Record<string, string>> = {
   ...RELEASE_USAGE,
+  pipeline: 'pipeline github|gitlab [--out DIR] [--model PATH]',
+  metrics: 'metrics [--tier T] [--since DATE] [--format table|json] [--svg FILE]',
 };
 
 const FLAGS = [

@@ -39,8 +39,14 @@ export function readModel(cwd: string, file: string): DeliveryModel {
   }
   if (!Array.isArray(m.tiers) || m.tiers.length === 0) fail(`${file}: tiers`, 'the model lists no tiers: %v', m.tiers, SYNTH_AGAIN);
   m.tiers.forEach((t, i) => {
-    if (!t || typeof t.name !== 'string' || !Number.isInteger(t.order) || typeof t.approvalRequired !== 'boolean') {
-      fail(`${file}: tiers[${i}]`, 'tier %v lacks a name, an order or approvalRequired', t, SYNTH_AGAIN);
+    if (!t || typeof t.name !== 'string' || !Number.isInteger(t.order) || typeof t.approvalRequired !== 'boolean' || (t.binding !== 'in-cluster' && t.binding !== 'managed')) {
+      fail(`${file}: tiers[${i}]`, 'tier %v lacks a name, an order, a binding or approvalRequired', t, SYNTH_AGAIN);
+    }
+  });
+  if (!Array.isArray(m.stacks)) fail(`${file}: stacks`, 'the model lists no stacks: %v', m.stacks, SYNTH_AGAIN);
+  m.stacks.forEach((s, i) => {
+    if (!s || typeof s.name !== 'string' || typeof s.tier !== 'string' || !Array.isArray(s.dependencies)) {
+      fail(`${file}: stacks[${i}]`, 'stack %v lacks a name, tier or dependencies', s, SYNTH_AGAIN);
     }
   });
   if (!Array.isArray(m.apps)) fail(`${file}: apps`, 'the model lists no apps: %v', m.apps, SYNTH_AGAIN);
@@ -50,7 +56,7 @@ export function readModel(cwd: string, file: string): DeliveryModel {
       fail(`${file}: apps[${i}]`, 'app %v lacks a name, or a stack and services per tier', a?.name ?? a, SYNTH_AGAIN);
     }
   });
-  return m as DeliveryModel;
+  return { ...m, tiers: [...m.tiers].sort((a, b) => a.order - b.order) } as DeliveryModel;
 }
 
 /**

@@ -55,7 +55,7 @@ describe('the delivery model, as the CLI reads it', () => {
     ['no tiers', JSON.stringify({ ...model, tiers: [] }),
       '[switchyard.json: tiers] the model lists no tiers: []: run `npm run synth` (or `cdktf synth`) again to rewrite it'],
     ['a tier without an order', JSON.stringify({ ...model, tiers: [{ name: 'dev', approvalRequired: false }] }),
-      '[switchyard.json: tiers[0]] tier {"name":"dev","approvalRequired":false} lacks a name, an order or approvalRequired: run `npm run synth` (or `cdktf synth`) again to rewrite it'],
+      '[switchyard.json: tiers[0]] tier {"name":"dev","approvalRequired":false} lacks a name, an order, a binding or approvalRequired: run `npm run synth` (or `cdktf synth`) again to rewrite it'],
     ['an app without stacks', JSON.stringify({ ...model, apps: [{ name: 'shop', tiers: { dev: {} } }] }),
       '[switchyard.json: apps[0]] app "shop" lacks a name, or a stack and services per tier: run `npm run synth` (or `cdktf synth`) again to rewrite it'],
   ])('refuses %s', (_what, content, message) => {

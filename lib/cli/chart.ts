@@ -1,0 +1,137 @@
+/**
+ * The DORA chart of `switchyard metrics --svg`: a Vega-Lite specification
+ * built here (pure), rendered to SVG by Vega in a child Node.js process.
+ *
+ * Why a child process: Vega and Vega-Lite 6 are ES modules whose renderer is
+ * asynchronous, while a CLI command returns its exit code synchronously. The
+ * child imports them only when a chart is asked for, so `switchyard metrics`
+ * without --svg never loads them.
+ */
+import { spawnSync } from 'child_process';
+import { pathToFileURL } from 'url';
+import { fail } from '../private/errors';
+import { MetricsReport } from '../release/dora';
+
+/** The chart's packages: optional peer dependencies of Switchyard. */
+export const CHART_PACKAGES = ['vega', 'vega-lite'] as const;
+
+/** A Vega-Lite specification (a plain JSON object). */
+export type VegaLiteSpec = Record<string, unknown>;
+
+const HOUR = 3_600_000;
+
+/**
+ * The chart of a report: per tier, deployments per week, the lead time of
+ * each deployment, and the recovery time of each failed deployment, over time.
+ */
+export function chartSpec(report: MetricsReport, tierOrder: readonly string[]): VegaLiteSpec {
+  const rows = report.services.flatMap((s) => s.events.map((d) => ({
+    tier: d.tier,
+    service: d.service,
+    version: d.version,
+    at: d.at,
+    leadTimeHours: d.leadTimeMs === undefined ? null : Math.round((d.leadTimeMs / HOUR) * 10) / 10,
+    failed: d.failed,
+    recoveryMinutes: d.recoveryMs === undefined ? null : Math.round(d.recoveryMs / 60_000),
+  })));
+  const tiers = tierOrder.filter((t) => report.services.some((s) => s.tier === t));
+  const color = { field: 'tier', type: 'nominal', title: 'tier', sort: tiers, scale: { domain: tiers } };
+  const time = (title: string) => ({
+    field: 'at', type: 'temporal', title, scale: report.window ? { domain: [report.window.from, report.window.to] } : {},
+    axis: { format: '%d %b', labelAngle: 0 },
+  });
+  const width = 560;
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: {
+      text: `DORA metrics of ${report.app}`,
+      subtitle: report.window
+        ? `${report.window.from.slice(0, 10)} to ${report.window.to.slice(0, 10)}; bands: ${report.bands}`
+        : 'no events in the ledger',
+    },
+    data: { values: rows },
+    config: { font: 'sans-serif', view: { stroke: null }, legend: { orient: 'top' } },
+    vconcat: [
+      {
+        title: 'Deployments per week',
+        width,
+        height: 120,
+        mark: { type: 'bar', tooltip: true },
+        encoding: {
+          x: {
+            field: 'at', timeUnit: 'utcyearweek', type: 'temporal', title: 'week (from Sunday)',
+            axis: { format: '%d %b', labelAngle: 0, tickCount: 'week' },
+          },
+          y: { aggregate: 'count', type: 'quantitative', title: 'deployments', axis: { tickMinStep: 1 } },
+          color,
+        },
+      },
+      {
+        title: 'Lead time for changes (commit to live)',
+        width,
+        height: 140,
+        transform: [{ filter: 'datum.leadTimeHours !== null' }],
+        mark: { type: 'line', point: true, tooltip: true },
+        encoding: {
+          x: time('switched'),
+          y: { field: 'leadTimeHours', type: 'quantitative', title: 'hours' },
+          color,
+          detail: { field: 'service' },
+        },
+      },
+      {
+        title: 'Failed deployments: time to rollback',
+        width,
+        height: 100,
+        transform: [{ filter: 'datum.failed' }, { calculate: "datum.version + ' (' + datum.recoveryMinutes + ' min)'", as: 'label' }],
+        encoding: {
+          x: time('switched'),
+          y: { field: 'recoveryMinutes', type: 'quantitative', title: 'minutes', scale: { zero: true, nice: true } },
+          color,
+        },
+        layer: [
+          { mark: { type: 'point', filled: true, size: 90, shape: 'triangle-down', tooltip: true } },
+          { mark: { type: 'text', align: 'left', dx: 8, fontSize: 11 }, encoding: { text: { field: 'label' } } },
+        ],
+      },
+    ],
+    resolve: { scale: { color: 'shared' } },
+  };
+}
+
+/** The script the child runs: read the spec, compile, render headless, print the SVG. */
+const RENDER = `
+const [vegaUrl, vegaLiteUrl] = process.argv.slice(1);
+const vega = await import(vegaUrl);
+const vl = await import(vegaLiteUrl);
+let text = '';
+for await (const chunk of process.stdin) text += chunk;
+const compiled = vl.compile(JSON.parse(text)).spec;
+const view = new vega.View(vega.parse(compiled), { renderer: 'none', logLevel: vega.Warn });
+process.stdout.write(await view.toSVG());
+`;
+
+/**
+ * Renders a Vega-Lite specification to SVG text (offline: the data is inline).
+ * @param where names the output in errors (the --svg file)
+ * @throws ConfigurationError when vega or vega-lite is not installed or rendering fails
+ */
+export function renderSvg(spec: VegaLiteSpec, where = '--svg'): string {
+  let urls: string[];
+  try {
+    urls = CHART_PACKAGES.map((p) => pathToFileURL(require.resolve(p)).href);
+  } catch {
+    return fail(where, 'drawing a chart needs the packages %v', CHART_PACKAGES.join(' and '), 'install them beside switchyard: npm install --save-dev vega@6 vega-lite@6');
+  }
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', RENDER, ...urls], {
+    input: JSON.stringify(spec),
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    // Dates on the axes in UTC, whatever the machine's zone: the same ledger gives the same file.
+    env: { ...process.env, TZ: 'UTC' },
+  });
+  if (child.status !== 0 || !child.stdout.startsWith('<svg')) {
+    return fail(where, 'the chart could not be drawn: %v', (child.stderr || child.error?.message || 'no output').trim().split('\n').slice(-3).join(' '), 'check that vega@6 and vega-lite@6 are installed and Node.js is 20.19 or later');
+  }
+  return child.stdout;
+}

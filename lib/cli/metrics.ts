@@ -1,0 +1,120 @@
+/**
+ * `switchyard metrics`: DORA's four key metrics per tier and service, from
+ * the release ledger's history, as a table or JSON, and optionally a chart.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import type { DeliveryModel } from '../model';
+import { ConfigurationError, fail } from '../private/errors';
+import { doraMetrics, formatDuration, formatFrequency, Measured, MetricsReport } from '../release/dora';
+import { ReleaseLedger } from '../release/ledger';
+import { Profiles } from '../tier/profile';
+import { Tier, Tiers } from '../tier/tier';
+import { parseArgs } from './args';
+import { CliIo, Command } from './io';
+import { DEFAULT_MODEL as DEFAULT_MODEL_PATH, readModel } from './model-file';
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** Reads `--since`: a day (`2026-11-01`, midnight UTC) or an ISO 8601 time with its zone. */
+export function parseSince(value: string): Date {
+  const ms = DATE.test(value) ? Date.parse(`${value}T00:00:00Z`) : TIME.test(value) ? Date.parse(value) : NaN;
+  if (Number.isNaN(ms)) {
+    fail('--since', 'date %v is not a date', value, 'use a day such as 2026-11-01 or an ISO 8601 time such as 2026-11-01T09:00:00Z');
+  }
+  return new Date(ms);
+}
+
+/** The tiers of a model as Tiers, so the ledger is checked by the same rules as at synth. */
+function tiersOf(model: DeliveryModel): Tiers {
+  return new Tiers(model.tiers.map((t) => Tier.custom(t.name, t.order, Profiles.staging, {
+    overrides: { binding: t.binding, approvalRequired: t.approvalRequired, highAvailability: t.highAvailability },
+  })));
+}
+
+/** The ledger to read: --ledger, else the one app of the model. */
+function ledgerPath(model: DeliveryModel, flag: string | undefined, modelPath: string): string {
+  if (flag !== undefined) return flag;
+  if (model.apps.length === 1) return model.apps[0].ledger;
+  if (model.apps.length === 0) fail(modelPath, 'the delivery model has %v apps with a ledger', 0, 'pass --ledger PATH');
+  return fail(modelPath, 'the delivery model has several apps: %v', model.apps.map((a) => a.name), `pass the ledger of one: ${model.apps.map((a) => `--ledger ${a.ledger}`).join(' or ')}`);
+}
+
+const cell = (text: string, m: Measured): string => (m.band ? `${text} ${m.band}` : text);
+
+/** The report as an aligned text table. */
+export function metricsTable(report: MetricsReport): string[] {
+  const head = report.window
+    ? `DORA metrics of ${report.app}, ${report.window.from.slice(0, 10)} to ${report.window.to.slice(0, 10)} (${report.window.days.toFixed(1)} days); bands: ${report.bands}`
+    : `DORA metrics of ${report.app}: the ledger has no events yet`;
+  const rows = [['tier', 'service', 'deployments', 'frequency', 'lead time (median)', 'change failure rate', 'recovery (median)']];
+  for (const s of report.services) {
+    const rate = s.changeFailureRate.value;
+    rows.push([
+      s.tier,
+      s.service,
+      String(s.deployments),
+      cell(formatFrequency(s.frequency.value), s.frequency),
+      cell(formatDuration(s.leadTime.value), s.leadTime),
+      cell(rate === undefined ? 'n/a' : `${Math.round(rate * 100)}% (${s.changeFailureRate.failed}/${s.deployments})`, s.changeFailureRate),
+      cell(formatDuration(s.recoveryTime.value), s.recoveryTime),
+    ]);
+  }
+  if (report.services.length === 0) rows.push(['(no service has a release in these tiers)', '', '', '', '', '', '']);
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return [head, '', ...rows.map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd())];
+}
+
+/** The report as JSON: durations in milliseconds, rates from 0 to 1, "n/a" as null. */
+export function metricsJson(report: MetricsReport): string {
+  return JSON.stringify(report, (_k, v) => (v === undefined ? null : v), 2);
+}
+
+/**
+ * `switchyard metrics [--ledger PATH] [--model PATH] [--tier T] [--since DATE] [--format table|json] [--svg FILE]`
+ */
+export const metricsCommand: Command = (args: string[], io: CliIo): number => {
+  const parsed = parseArgs(args, { ledger: 'string', model: 'string', tier: 'string', since: 'string', format: 'string', svg: 'string' }, 0);
+  const flag = (name: string) => parsed.flags[name] as string | undefined;
+  try {
+    const format = flag('format') ?? 'table';
+    if (format !== 'table' && format !== 'json') fail('--format', 'format %v is not known', format, 'use table or json');
+    const since = flag('since') !== undefined ? parseSince(flag('since')!) : undefined;
+    const modelPath = flag('model') ?? DEFAULT_MODEL_PATH;
+    const model = readModel(io.cwd, modelPath);
+    const tiers = tiersOf(model);
+    const file = ledgerPath(model, flag('ledger'), modelPath);
+    let text: string;
+    try {
+      text = fs.readFileSync(path.resolve(io.cwd, file), 'utf8');
+    } catch {
+      return fail(file, 'the release ledger %v cannot be read', file, 'pass the right path with --ledger (the model names it relative to the folder the synth ran in)');
+    }
+    const ledger = ReleaseLedger.parse(text, tiers, file);
+    const report = doraMetrics(ledger.data, { tiers: tiers.names, tier: flag('tier'), since, now: io.now(), source: file });
+    const lines = format === 'json' ? [metricsJson(report)] : metricsTable(report);
+    const svg = flag('svg');
+    if (svg !== undefined) {
+      // Loaded only here: the chart's packages are large and optional.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const chart = require('./chart') as typeof import('./chart');
+      const text = chart.renderSvg(chart.chartSpec(report, tiers.names), svg);
+      fs.mkdirSync(path.dirname(path.resolve(io.cwd, svg)), { recursive: true });
+      fs.writeFileSync(path.resolve(io.cwd, svg), text);
+    }
+    for (const l of lines) io.out(l);
+    if (svg !== undefined && format === 'json') io.err(`wrote ${svg}`);
+    if (svg !== undefined && format === 'table') {
+      io.out('');
+      io.out(`wrote ${svg}`);
+    }
+    return 0;
+  } catch (e) {
+    if (e instanceof ConfigurationError) {
+      io.err(`error: ${e.message}`);
+      return 1;
+    }
+    throw e;
+  }
+};

@@ -1,0 +1,274 @@
+/**
+ * DORA's four key metrics of software delivery, computed from the release
+ * ledger's history: deployment frequency, lead time for changes, change
+ * failure rate and failed deployment recovery time, each with its DORA
+ * performance band. Pure functions: the ledger and a clock in, figures out.
+ */
+import { fail } from '../private/errors';
+import { HistoryEvent, LedgerData } from './ledger';
+
+/** A DORA performance band. */
+export type Band = 'elite' | 'high' | 'medium' | 'low';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const WEEK = 7 * DAY;
+const MONTH = 30 * DAY;
+
+/**
+ * Where the bands come from: the software delivery performance clusters of
+ * Google Cloud's "Accelerate State of DevOps Report 2023" (DORA), the report
+ * that named the fourth metric "failed deployment recovery time". The report
+ * gives each cluster's typical value; the cut points below sit at the
+ * boundaries it states:
+ *
+ * | metric | elite | high | medium | low |
+ * |---|---|---|---|---|
+ * | deployment frequency | on demand (at least daily) | daily to weekly | weekly to monthly | less than monthly |
+ * | lead time for changes | under a day | a day to a week | a week to a month | a month or more |
+ * | change failure rate | 5% or less | 10% or less | 15% or less | more (the low cluster: 64%) |
+ * | failed deployment recovery time | under an hour | under a day | under a week | a week or more |
+ *
+ * The 2023 report describes its medium and low clusters with the same frequency and lead time;
+ * we read "low" as the slower side (below monthly deploys, a month or more of lead time).
+ */
+export const DORA_BANDS_SOURCE = 'Accelerate State of DevOps Report 2023 (DORA)';
+
+/** The band of a deployment frequency, in deployments per day. */
+export function frequencyBand(perDay: number): Band {
+  if (perDay >= 1) return 'elite';
+  if (perDay * 7 >= 1) return 'high';
+  if (perDay * 30 >= 1) return 'medium';
+  return 'low';
+}
+
+/** The band of a (median) lead time for changes, in milliseconds. */
+export function leadTimeBand(ms: number): Band {
+  if (ms < DAY) return 'elite';
+  if (ms < WEEK) return 'high';
+  if (ms < MONTH) return 'medium';
+  return 'low';
+}
+
+/** The band of a change failure rate (0 to 1). */
+export function changeFailureBand(rate: number): Band {
+  if (rate <= 0.05) return 'elite';
+  if (rate <= 0.10) return 'high';
+  if (rate <= 0.15) return 'medium';
+  return 'low';
+}
+
+/** The band of a (median) failed deployment recovery time, in milliseconds. */
+export function recoveryBand(ms: number): Band {
+  if (ms < HOUR) return 'elite';
+  if (ms < DAY) return 'high';
+  if (ms < WEEK) return 'medium';
+  return 'low';
+}
+
+/** One switch that made a version live in a tier. */
+export interface Deployment {
+  readonly tier: string;
+  readonly service: string;
+  readonly version: string;
+  /** ISO time of the switch. */
+  readonly at: string;
+  /** From the commit (or the version's first stage) to this switch, ms; undefined when the ledger has neither. */
+  readonly leadTimeMs?: number;
+  /** True when the next change of the live slot was a rollback of this switch. */
+  readonly failed: boolean;
+  /** From this switch to its rollback, ms (failed switches only). */
+  readonly recoveryMs?: number;
+}
+
+/** A metric's value and band; both undefined where there is nothing to measure ("n/a"). */
+export interface Measured {
+  readonly value?: number;
+  readonly band?: Band;
+}
+
+/** The four metrics of one service in one tier over a window. */
+export interface ServiceMetrics {
+  readonly tier: string;
+  readonly service: string;
+  /** Switches in the window. */
+  readonly deployments: number;
+  /** Deployments per day (value), per week, and band; n/a for an empty window. */
+  readonly frequency: Measured & { readonly perWeek?: number };
+  /** Median lead time, ms, over the deployments that have one. */
+  readonly leadTime: Measured & { readonly samples: number };
+  /** Failed deployments / deployments (0 to 1). */
+  readonly changeFailureRate: Measured & { readonly failed: number };
+  /** Median time from a failed switch to its rollback, ms. */
+  readonly recoveryTime: Measured & { readonly samples: number };
+  /** The deployments counted, oldest first. */
+  readonly events: readonly Deployment[];
+}
+
+/** The window the metrics cover. */
+export interface MetricsWindow {
+  /** ISO time of the start: `since`, else the ledger's first event. */
+  readonly from: string;
+  /** ISO time of the end: now. */
+  readonly to: string;
+  readonly days: number;
+}
+
+/** Metrics of every service of the selected tiers. */
+export interface MetricsReport {
+  readonly app: string;
+  readonly window?: MetricsWindow;
+  readonly bands: string;
+  readonly services: readonly ServiceMetrics[];
+}
+
+/** Options of {@link doraMetrics}. */
+export interface MetricsOptions {
+  /** Tier names in promotion order (the rows come in this order). */
+  readonly tiers: readonly string[];
+  /** Only this tier. */
+  readonly tier?: string;
+  /** Start of the window. @default - the ledger's first event */
+  readonly since?: Date;
+  /** End of the window. */
+  readonly now: Date;
+  /** The ledger's path, for messages. @default "releases.json" */
+  readonly source?: string;
+}
+
+const label = (e: HistoryEvent): string => `${e.verb}${e.version ? ` ${e.version}` : ''}`;
+
+/**
+ * Checks that every history of the ledger is in time order and that no commit
+ * time comes after its stage.
+ * @throws ConfigurationError naming the tier, the service and the two events
+ */
+export function checkTimeOrder(data: LedgerData, source = 'releases.json'): void {
+  for (const [tier, services] of Object.entries(data.tiers)) {
+    for (const [service, release] of Object.entries(services)) {
+      const h = release.history;
+      for (let i = 0; i < h.length; i++) {
+        const where = `${source}: tiers.${tier}.${service}.history[${i}]`;
+        if (h[i].commitAt !== undefined && Date.parse(h[i].commitAt!) > Date.parse(h[i].at)) {
+          fail(`${where}.commitAt`, `commit time %v of "${label(h[i])}" is after the event itself (${h[i].at})`, h[i].commitAt, 'a version is committed before it is staged: fix the commit time');
+        }
+        if (i > 0 && Date.parse(h[i].at) < Date.parse(h[i - 1].at)) {
+          fail(where, `event "${label(h[i])}" at %v comes before the event above it, history[${i - 1}] "${label(h[i - 1])}" at "${h[i - 1].at}"`, h[i].at,
+            `keep tier "${tier}", service "${service}" in time order: fix the time, or move the event after the one it follows`);
+        }
+      }
+    }
+  }
+}
+
+/** When the change in `version` of `service` started: its commit, else its first stage in any tier. */
+function changeStart(data: LedgerData, service: string, version: string): number | undefined {
+  const stages = Object.values(data.tiers).flatMap((t) => t[service]?.history ?? []).filter((e) => e.verb === 'stage' && e.version === version);
+  const commits = stages.filter((e) => e.commitAt !== undefined).map((e) => Date.parse(e.commitAt!));
+  if (commits.length > 0) return Math.min(...commits);
+  return stages.length > 0 ? Math.min(...stages.map((e) => Date.parse(e.at))) : undefined;
+}
+
+/** Every switch of `service` in `tier`, with its lead time and whether (and when) it was rolled back. */
+export function deploymentsOf(data: LedgerData, tier: string, service: string, source = 'releases.json'): Deployment[] {
+  const history = data.tiers[tier]?.[service]?.history ?? [];
+  const result: Deployment[] = [];
+  history.forEach((e, i) => {
+    if (e.verb !== 'switch' || e.version === undefined) return;
+    const at = Date.parse(e.at);
+    const start = changeStart(data, service, e.version);
+    if (start !== undefined && start > at) {
+      fail(`${source}: tiers.${tier}.${service}.history[${i}]`, `switch to %v at "${e.at}" comes before the version was committed or first staged (${new Date(start).toISOString()})`, e.version,
+        'a version goes live after it was staged: fix the times in the ledger');
+    }
+    // The next change of the live slot decides: a rollback undoes this switch.
+    const next = history.slice(i + 1).find((x) => x.verb === 'switch' || x.verb === 'rollback');
+    const failed = next?.verb === 'rollback';
+    result.push({
+      tier, service, version: e.version, at: e.at,
+      ...(start !== undefined ? { leadTimeMs: at - start } : {}),
+      failed,
+      ...(failed ? { recoveryMs: Date.parse(next!.at) - at } : {}),
+    });
+  });
+  return result;
+}
+
+/** A value and its band, both undefined when there is no value. */
+function measure(value: number | undefined, band: (v: number) => Band): Measured {
+  return { value, band: value === undefined ? undefined : band(value) };
+}
+
+/** The median of a non-empty list. */
+export function median(values: readonly number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/**
+ * The four DORA metrics per tier and service.
+ * @throws ConfigurationError for a history out of time order, `since` after `now`, or an unknown tier
+ */
+export function doraMetrics(data: LedgerData, options: MetricsOptions): MetricsReport {
+  const source = options.source ?? 'releases.json';
+  const now = options.now.getTime();
+  if (options.tier !== undefined && !options.tiers.includes(options.tier)) {
+    fail('--tier', 'tier %v is not known', options.tier, `use one of ${options.tiers.join(', ')}`);
+  }
+  if (options.since && options.since.getTime() > now) {
+    fail('--since', `date %v is in the future (now is ${options.now.toISOString()})`, options.since.toISOString(), 'give a start date before now, or leave --since out to start at the ledger\'s first event');
+  }
+  checkTimeOrder(data, source);
+
+  const times = Object.values(data.tiers).flatMap((t) => Object.values(t).flatMap((r) => r.history.map((e) => Date.parse(e.at))));
+  const from = options.since?.getTime() ?? (times.length > 0 ? Math.min(...times) : undefined);
+  const window = from !== undefined ? { from: new Date(from).toISOString(), to: options.now.toISOString(), days: (now - from) / DAY } : undefined;
+
+  const services: ServiceMetrics[] = [];
+  for (const tier of options.tiers.filter((t) => options.tier === undefined || t === options.tier)) {
+    for (const service of Object.keys(data.tiers[tier] ?? {}).sort()) {
+      const events = deploymentsOf(data, tier, service, source).filter((d) => {
+        const at = Date.parse(d.at);
+        return from !== undefined && at >= from && at <= now;
+      });
+      const leads = events.flatMap((d) => (d.leadTimeMs !== undefined ? [d.leadTimeMs] : []));
+      const failures = events.filter((d) => d.failed);
+      const recoveries = failures.map((d) => d.recoveryMs!);
+      const perDay = window && window.days > 0 ? events.length / window.days : undefined;
+      const rate = events.length > 0 ? failures.length / events.length : undefined;
+      services.push({
+        tier,
+        service,
+        deployments: events.length,
+        frequency: { ...measure(perDay, frequencyBand), perWeek: perDay === undefined ? undefined : perDay * 7 },
+        leadTime: { ...measure(leads.length > 0 ? median(leads) : undefined, leadTimeBand), samples: leads.length },
+        changeFailureRate: { ...measure(rate, changeFailureBand), failed: failures.length },
+        recoveryTime: { ...measure(recoveries.length > 0 ? median(recoveries) : undefined, recoveryBand), samples: recoveries.length },
+        events,
+      });
+    }
+  }
+  return { app: data.app, ...(window ? { window } : {}), bands: DORA_BANDS_SOURCE, services };
+}
+
+/** A duration for people: "45 min", "3 h 20 min", "2 d 4 h"; "n/a" when undefined. */
+export function formatDuration(ms: number | undefined): string {
+  if (ms === undefined) return 'n/a';
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return minutes % 60 === 0 ? `${hours} h` : `${hours} h ${minutes % 60} min`;
+  const days = Math.floor(hours / 24);
+  return hours % 24 === 0 ? `${days} d` : `${days} d ${hours % 24} h`;
+}
+
+/** A deployment frequency for people: per day from one a day up, per week below; truncated, so a figure never reads as the next band. */
+export function formatFrequency(perDay: number | undefined): string {
+  if (perDay === undefined) return 'n/a';
+  return perDay >= 1 ? `${round(perDay)}/day` : `${round(perDay * 7)}/week`;
+}
+
+function round(n: number): string {
+  return (Math.floor(n * 100) / 100).toFixed(2);
+}
