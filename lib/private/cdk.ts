@@ -21,6 +21,7 @@ export {
   S3Backend,
   CloudBackend,
   NamedCloudWorkspace,
+  TerraformDataSource,
   TerraformElement,
   TerraformOutput,
   TerraformProvider,
@@ -85,7 +86,10 @@ export { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 export { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 export { Release as HelmRelease } from '@cdktf/provider-helm/lib/release';
 
-import { ITerraformDependable as Dependable, IResolveContext, Token as TokenClass } from 'cdktf';
+import {
+  DefaultTokenResolver, ITerraformDependable as Dependable, IResolveContext, StringConcat, Token as TokenClass, Tokenization,
+} from 'cdktf';
+import type { IConstruct as Scope } from 'constructs';
 
 /**
  * A `depends_on` entry for a resource added after construction (what cdktf
@@ -100,4 +104,16 @@ export function dependencyOf(d: Dependable): string {
     },
     toString: () => d.fqn,
   });
+}
+
+const RESOLVER = new DefaultTokenResolver(new StringConcat());
+
+/**
+ * `value` with every token resolved as `scope`'s stack will write it: what a
+ * resource's `toTerraform()` gives becomes the JSON Terraform reads (snake_case
+ * keys, nested blocks, `${...}` references). Not a preparing pass, so it adds
+ * nothing to the tree.
+ */
+export function resolveTerraform(scope: Scope, value: unknown): unknown {
+  return Tokenization.resolve(value, { scope, preparing: false, resolver: RESOLVER });
 }
