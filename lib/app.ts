@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { buildModel, MODEL_FILE } from './model';
+import { writePolicyReport } from './policy/report';
 import { AppConfig, CdktfApp } from './private/cdk';
 
 /**
@@ -37,6 +38,8 @@ export class App extends CdktfApp {
       super.synth();
       // The delivery model for the `switchyard` CLI (tiers, stacks, apps), beside the manifest.
       fs.writeFileSync(path.join(this.outdir, MODEL_FILE), `${JSON.stringify(buildModel(this), null, 2)}\n`);
+      // The policy findings (policy-report.json); refuses unsuppressed errors even when validations were skipped.
+      writePolicyReport(this, this.outdir);
       publish(this.outdir, this.targetOutdir);
     } finally {
       fs.rmSync(this.outdir, { recursive: true, force: true });

@@ -35,6 +35,13 @@ export { standardAddons, StandardAddonsOptions, standardPlatform } from './platf
 export { CONTRACT_KEYS, DependencyKind, envVarName, IConnectable, IDependency, secretName } from './dependencies/contract';
 export { DEFAULT_POSTGRES_VERSION, POSTGRES_VERSIONS, Postgres, PostgresProps } from './dependencies/postgres';
 
+// Policy
+export {
+  buildPolicyReport, DISABLE_METADATA, Policy, PolicyError, PolicyFinding, PolicyReport, PolicyResource, PolicyRule,
+  POLICY_REPORT_FILE, PUBLIC_EXPOSURE_TAG, PUBLIC_EXPOSURE_VALUE, ReportedFinding, RuleContext, RuleScope, Severity,
+  SUPPRESS_METADATA, SWITCHYARD_RULES, TerraformConfig, Violation,
+} from './policy';
+
 // Releases
 export { Approval, HistoryEvent, LedgerData, ReleaseLedger, ServiceRelease, Slot, SLOTS, Verb, VERBS, otherSlot } from './release/ledger';
 export { BlueGreenService, BlueGreenServiceProps, ServiceResources } from './release/blue-green-service';

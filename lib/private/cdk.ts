@@ -26,6 +26,7 @@ export {
   S3Backend,
   CloudBackend,
   NamedCloudWorkspace,
+  TerraformDataSource,
   TerraformElement,
   TerraformOutput,
   TerraformProvider,
@@ -114,7 +115,10 @@ export { StorageClassV1 } from '@cdktf/provider-kubernetes/lib/storage-class-v1'
 export { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 export { Release as HelmRelease } from '@cdktf/provider-helm/lib/release';
 
-import { ITerraformDependable as Dependable, IResolveContext, Token as TokenClass } from 'cdktf';
+import {
+  DefaultTokenResolver, ITerraformDependable as Dependable, IResolveContext, StringConcat, Token as TokenClass, Tokenization,
+} from 'cdktf';
+import type { IConstruct as Scope } from 'constructs';
 
 /**
  * A `depends_on` entry for a resource added after construction (what cdktf
@@ -129,4 +133,16 @@ export function dependencyOf(d: Dependable): string {
     },
     toString: () => d.fqn,
   });
+}
+
+const RESOLVER = new DefaultTokenResolver(new StringConcat());
+
+/**
+ * `value` with every token resolved as `scope`'s stack will write it: what a
+ * resource's `toTerraform()` gives becomes the JSON Terraform reads (snake_case
+ * keys, nested blocks, `${...}` references). Not a preparing pass, so it adds
+ * nothing to the tree.
+ */
+export function resolveTerraform(scope: Scope, value: unknown): unknown {
+  return Tokenization.resolve(value, { scope, preparing: false, resolver: RESOLVER });
 }

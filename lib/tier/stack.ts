@@ -1,5 +1,6 @@
 import { AwsProvider, Construct, HelmProvider, IConstruct, KubernetesProvider, TerraformStack } from '../private/cdk';
 import { fail } from '../private/errors';
+import { attachPolicy } from '../policy/aspect';
 import { Backend } from './backend';
 import { Tier, TIER_OF_STACK } from './tier';
 
@@ -48,6 +49,7 @@ export interface TierStackProps {
  * tier (`Tier.of(construct)` finds it), its state backend, and creates the
  * AWS, Kubernetes and Helm providers only when something in it needs them, so
  * a dev stack that creates nothing in AWS has no AWS provider at all.
+ * Switchyard's policy rule pack (`Policy`) checks its resources at every synth.
  */
 export class TierStack extends TerraformStack {
   /** The tier stack that holds `scope`. */
@@ -80,6 +82,8 @@ export class TierStack extends TerraformStack {
     this.region = props.region ?? props.tier.region;
     this.backend = props.backend ?? props.tier.backend ?? Backend.local();
     this.backend._bind(this);
+    // The rule pack runs on every tier stack; only Policy.disable(scope, reason) turns it off.
+    attachPolicy(this);
   }
 
   /** The AWS region of this stack, or an error that says how to set it. */
