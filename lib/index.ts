@@ -32,8 +32,10 @@ export { Alloy, KubePrometheusStack, Loki, MONITORING_NAMESPACE } from './platfo
 export { standardAddons, StandardAddonsOptions, standardPlatform } from './platform/addons/standard';
 
 // Dependencies
-export { CONTRACT_KEYS, DependencyKind, envVarName, IConnectable, IDependency, secretName } from './dependencies/contract';
+export { CONTRACT_KEYS, DependencyKind, envVarName, IConnectable, IDependency, IQueue, ITopic, QueueAction, secretName } from './dependencies/contract';
 export { DEFAULT_POSTGRES_VERSION, POSTGRES_VERSIONS, Postgres, PostgresProps } from './dependencies/postgres';
+export { InClusterMessaging, MESSAGING_IMAGE, Queue, QueueProps, SubscribeOptions, Topic, TopicProps } from './dependencies/messaging';
+export { Cache, CacheProps, DEFAULT_VALKEY_VERSION, VALKEY_CHART, VALKEY_VERSIONS } from './dependencies/cache';
 
 // Policy
 export {

@@ -1,11 +1,15 @@
 /**
- * The main example: a shop whose API is released blue-green through dev,
- * staging and prod, with a Postgres bound in the cluster in dev and to RDS in
- * staging and prod. `main.ts` synthesizes it; the tests build it too.
+ * The main example: a shop released blue-green through dev, staging and prod.
+ * Its `api` keeps orders in Postgres and sessions in a cache and publishes
+ * order events to a topic; the topic fans out to a queue that the `worker`
+ * consumes. Every dependency is bound in the cluster in dev and to a managed
+ * AWS service (RDS, SNS/SQS, ElastiCache) in staging and prod.
+ * `main.ts` synthesizes it; the tests build it too.
  */
 import * as path from 'path';
 import {
-  AddonsStack, App, AppStack, BlueGreenService, PlatformRef, PlatformStack, Postgres, ReleaseLedger, standardAddons, Tiers,
+  AddonsStack, App, AppStack, BlueGreenService, Cache, PlatformRef, PlatformStack, Postgres, Queue, ReleaseLedger, standardAddons,
+  Tiers, Topic,
 } from '../../lib';
 
 /** Options of the example, for tests that vary it. */
@@ -45,11 +49,18 @@ export function shop(app: App, options: ShopOptions = {}): void {
     // The app team's part, declared once and bound per tier.
     const stack = new AppStack(app, 'shop', { tier, platform, ledger });
     const orders = new Postgres(stack, 'orders', { engineVersion: '17' });
-    const api = new BlueGreenService(stack, 'api', {
-      image: 'ghcr.io/acme/shop-api',
-      port: 8080,
-      healthPath: '/healthz',
-    });
+    const sessions = new Cache(stack, 'sessions');
+    const orderEvents = new Topic(stack, 'order-events');
+    const fulfilment = new Queue(stack, 'fulfilment', { visibilityTimeoutSeconds: 120 });
+    orderEvents.subscribe(fulfilment);
+
+    const api = new BlueGreenService(stack, 'api', { image: 'ghcr.io/acme/shop-api', port: 8080, healthPath: '/healthz' });
     api.connect(orders);
+    api.connect(sessions);
+    api.grantPublish(orderEvents);
+
+    const worker = new BlueGreenService(stack, 'worker', { image: 'ghcr.io/acme/shop-worker', port: 8081, healthPath: '/healthz' });
+    worker.connect(orders);
+    worker.grantConsume(fulfilment);
   }
 }

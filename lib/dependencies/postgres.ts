@@ -1,14 +1,23 @@
 import { AppStack } from '../app-stack';
 import {
   Construct, DataAwsPartition, DbInstance, DbParameterGroup, DbSubnetGroup, IamRole, IamRolePolicyAttachment, ITerraformDependable,
-  Manifest, SecurityGroup, VpcSecurityGroupIngressRule,
+  Manifest, RdsCluster, RdsClusterInstance, RdsClusterParameterGroup, SecurityGroup, VpcSecurityGroupIngressRule,
 } from '../private/cdk';
 import { AddonIds } from '../platform/addons/ids';
 import { fail } from '../private/errors';
 import { serviceTrust } from '../private/iam';
 import { checkName, tfId } from '../private/names';
 import { CONTRACT_KEYS, IConnectable, IDependency, secretName } from './contract';
+import { allowFrom } from './network-policy';
 import { AppSecrets } from './secrets';
+
+/** What a managed binding made. */
+interface Bound {
+  readonly instance: DbInstance | RdsCluster;
+  readonly members?: RdsClusterInstance[];
+  readonly securityGroup: SecurityGroup;
+  readonly secret: Manifest;
+}
 
 /** PostgreSQL major versions Switchyard binds, with the in-cluster image of each (CloudNativePG). */
 export const POSTGRES_VERSIONS: Readonly<Record<string, string>> = {
@@ -20,6 +29,14 @@ export const POSTGRES_VERSIONS: Readonly<Record<string, string>> = {
 /** The default major version. */
 export const DEFAULT_POSTGRES_VERSION = '17';
 const PORT = 5432;
+/** PostgreSQL majors Aurora offers. */
+const AURORA_MAJORS = ['15', '16', '17'];
+/** Parameters of every managed Postgres: TLS only, slow statements and lock waits logged. */
+const PARAMETERS = [
+  { name: 'rds.force_ssl', value: '1', applyMethod: 'pending-reboot' },
+  { name: 'log_min_duration_statement', value: '1000' },
+  { name: 'log_lock_waits', value: '1' },
+];
 
 /** Properties of a {@link Postgres}. */
 export interface PostgresProps {
@@ -49,6 +66,12 @@ export interface PostgresProps {
    * @default - the tier's `sizing.dbStorageGiB`
    */
   readonly storageGiB?: number;
+  /**
+   * Managed engine: `rds` (RDS for PostgreSQL, one instance, multi-AZ in HA tiers) or `aurora`
+   * (Aurora PostgreSQL: a cluster with a writer, and a reader in another zone in HA tiers).
+   * @default "rds"
+   */
+  readonly engine?: 'rds' | 'aurora';
 }
 
 /**
@@ -74,8 +97,11 @@ export class Postgres extends Construct implements IDependency {
   public readonly majorVersion: string;
   public readonly databaseName: string;
   public readonly username: string;
-  /** The RDS instance (managed tiers). */
+  /** The RDS instance (managed tiers, engine `rds`). */
   public readonly instance?: DbInstance;
+  /** The Aurora cluster and its instances (managed tiers, engine `aurora`). */
+  public readonly auroraCluster?: RdsCluster;
+  public readonly auroraInstances: RdsClusterInstance[] = [];
   /** The security group of the RDS instance (managed tiers). */
   public readonly securityGroup?: SecurityGroup;
   /** The CloudNativePG cluster (in-cluster tiers). */
@@ -84,7 +110,7 @@ export class Postgres extends Construct implements IDependency {
   public readonly connectionSecret: Manifest;
   private readonly app: AppStack;
   private readonly engineVersion: string;
-  private ingressOpen = false;
+  private readonly peers: IConnectable[] = [];
 
   constructor(scope: Construct, name: string, props: PostgresProps = {}) {
     super(scope, name);
@@ -110,12 +136,19 @@ export class Postgres extends Construct implements IDependency {
       fail(this, 'storageGiB %v is out of range', props.storageGiB, 'use a whole number of GiB from 20 to 65536');
     }
 
+    if (props.engine !== undefined && props.engine !== 'rds' && props.engine !== 'aurora') {
+      fail(this, 'engine %v is not known', props.engine, 'use "rds" (RDS for PostgreSQL) or "aurora" (Aurora PostgreSQL)');
+    }
     if (this.app.tier.managed) {
-      const r = this.bindManaged(props);
-      this.instance = r.instance;
+      const r = props.engine === 'aurora' ? this.bindAurora(props) : this.bindManaged(props);
+      if (r.instance instanceof DbInstance) this.instance = r.instance;
+      else {
+        this.auroraCluster = r.instance;
+        this.auroraInstances.push(...(r.members ?? []));
+      }
       this.securityGroup = r.securityGroup;
       this.connectionSecret = r.secret;
-      this.readyAfter.push(r.instance, r.secret);
+      this.readyAfter.push(r.instance, ...(r.members ?? []), r.secret);
     } else {
       const r = this.bindInCluster();
       this.cnpgCluster = r.cluster;
@@ -126,18 +159,23 @@ export class Postgres extends Construct implements IDependency {
 
   /** Host of the read-write endpoint. */
   public get host(): string {
-    return this.instance ? this.instance.address : `${this.cnpgName}-rw.${this.app.namespace}.svc`;
+    if (this.instance) return this.instance.address;
+    if (this.auroraCluster) return this.auroraCluster.endpoint;
+    return `${this.cnpgName}-rw.${this.app.namespace}.svc`;
   }
 
   private get cnpgName(): string {
     return `${this.name}-postgres`;
   }
 
-  public grantConnect(_peer: IConnectable): void {
-    // The database security group admits the cluster's security group (which
-    // EKS attaches to the managed nodes) on the database port, once the first
-    // service connects: no connection, no ingress.
-    if (this.securityGroup && !this.ingressOpen) {
+  public grantConnect(peer: IConnectable): void {
+    // Managed: the database security group admits the cluster's security group
+    // (which EKS attaches to the managed nodes) on the database port, once the
+    // first service connects: no connection, no ingress. In the cluster, the
+    // NetworkPolicy admits the connected services' pods only.
+    const first = this.peers.length === 0;
+    if (!this.peers.includes(peer)) this.peers.push(peer);
+    if (this.securityGroup && first) {
       const eks = this.app.platform.eks(this.app, `Postgres "${this.name}"`);
       new VpcSecurityGroupIngressRule(this, 'from-cluster', {
         provider: this.app.aws,
@@ -149,18 +187,15 @@ export class Postgres extends Construct implements IDependency {
         description: `PostgreSQL from the pods of cluster ${eks.clusterName}`,
       });
     }
-    this.ingressOpen = true;
   }
 
-  private bindManaged(props: PostgresProps): { instance: DbInstance; securityGroup: SecurityGroup; secret: Manifest } {
+  /** What both managed engines share: subnets, security group, enhanced-monitoring role. */
+  private managedBase() {
     const app = this.app;
     const provider = app.aws;
-    const tier = app.tier;
-    const profile = tier.profile;
+    const profile = app.tier.profile;
     const eks = app.platform.eks(app, `Postgres "${this.name}"`);
-    const identifier = `${app.appName}-${tier.name}-${this.name}`;
-    const protect = profile.deletionProtection;
-
+    const identifier = `${app.appName}-${app.tier.name}-${this.name}`;
     const subnets = new DbSubnetGroup(this, 'subnets', {
       provider,
       namePrefix: `${identifier}-`,
@@ -175,18 +210,6 @@ export class Postgres extends Construct implements IDependency {
       vpcId: eks.vpcId,
       lifecycle: { createBeforeDestroy: true },
     });
-    const parameters = new DbParameterGroup(this, 'parameters', {
-      provider,
-      namePrefix: `${identifier}-pg${this.majorVersion}-`,
-      family: `postgres${this.majorVersion}`,
-      description: `TLS-only PostgreSQL ${this.majorVersion} for ${identifier}`,
-      parameter: [
-        { name: 'rds.force_ssl', value: '1', applyMethod: 'pending-reboot' },
-        { name: 'log_min_duration_statement', value: '1000' },
-        { name: 'log_lock_waits', value: '1' },
-      ],
-      lifecycle: { createBeforeDestroy: true },
-    });
     const partition = new DataAwsPartition(this, 'partition', { provider });
     const monitoringRole = new IamRole(this, 'monitoring-role', {
       provider,
@@ -197,6 +220,31 @@ export class Postgres extends Construct implements IDependency {
       provider,
       role: monitoringRole.name,
       policyArn: `arn:${partition.partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole`,
+    });
+    return { app, provider, profile, identifier, protect: profile.deletionProtection, subnets, securityGroup, monitoringRole, monitoringPolicy };
+  }
+
+  /** The contract secret from the master user secret RDS manages in Secrets Manager. */
+  private managedSecret(secretArn: string, host: string): Manifest {
+    return AppSecrets.of(this.app).fromSecretsManager(this, 'connection-secret', {
+      name: this.secretName,
+      keys: [
+        { as: 'username', secret: secretArn, property: 'username' },
+        { as: 'password', secret: secretArn, property: 'password' },
+      ],
+      template: this.template(host, 'require', '{{ .username }}'),
+    });
+  }
+
+  private bindManaged(props: PostgresProps): Bound {
+    const { provider, profile, identifier, protect, subnets, securityGroup, monitoringRole, monitoringPolicy } = this.managedBase();
+    const parameters = new DbParameterGroup(this, 'parameters', {
+      provider,
+      namePrefix: `${identifier}-pg${this.majorVersion}-`,
+      family: `postgres${this.majorVersion}`,
+      description: `TLS-only PostgreSQL ${this.majorVersion} for ${identifier}`,
+      parameter: PARAMETERS,
+      lifecycle: { createBeforeDestroy: true },
     });
     const instance = new DbInstance(this, 'instance', {
       provider,
@@ -237,17 +285,72 @@ export class Postgres extends Construct implements IDependency {
     });
     // The instance's address is public contract: `aws_db_instance.<name>_postgres` in every release.
     instance.overrideLogicalId(`${tfId(this.name)}_postgres`);
+    return { instance, securityGroup, secret: this.managedSecret(instance.masterUserSecret.get(0).secretArn, instance.address) };
+  }
 
-    const secretArn = instance.masterUserSecret.get(0).secretArn;
-    const secret = AppSecrets.of(app).fromSecretsManager(this, 'connection-secret', {
-      name: this.secretName,
-      keys: [
-        { as: 'username', secret: secretArn, property: 'username' },
-        { as: 'password', secret: secretArn, property: 'password' },
-      ],
-      template: this.template(instance.address, 'require', '{{ .username }}'),
+  private bindAurora(props: PostgresProps): Bound {
+    if (!AURORA_MAJORS.includes(this.majorVersion)) {
+      fail(this, 'engineVersion %v is not offered by Aurora PostgreSQL', this.engineVersion, `use a major of ${AURORA_MAJORS.join(', ')} with engine "aurora", or engine "rds"`);
+    }
+    const { provider, profile, identifier, protect, subnets, securityGroup, monitoringRole, monitoringPolicy } = this.managedBase();
+    const parameters = new RdsClusterParameterGroup(this, 'cluster-parameters', {
+      provider,
+      namePrefix: `${identifier}-apg${this.majorVersion}-`,
+      family: `aurora-postgresql${this.majorVersion}`,
+      description: `TLS-only Aurora PostgreSQL ${this.majorVersion} for ${identifier}`,
+      parameter: PARAMETERS,
+      lifecycle: { createBeforeDestroy: true },
     });
-    return { instance, securityGroup, secret };
+    const cluster = new RdsCluster(this, 'cluster', {
+      provider,
+      clusterIdentifier: identifier,
+      engine: 'aurora-postgresql',
+      engineVersion: this.engineVersion,
+      databaseName: this.databaseName,
+      masterUsername: this.username,
+      manageMasterUserPassword: true,
+      iamDatabaseAuthenticationEnabled: true,
+      storageEncrypted: true,
+      port: PORT,
+      dbSubnetGroupName: subnets.name,
+      vpcSecurityGroupIds: [securityGroup.id],
+      dbClusterParameterGroupName: parameters.name,
+      // Aurora always keeps at least a day of backups.
+      backupRetentionPeriod: Math.max(1, profile.backupRetentionDays),
+      copyTagsToSnapshot: true,
+      deletionProtection: protect,
+      skipFinalSnapshot: !protect,
+      finalSnapshotIdentifier: protect ? `${identifier}-final` : undefined,
+      enabledCloudwatchLogsExports: ['postgresql'],
+      engineLifecycleSupport: 'open-source-rds-extended-support-disabled',
+      applyImmediately: !protect,
+      lifecycle: { preventDestroy: protect },
+    });
+    // The cluster's address is public contract: `aws_rds_cluster.<name>_postgres`.
+    cluster.overrideLogicalId(`${tfId(this.name)}_postgres`);
+    const members: RdsClusterInstance[] = [];
+    // A writer, and in HA tiers a reader that takes over from it in another zone.
+    for (let i = 0; i < (profile.highAvailability ? 2 : 1); i++) {
+      members.push(new RdsClusterInstance(this, `instance-${i}`, {
+        provider,
+        identifier: `${identifier}-${i}`,
+        clusterIdentifier: cluster.id,
+        engine: 'aurora-postgresql',
+        engineVersion: this.engineVersion,
+        instanceClass: props.instanceClass ?? (profile.highAvailability ? 'db.r7g.large' : 'db.t4g.medium'),
+        dbSubnetGroupName: subnets.name,
+        publiclyAccessible: false,
+        autoMinorVersionUpgrade: true,
+        monitoringInterval: 60,
+        monitoringRoleArn: monitoringRole.arn,
+        caCertIdentifier: 'rds-ca-rsa2048-g1',
+        copyTagsToSnapshot: true,
+        applyImmediately: !protect,
+        lifecycle: { preventDestroy: protect },
+        dependsOn: [monitoringPolicy],
+      }));
+    }
+    return { instance: cluster, members, securityGroup, secret: this.managedSecret(cluster.masterUserSecret.get(0).secretArn, cluster.endpoint) };
   }
 
   private bindInCluster(): { cluster: Manifest; secret: Manifest } {
@@ -283,6 +386,11 @@ export class Postgres extends Construct implements IDependency {
       dependsOn: [credentials],
     });
     cluster.overrideLogicalId(`${tfId(this.name)}_postgres`);
+    // Instances reach each other and the operator reaches them; services only once connected.
+    allowFrom(this, app, this.cnpgName, { 'cnpg.io/cluster': this.cnpgName }, PORT, this.peers, [
+      { podLabels: { 'cnpg.io/cluster': this.cnpgName } },
+      { namespace: 'cnpg-system' },
+    ]);
     const secret = secrets.fromCluster(this, 'connection-secret', {
       name: this.secretName,
       keys: [{ as: 'password', secret: `${this.cnpgName}-credentials`, property: 'password' }],

@@ -16,8 +16,11 @@ export interface SourceKey {
   readonly as: string;
   /** Source secret: an ARN or name in AWS Secrets Manager, a Secret name in the cluster. */
   readonly secret: string;
-  /** Key (JSON property, or Secret key) in the source secret. */
-  readonly property: string;
+  /**
+   * Key (JSON property, or Secret key) in the source secret.
+   * @default - the whole value (a Secrets Manager secret that is a plain string)
+   */
+  readonly property?: string;
 }
 
 /** A contract secret rendered from source values. */
@@ -91,7 +94,7 @@ export class AppSecrets extends Construct {
     return this.externalSecret(scope, id, props.name, this.secretsManagerStore(), {
       refreshInterval: '1h',
       target: this.target(props.name, { data: props.template }),
-      data: props.keys.map((k) => ({ secretKey: k.as, remoteRef: { key: k.secret, property: k.property } })),
+      data: props.keys.map((k) => ({ secretKey: k.as, remoteRef: { key: k.secret, ...(k.property ? { property: k.property } : {}) } })),
     });
   }
 
@@ -100,7 +103,7 @@ export class AppSecrets extends Construct {
     return this.externalSecret(scope, id, props.name, this.inClusterStore(), {
       refreshInterval: '1h',
       target: this.target(props.name, { data: props.template }),
-      data: props.keys.map((k) => ({ secretKey: k.as, remoteRef: { key: k.secret, property: k.property } })),
+      data: props.keys.map((k) => ({ secretKey: k.as, remoteRef: { key: k.secret, ...(k.property ? { property: k.property } : {}) } })),
     }, after);
   }
 
@@ -121,8 +124,8 @@ export class AppSecrets extends Construct {
    * generated once in the cluster and immutable: e.g. an access key pair for
    * an in-cluster stand-in that only wants requests signed.
    */
-  public generatedKeyPair(scope: Construct, id: string, props: { name: string; keys?: string[] }): Manifest {
-    return this.generated(scope, id, props.name, props.keys ?? ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'], '', undefined, 20);
+  public generatedKeyPair(scope: Construct, id: string, props: { name: string; keys?: string[]; length?: number }): Manifest {
+    return this.generated(scope, id, props.name, props.keys ?? ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'], '', undefined, props.length ?? 20);
   }
 
   /** A Password generator and an ExternalSecret that runs it once into an immutable Secret. */

@@ -177,7 +177,7 @@ describe('switchyard CLI: refusals leave the ledger byte-identical', () => {
     ['a promotion from a tier the model does not have', [], ['promote', 'api', '--from', 'qa', '--to', 'staging'],
       '[releases.json: tiers] tier "qa" is not known: use one of dev, staging, prod (the tiers of cdktf.out/switchyard.json)'],
     ['a service the app does not declare', [], ['stage', 'web', '1.0.0', '--tier', 'dev'],
-      '[releases.json: tiers.dev.web] service "web" is not declared by app "shop" in tier "dev" (cdktf.out/switchyard.json): use one of api; or declare it (a BlueGreenService) and run `npm run synth`'],
+      '[releases.json: tiers.dev.web] service "web" is not declared by app "shop" in tier "dev" (cdktf.out/switchyard.json): use one of api, worker; or declare it (a BlueGreenService) and run `npm run synth`'],
   ])('refuses %s: exit 1, the message on stderr, the ledger untouched', (_what, setup, argv, message) => {
     const dir = project();
     const file = path.join(dir, 'releases.json');
@@ -315,8 +315,11 @@ describe('switchyard status', () => {
       'app shop, ledger releases.json',
       'TIER     SERVICE  LIVE   BLUE   GREEN  WEIGHT  RETIRED  PENDING APPROVALS',
       'dev      api      green  1.4.0  1.5.0  0%      no       -',
+      'dev      worker   blue   2.0.0  -      0%      no       -',
       'staging  api      blue   1.4.0  1.5.0  0%      no       -',
+      'staging  worker   blue   2.0.0  -      0%      no       -',
       'prod     api      blue   1.4.0  -      0%      no       none',
+      'prod     worker   blue   2.0.0  -      0%      no       none',
     ] });
     run(dir, 'switch', 'api', '--tier', 'staging');
     run(dir, 'weight', 'api', '5', '--tier', 'staging');
@@ -324,8 +327,11 @@ describe('switchyard status', () => {
     expect(run(dir, 'status').out.slice(1)).toEqual([
       'TIER     SERVICE  LIVE   BLUE   GREEN  WEIGHT  RETIRED     PENDING APPROVALS',
       'dev      api      green  1.4.0  1.5.0  0%      yes (blue)  -',
+      'dev      worker   blue   2.0.0  -      0%      no          -',
       'staging  api      green  1.4.0  1.5.0  5%      no          -',
+      'staging  worker   blue   2.0.0  -      0%      no          -',
       'prod     api      blue   1.4.0  -      0%      no          1.5.0',
+      'prod     worker   blue   2.0.0  -      0%      no          none',
     ]);
   });
 
@@ -336,13 +342,16 @@ describe('switchyard status', () => {
     expect(run(dir, 'status').out.slice(1)).toEqual([
       'TIER     SERVICE  LIVE  BLUE   GREEN  WEIGHT  RETIRED  PENDING APPROVALS',
       'dev      api      blue  2.0.0  -      0%      no       -',
+      'dev      worker   -     -      -      -       -        -',
       'staging  api      blue  2.0.0  -      0%      no       -',
+      'staging  worker   -     -      -      -       -        -',
       'prod     api      -     -      -      -       -        2.0.0',
+      'prod     worker   -     -      -      -       -        none',
     ]);
     expect(run(dir, 'approve', 'api', '2.0.0', '--tier', 'prod', '--by', 'dana').out).toEqual([
       'approved api 2.0.0 for prod (by dana)', 'next: switchyard promote api --from staging --to prod',
     ]);
-    expect(run(dir, 'status').out.slice(-1)).toEqual(['prod     api      -     -      -      -       -        none']);
+    expect(run(dir, 'status').out.slice(-2)).toEqual(['prod     api      -     -      -      -       -        none', 'prod     worker   -     -      -      -       -        none']);
     expect(run(dir, 'promote', 'api', '--from', 'staging', '--to', 'prod').out[0]).toBe(
       'promoted api 2.0.0 from staging into blue in prod: the first release of api in prod, live at once');
   });

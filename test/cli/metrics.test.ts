@@ -45,8 +45,11 @@ describe('switchyard metrics', () => {
       '',
       'tier     service  deployments  frequency         lead time (median)  change failure rate  recovery (median)',
       'dev      api      6            1.49/week high    1 h elite           0% (0/6) elite       n/a',
+      'dev      worker   1            0.24/week medium  58 min elite        0% (0/1) elite       n/a',
       'staging  api      5            1.24/week high    20 h 10 min elite   0% (0/5) elite       n/a',
+      'staging  worker   1            0.24/week medium  1 d high            0% (0/1) elite       n/a',
       'prod     api      4            0.99/week medium  2 d 1 h high        25% (1/4) low        35 min elite',
+      'prod     worker   1            0.24/week medium  3 d 6 h high        0% (0/1) elite       n/a',
     ]);
   });
 
@@ -55,7 +58,7 @@ describe('switchyard metrics', () => {
     expect(code).toBe(0);
     const report = JSON.parse(out.join('\n'));
     expect(report.window).toEqual({ from: '2026-11-01T00:00:00.000Z', to: '2026-11-23T12:00:00.000Z', days: 22.5 });
-    expect(report.services.map((s: { tier: string }) => s.tier)).toEqual(['prod']);
+    expect(report.services.map((s: { tier: string; service: string }) => `${s.tier}/${s.service}`)).toEqual(['prod/api', 'prod/worker']);
     const [prod] = report.services;
     expect(prod.deployments).toBe(2);
     expect(prod.changeFailureRate).toEqual({ value: 0.5, band: 'low', failed: 1 });
@@ -82,9 +85,10 @@ describe('switchyard metrics', () => {
     // One lead-time point per deployment (6 + 5 + 4), each naming its tier (a line repeats its first point's label).
     const leadPoints = new Set(labels.filter((l) => /^switched: .*; hours: .*; tier: (dev|staging|prod); service: api$/.test(l)));
     expect(leadPoints.size).toBe(15);
-    expect(svg.match(/aria-roledescription="point"/g)!.length).toBe(15 + 1);
+    // ... and the worker's three (one per tier), and the rollback.
+    expect(svg.match(/aria-roledescription="point"/g)!.length).toBe(15 + 3 + 1);
     expect(labels).toContain('switched: 05 Nov; hours: 80; tier: prod; service: api');
-    expect(labels).toContain('week (from Sunday): 01 Nov; deployments: 2; tier: prod');
+    expect(labels).toContain('week (from Sunday): 01 Nov; deployments: 3; tier: prod'); // two of api, one of worker
     for (const text of ['DORA metrics of shop', 'Deployments per week', 'Lead time for changes (commit to live)', 'Failed deployments: time to rollback', '1.3.0 (35 min)', 'staging']) {
       expect(svg).toContain(`>${text}<`);
     }

@@ -94,13 +94,13 @@ describe('the shop example', () => {
     // prod: only blue has a version, and it is live.
     const prod = out.stacks['shop-prod'];
     expect(k8s(prod, 'kubernetes_service_v1', 'api').spec.selector['switchyard.dev/slot']).toBe('blue');
-    expect(Object.values(resources(prod, 'kubernetes_deployment_v1')).map((d: any) => d.metadata.name)).toEqual(['api-blue']); // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(Object.values(resources(prod, 'kubernetes_deployment_v1')).map((d: any) => d.metadata.name).sort()).toEqual(['api-blue', 'worker-blue']); // eslint-disable-line @typescript-eslint/no-explicit-any
   });
 
   test('the service reads the connection secret as environment variables in every tier', () => {
     for (const tier of ['dev', 'staging', 'prod']) {
       const env = k8s(out.stacks[`shop-${tier}`], 'kubernetes_deployment_v1', 'api-blue').spec.template.spec.container[0].env;
-      const fromSecret = env.filter((e: any) => e.value_from).map((e: any) => [e.name, e.value_from.secret_key_ref.name, e.value_from.secret_key_ref.key]); // eslint-disable-line @typescript-eslint/no-explicit-any
+      const fromSecret = env.filter((e: any) => e.value_from && e.name.startsWith('ORDERS_')).map((e: any) => [e.name, e.value_from.secret_key_ref.name, e.value_from.secret_key_ref.key]); // eslint-disable-line @typescript-eslint/no-explicit-any
       expect(fromSecret).toEqual([
         ['ORDERS_DB_HOST', 'orders-db', 'host'],
         ['ORDERS_DB_PORT', 'orders-db', 'port'],
