@@ -100,6 +100,11 @@ export class AppStack extends TierStack {
     this.declaredDependencies.set(dep.name, dep);
   }
 
+  /** The dependency of this app named `name`, if one was declared. */
+  public dependency(name: string): IDependency | undefined {
+    return this.declaredDependencies.get(name);
+  }
+
   /** True when `dep` was declared in this stack. */
   public owns(dep: IDependency): boolean {
     return this.declaredDependencies.get(dep.name) === dep;

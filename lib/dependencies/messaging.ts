@@ -40,6 +40,12 @@ export interface QueueProps {
    * @default false
    */
   readonly fifo?: boolean;
+  /**
+   * Name of a queue of the app, declared before this one, that takes this queue's failed messages
+   * (a dead-letter queue shared by several queues). It must keep messages longer than this queue.
+   * @default - a dead-letter queue of its own, `<name>-dlq`, keeping messages 14 days
+   */
+  readonly deadLetterQueue?: string;
 }
 
 /**
@@ -65,7 +71,9 @@ export class Queue extends Construct implements IQueue {
   public readonly visibilityTimeoutSeconds: number;
   public readonly retentionSeconds: number;
   public readonly maxReceiveCount: number;
-  /** The SQS queue and its dead-letter queue (managed tiers). */
+  /** The name of the queue failed messages go to (in SQS and in the cluster, without `.fifo`). */
+  public readonly deadLetterQueueName: string;
+  /** The SQS queue and its dead-letter queue of its own (managed tiers). */
   public readonly queue?: SqsQueue;
   public readonly deadLetterQueue?: SqsQueue;
   private readonly app: AppStack;
@@ -97,19 +105,41 @@ export class Queue extends Construct implements IQueue {
       fail(this, 'maxReceiveCount %v is outside SQS limits', this.maxReceiveCount, `use a whole number from 1 to ${SQS.maxReceiveCount}`);
     }
 
+    let shared: Queue | undefined;
+    if (props.deadLetterQueue !== undefined) {
+      if (props.deadLetterQueue === name) {
+        fail(this, 'deadLetterQueue %v is the queue itself', props.deadLetterQueue, 'name another queue of the app, or leave it out to get a dead-letter queue of its own');
+      }
+      const target = this.app.dependency(props.deadLetterQueue);
+      if (!(target instanceof Queue)) {
+        fail(this, 'deadLetterQueue %v is not a queue declared before this one', props.deadLetterQueue, 'declare that queue first in the same app, or leave it out to get a dead-letter queue of its own');
+      }
+      if (target.retentionSeconds <= this.retentionSeconds) {
+        fail(this, `deadLetterQueue %v keeps messages ${target.retentionSeconds} s, not longer than this queue (${this.retentionSeconds} s)`, props.deadLetterQueue, 'give the dead-letter queue a longer retentionSeconds, or this queue a shorter one');
+      }
+      if (target.fifo !== this.fifo) {
+        fail(this, 'deadLetterQueue %v is not of the same type (FIFO or standard) as this queue', props.deadLetterQueue, 'use a FIFO dead-letter queue for a FIFO queue and a standard one for a standard queue');
+      }
+      shared = target;
+    }
+    this.deadLetterQueueName = shared ? shared.name : `${name}-dlq`;
+
     if (this.app.tier.managed) {
       const provider = this.app.aws;
       const base = `${this.app.appName}-${this.app.tier.name}-${name}`;
       const suffix = this.fifo ? '.fifo' : '';
-      this.deadLetterQueue = new SqsQueue(this, 'dlq', {
-        provider,
-        name: `${base}-dlq${suffix}`,
-        fifoQueue: this.fifo || undefined,
-        messageRetentionSeconds: dlqRetention,
-        sqsManagedSseEnabled: true,
-        lifecycle: { preventDestroy: this.app.tier.profile.deletionProtection },
-      });
-      this.deadLetterQueue.overrideLogicalId(`${tfId(name)}_dlq`);
+      if (!shared) {
+        this.deadLetterQueue = new SqsQueue(this, 'dlq', {
+          provider,
+          name: `${base}-dlq${suffix}`,
+          fifoQueue: this.fifo || undefined,
+          messageRetentionSeconds: dlqRetention,
+          sqsManagedSseEnabled: true,
+          lifecycle: { preventDestroy: this.app.tier.profile.deletionProtection },
+        });
+        this.deadLetterQueue.overrideLogicalId(`${tfId(name)}_dlq`);
+      }
+      const dlqArn = shared ? shared.queue!.arn : this.deadLetterQueue!.arn;
       this.queue = new SqsQueue(this, 'queue', {
         provider,
         name: `${base}${suffix}`,
@@ -119,15 +149,17 @@ export class Queue extends Construct implements IQueue {
         messageRetentionSeconds: this.retentionSeconds,
         receiveWaitTimeSeconds: 20,
         sqsManagedSseEnabled: true,
-        redrivePolicy: JSON.stringify({ deadLetterTargetArn: this.deadLetterQueue.arn, maxReceiveCount: this.maxReceiveCount }),
+        redrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: this.maxReceiveCount }),
         lifecycle: { preventDestroy: this.app.tier.profile.deletionProtection },
       });
       this.queue.overrideLogicalId(`${tfId(name)}_queue`);
-      new SqsQueueRedriveAllowPolicy(this, 'dlq-redrive-allow', {
-        provider,
-        queueUrl: this.deadLetterQueue.url,
-        redriveAllowPolicy: JSON.stringify({ redrivePermission: 'byQueue', sourceQueueArns: [this.queue.arn] }),
-      });
+      if (this.deadLetterQueue) {
+        new SqsQueueRedriveAllowPolicy(this, 'dlq-redrive-allow', {
+          provider,
+          queueUrl: this.deadLetterQueue.url,
+          redriveAllowPolicy: JSON.stringify({ redrivePermission: 'byQueue', sourceQueueArns: [this.queue.arn] }),
+        });
+      }
       // SNS may deliver to this queue from the topics that subscribe it, and from nothing else.
       new SqsQueuePolicy(this, 'topic-delivery', {
         provider,
@@ -461,7 +493,7 @@ export class InClusterMessaging extends Construct {
     return {
       queues: this.queues.map((q) => ({
         name: qname(q),
-        deadLetterQueue: `${q.name}-dlq${q.fifo ? '.fifo' : ''}`,
+        deadLetterQueue: `${q.deadLetterQueueName}${q.fifo ? '.fifo' : ''}`,
         fifo: q.fifo,
         visibilityTimeoutSeconds: q.visibilityTimeoutSeconds,
         retentionSeconds: q.retentionSeconds,
@@ -485,19 +517,29 @@ sqs = boto3.client("sqs", endpoint_url=endpoint)
 sns = boto3.client("sns", endpoint_url=endpoint)
 
 
+def queue_url(name, fifo):
+    return sqs.create_queue(QueueName=name, Attributes={"FifoQueue": "true"} if fifo else {})["QueueUrl"]
+
+
+def queue_arn(url):
+    return sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+
+
 def ensure():
+    names = {q["name"] for q in spec["queues"]}
+    # Dead-letter queues of their own keep messages 14 days; a shared one is a queue of the spec.
+    for q in spec["queues"]:
+        if q["deadLetterQueue"] not in names:
+            sqs.set_queue_attributes(QueueUrl=queue_url(q["deadLetterQueue"], q["fifo"]), Attributes={"MessageRetentionPeriod": "1209600"})
     arns = {}
     for q in spec["queues"]:
-        fifo = {"FifoQueue": "true"} if q["fifo"] else {}
-        dlq_url = sqs.create_queue(QueueName=q["deadLetterQueue"], Attributes={**fifo, "MessageRetentionPeriod": "1209600"})["QueueUrl"]
-        dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-        url = sqs.create_queue(QueueName=q["name"], Attributes={**fifo})["QueueUrl"]
+        url = queue_url(q["name"], q["fifo"])
         sqs.set_queue_attributes(QueueUrl=url, Attributes={
             "VisibilityTimeout": str(q["visibilityTimeoutSeconds"]),
             "MessageRetentionPeriod": str(q["retentionSeconds"]),
-            "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": q["maxReceiveCount"]}),
+            "RedrivePolicy": json.dumps({"deadLetterTargetArn": queue_arn(queue_url(q["deadLetterQueue"], q["fifo"])), "maxReceiveCount": q["maxReceiveCount"]}),
         })
-        arns[q["name"]] = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        arns[q["name"]] = queue_arn(url)
     topics = {}
     for t in spec["topics"]:
         attributes = {"FifoTopic": "true"} if t["fifo"] else {}
