@@ -2,6 +2,7 @@ import { Construct, IConstruct, NamespaceV1 } from './private/cdk';
 import { fail } from './private/errors';
 import { checkName } from './private/names';
 import type { IDependency } from './dependencies/contract';
+import { AlertSubscriptions, checkSubscriptions } from './observability/alarms';
 import { GATEWAY_ACCESS_LABEL } from './platform/addons/gateway';
 import { PlatformRef } from './platform/platform-ref';
 import { ReleaseLedger } from './release/ledger';
@@ -18,6 +19,12 @@ export interface AppStackProps extends TierStackProps {
    * @default - the app name
    */
   readonly namespace?: string;
+  /**
+   * Who gets the alerts of the app's managed dependencies (CloudWatch alarms through the app's
+   * alert topic). Managed tiers only.
+   * @default - no subscription (the topic and alarms exist; subscribe later)
+   */
+  readonly alerts?: AlertSubscriptions;
 }
 
 /** Anything an app stack registers by name: a service or a dependency. */
@@ -42,6 +49,8 @@ export class AppStack extends TierStack {
   public readonly ledger: ReleaseLedger;
   /** The namespace name. */
   public readonly namespace: string;
+  /** Where alerts go. */
+  public readonly alertSubscriptions: AlertSubscriptions;
   /** The namespace resource; everything namespaced in the app depends on it. */
   public readonly namespaceResource: NamespaceV1;
   private readonly services = new Map<string, Named>();
@@ -57,6 +66,8 @@ export class AppStack extends TierStack {
       fail(this, `the ledger ${props.ledger.source} belongs to app %v`, props.ledger.app, `pass the ledger of "${appName}" (its "app" field must be "${appName}")`);
     }
     this.namespace = checkName(this, 'namespace', props.namespace ?? appName);
+    checkSubscriptions(this.node.path, props.alerts ?? {});
+    this.alertSubscriptions = props.alerts ?? {};
     for (const s of props.platform.stacks) this.addDependency(s as TierStack);
     this.useCluster(props.platform.connection);
 

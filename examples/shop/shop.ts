@@ -47,14 +47,27 @@ export function shop(app: App, options: ShopOptions = {}): void {
     }).ref;
 
     // The app team's part, declared once and bound per tier.
-    const stack = new AppStack(app, 'shop', { tier, platform, ledger });
+    const stack = new AppStack(app, 'shop', {
+      tier, platform, ledger,
+      // Alarms of the managed dependencies reach the on-call rota (managed tiers).
+      alerts: { email: ['oncall@example.com'], https: ['https://hooks.example.com/alerts/shop'] },
+    });
     const orders = new Postgres(stack, 'orders', { engineVersion: '17' });
     const sessions = new Cache(stack, 'sessions');
     const orderEvents = new Topic(stack, 'order-events');
     const fulfilment = new Queue(stack, 'fulfilment', { visibilityTimeoutSeconds: 120 });
     orderEvents.subscribe(fulfilment);
 
-    const api = new BlueGreenService(stack, 'api', { image: 'ghcr.io/acme/shop-api', port: 8080, healthPath: '/healthz' });
+    const api = new BlueGreenService(stack, 'api', {
+      image: 'ghcr.io/acme/shop-api',
+      port: 8080,
+      healthPath: '/healthz',
+      // Schema changes run with the new version before its slot rolls out.
+      migration: { command: ['/app/shop-api', 'migrate', 'up'] },
+      // Served through the platform's Gateway; the ledger's weight makes a canary.
+      route: { hostnames: [`shop.${tier.name}.example.com`] },
+      metrics: { port: 9090 },
+    });
     api.connect(orders);
     api.connect(sessions);
     api.grantPublish(orderEvents);

@@ -6,7 +6,9 @@ import {
 import { fail } from '../private/errors';
 import { checkName, tfId } from '../private/names';
 import { CONTRACT_KEYS, IConnectable, IDependency, secretName } from './contract';
+import { Alerts } from '../observability/alarms';
 import { allowFrom } from './network-policy';
+import { compareVersions, requiredSettings } from './requires';
 import { AppSecrets } from './secrets';
 
 /** ElastiCache Valkey versions and their parameter group families. */
@@ -73,10 +75,17 @@ export class Cache extends Construct implements IDependency {
     this.name = checkName(this, 'dependency name', name, 30);
     this.app._registerDependency(this);
     this.secretName = secretName(name, 'cache');
-    this.engineVersion = props.engineVersion ?? DEFAULT_VALKEY_VERSION;
-    if (!(this.engineVersion in VALKEY_VERSIONS)) {
-      fail(this, 'engineVersion %v is not a supported Valkey version', this.engineVersion, `use one of ${Object.keys(VALKEY_VERSIONS).join(', ')} (major.minor)`);
+    const declared = props.engineVersion ?? DEFAULT_VALKEY_VERSION;
+    const required = requiredSettings(this, this.app, name, ['engineVersion']).engineVersion;
+    for (const v of [declared, ...(required ? [required] : [])]) {
+      if (!(v in VALKEY_VERSIONS)) {
+        fail(this, 'engineVersion %v is not a supported Valkey version', v, `use one of ${Object.keys(VALKEY_VERSIONS).join(', ')} (major.minor)`);
+      }
     }
+    if (required && compareVersions(required, declared) < 0) {
+      fail(this, `the ledger requires engineVersion %v, older than the declared ${declared}`, required, 'caches are never downgraded: require a version at least the declared one, or lower the declaration');
+    }
+    this.engineVersion = required ?? declared;
     const nodeType = props.nodeType ?? this.app.tier.profile.sizing.cacheNodeType;
     const family = /^cache\.([a-z0-9]+)\.[a-z0-9]+$/.exec(nodeType)?.[1];
     if (!family) fail(this, 'nodeType %v is not an ElastiCache node type', nodeType, 'use a node type such as "cache.t4g.small" or "cache.r7g.large"');
@@ -176,6 +185,25 @@ export class Cache extends Construct implements IDependency {
     });
     // The cache's address is public contract: `aws_elasticache_replication_group.<name>_cache`.
     group.overrideLogicalId(`${tfId(this.name)}_cache`);
+    // ElastiCache reports per node (`<group>-001`, `-002`, ...).
+    const nodes = Array.from({ length: ha ? 2 : 1 }, (_, i) => `${id}-00${i + 1}`);
+    Alerts.of(app).alarms(this, this.name, nodes.flatMap((node, i) => [
+      {
+        id: `cpu-${i + 1}`, description: `Valkey ${node}: engine CPU above 80% for 15 minutes`, namespace: 'AWS/ElastiCache',
+        metric: 'EngineCPUUtilization', dimensions: { CacheClusterId: node }, statistic: 'Average' as const,
+        comparison: 'GreaterThanThreshold' as const, threshold: 80, periods: 3,
+      },
+      {
+        id: `memory-${i + 1}`, description: `Valkey ${node}: memory above 80% for 15 minutes`, namespace: 'AWS/ElastiCache',
+        metric: 'DatabaseMemoryUsagePercentage', dimensions: { CacheClusterId: node }, statistic: 'Average' as const,
+        comparison: 'GreaterThanThreshold' as const, threshold: 80, periods: 3,
+      },
+      {
+        id: `evictions-${i + 1}`, description: `Valkey ${node}: more than 100 keys evicted in 5 minutes (the cache is too small)`, namespace: 'AWS/ElastiCache',
+        metric: 'Evictions', dimensions: { CacheClusterId: node }, statistic: 'Sum' as const,
+        comparison: 'GreaterThanThreshold' as const, threshold: 100, periods: 1,
+      },
+    ]));
     const host = group.primaryEndpointAddress;
     const secretResource = AppSecrets.of(app).fromSecretsManager(this, 'connection-secret', {
       name: this.secretName,

@@ -4,6 +4,7 @@ import {
   SnsTopicSubscription, SqsQueue, SqsQueuePolicy, SqsQueueRedriveAllowPolicy,
 } from '../private/cdk';
 import { fail } from '../private/errors';
+import { Alerts } from '../observability/alarms';
 import { lazyPolicyDocument, Statement } from '../private/iam';
 import { checkName, tfId } from '../private/names';
 import { CONTRACT_KEYS, IConnectable, IQueue, ITopic, QueueAction, secretName } from './contract';
@@ -153,6 +154,19 @@ export class Queue extends Construct implements IQueue {
         lifecycle: { preventDestroy: this.app.tier.profile.deletionProtection },
       });
       this.queue.overrideLogicalId(`${tfId(name)}_queue`);
+      const queueName = `${base}${suffix}`;
+      Alerts.of(this.app).alarms(this, name, [
+        {
+          id: 'oldest-message', description: `Queue ${queueName}: a message has waited more than 15 minutes (consumers down or too slow)`,
+          namespace: 'AWS/SQS', metric: 'ApproximateAgeOfOldestMessage', dimensions: { QueueName: queueName },
+          statistic: 'Maximum', comparison: 'GreaterThanThreshold', threshold: 900, periods: 1,
+        },
+        ...(this.deadLetterQueue ? [{
+          id: 'dead-letters', description: `Queue ${queueName}: messages failed ${this.maxReceiveCount} times and wait in its dead-letter queue`,
+          namespace: 'AWS/SQS', metric: 'ApproximateNumberOfMessagesVisible', dimensions: { QueueName: `${base}-dlq${suffix}` },
+          statistic: 'Maximum' as const, comparison: 'GreaterThanThreshold' as const, threshold: 0, periods: 1,
+        }] : []),
+      ]);
       if (this.deadLetterQueue) {
         new SqsQueueRedriveAllowPolicy(this, 'dlq-redrive-allow', {
           provider,

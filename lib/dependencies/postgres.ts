@@ -8,7 +8,9 @@ import { fail } from '../private/errors';
 import { serviceTrust } from '../private/iam';
 import { checkName, tfId } from '../private/names';
 import { CONTRACT_KEYS, IConnectable, IDependency, secretName } from './contract';
+import { AlarmSpec, Alerts } from '../observability/alarms';
 import { allowFrom } from './network-policy';
+import { compareVersions, requiredSettings } from './requires';
 import { AppSecrets } from './secrets';
 
 /** What a managed binding made. */
@@ -72,6 +74,26 @@ export interface PostgresProps {
    * @default "rds"
    */
   readonly engine?: 'rds' | 'aurora';
+  /**
+   * Connections above which the managed database alarms (CloudWatch, to the app's alert topic).
+   * @default 100
+   */
+  readonly maxConnections?: number;
+}
+
+/** CPU and connection alarms of a managed database. */
+function databaseAlarms(dimensions: Record<string, string>, maxConnections: number): AlarmSpec[] {
+  const name = Object.values(dimensions)[0];
+  return [
+    {
+      id: 'cpu', description: `PostgreSQL ${name}: CPU above 80% for 15 minutes`, namespace: 'AWS/RDS', metric: 'CPUUtilization',
+      dimensions, statistic: 'Average', comparison: 'GreaterThanThreshold', threshold: 80, periods: 3,
+    },
+    {
+      id: 'connections', description: `PostgreSQL ${name}: more than ${maxConnections} connections for 10 minutes`, namespace: 'AWS/RDS',
+      metric: 'DatabaseConnections', dimensions, statistic: 'Maximum', comparison: 'GreaterThanThreshold', threshold: maxConnections, periods: 2,
+    },
+  ];
 }
 
 /**
@@ -109,7 +131,10 @@ export class Postgres extends Construct implements IDependency {
   /** The ExternalSecret that writes the connection secret. */
   public readonly connectionSecret: Manifest;
   private readonly app: AppStack;
-  private readonly engineVersion: string;
+  /** The engine version in this tier (the declared one, or the one a release requires). */
+  public readonly engineVersion: string;
+  /** True when a release of this tier requires a newer major than the declared one. */
+  private readonly majorUpgrade: boolean;
   private readonly peers: IConnectable[] = [];
 
   constructor(scope: Construct, name: string, props: PostgresProps = {}) {
@@ -118,12 +143,20 @@ export class Postgres extends Construct implements IDependency {
     this.name = checkName(this, 'dependency name', name, 30);
     this.app._registerDependency(this);
     this.secretName = secretName(name, 'db');
-    this.engineVersion = props.engineVersion ?? DEFAULT_POSTGRES_VERSION;
-    const m = /^(\d+)(\.\d+)?$/.exec(this.engineVersion);
-    if (!m || !(m[1] in POSTGRES_VERSIONS)) {
-      fail(this, 'engineVersion %v is not supported', this.engineVersion, `use a major version of ${Object.keys(POSTGRES_VERSIONS).join(', ')} (e.g. "17"), optionally with its minor ("17.11")`);
+    const declared = props.engineVersion ?? DEFAULT_POSTGRES_VERSION;
+    const required = requiredSettings(this, this.app, name, ['engineVersion']).engineVersion;
+    for (const v of [declared, ...(required ? [required] : [])]) {
+      const m = /^(\d+)(\.\d+)?$/.exec(v);
+      if (!m || !(m[1] in POSTGRES_VERSIONS)) {
+        fail(this, 'engineVersion %v is not supported', v, `use a major version of ${Object.keys(POSTGRES_VERSIONS).join(', ')} (e.g. "17"), optionally with its minor ("17.11")`);
+      }
     }
-    this.majorVersion = m[1];
+    if (required && compareVersions(required, declared) < 0) {
+      fail(this, `the ledger requires engineVersion %v, older than the declared ${declared}`, required, 'databases are never downgraded: require a version at least the declared one, or lower the declaration');
+    }
+    this.engineVersion = required ?? declared;
+    this.majorVersion = this.engineVersion.split('.')[0];
+    this.majorUpgrade = this.majorVersion !== declared.split('.')[0];
     this.databaseName = props.databaseName ?? tfId(name);
     if (!/^[a-z][a-z0-9_]{0,62}$/.test(this.databaseName)) {
       fail(this, 'databaseName %v is not a valid PostgreSQL identifier', this.databaseName, 'use lower-case letters, digits and "_", starting with a letter, at most 63 characters');
@@ -272,7 +305,8 @@ export class Postgres extends Construct implements IDependency {
       skipFinalSnapshot: !protect,
       finalSnapshotIdentifier: protect ? `${identifier}-final` : undefined,
       autoMinorVersionUpgrade: true,
-      allowMajorVersionUpgrade: false,
+      // Only a release that requires a newer major (the ledger's `requires`) upgrades the major.
+      allowMajorVersionUpgrade: this.majorUpgrade,
       applyImmediately: !protect,
       enabledCloudwatchLogsExports: ['postgresql', 'upgrade', 'iam-db-auth-error'],
       // No paid RDS Extended Support by default: a major past its standard support gets upgraded.
@@ -285,6 +319,15 @@ export class Postgres extends Construct implements IDependency {
     });
     // The instance's address is public contract: `aws_db_instance.<name>_postgres` in every release.
     instance.overrideLogicalId(`${tfId(this.name)}_postgres`);
+    const storageBytes = (props.storageGiB ?? profile.sizing.dbStorageGiB) * 1024 ** 3;
+    Alerts.of(this.app).alarms(this, this.name, [
+      ...databaseAlarms({ DBInstanceIdentifier: identifier }, props.maxConnections ?? 100),
+      {
+        id: 'free-storage', description: `PostgreSQL ${identifier} has less than 10% of its storage free`,
+        namespace: 'AWS/RDS', metric: 'FreeStorageSpace', dimensions: { DBInstanceIdentifier: identifier },
+        statistic: 'Minimum', comparison: 'LessThanThreshold', threshold: Math.round(storageBytes * 0.1), periods: 1,
+      },
+    ]);
     return { instance, securityGroup, secret: this.managedSecret(instance.masterUserSecret.get(0).secretArn, instance.address) };
   }
 
@@ -323,11 +366,13 @@ export class Postgres extends Construct implements IDependency {
       finalSnapshotIdentifier: protect ? `${identifier}-final` : undefined,
       enabledCloudwatchLogsExports: ['postgresql'],
       engineLifecycleSupport: 'open-source-rds-extended-support-disabled',
+      allowMajorVersionUpgrade: this.majorUpgrade,
       applyImmediately: !protect,
       lifecycle: { preventDestroy: protect },
     });
     // The cluster's address is public contract: `aws_rds_cluster.<name>_postgres`.
     cluster.overrideLogicalId(`${tfId(this.name)}_postgres`);
+    Alerts.of(this.app).alarms(this, this.name, databaseAlarms({ DBClusterIdentifier: identifier }, props.maxConnections ?? 100));
     const members: RdsClusterInstance[] = [];
     // A writer, and in HA tiers a reader that takes over from it in another zone.
     for (let i = 0; i < (profile.highAvailability ? 2 : 1); i++) {

@@ -87,6 +87,8 @@ export { ElasticacheParameterGroup } from '@cdktf/provider-aws/lib/elasticache-p
 export { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
 export { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance';
 export { RdsClusterParameterGroup } from '@cdktf/provider-aws/lib/rds-cluster-parameter-group';
+export { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+export { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 export { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 export { S3BucketServerSideEncryptionConfigurationA as S3BucketEncryption } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 export { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
@@ -104,6 +106,9 @@ export type { DeploymentV1SpecTemplateSpecContainer } from '@cdktf/provider-kube
 export { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 export { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 export { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
+export { JobV1 } from '@cdktf/provider-kubernetes/lib/job-v1';
+export { HorizontalPodAutoscalerV2 } from '@cdktf/provider-kubernetes/lib/horizontal-pod-autoscaler-v2';
+export { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1';
 export { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
 export { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
 export { RoleV1 } from '@cdktf/provider-kubernetes/lib/role-v1';

@@ -1,11 +1,14 @@
 import { AppStack } from '../app-stack';
 import { envVarName, IConnectable, IDependency, IQueue, ITopic } from '../dependencies/contract';
+import { metricsProblem, MetricsOptions, serviceMonitoring, ServiceMonitoring } from '../observability/monitoring';
+import { AddonIds } from '../platform/addons/ids';
+import { GATEWAY_API } from '../platform/addons/gateway';
 import {
-  Annotations, Construct, dependencyOf, DeploymentV1, DeploymentV1SpecTemplateSpecContainer, IamRole, IamRolePolicy, Lazy,
-  ServiceAccountV1, ServiceV1,
+  Annotations, Construct, dependencyOf, DeploymentV1, HorizontalPodAutoscalerV2, IamRole, IamRolePolicy, ITerraformDependable, JobV1,
+  Lazy, Manifest, PodDisruptionBudgetV1, ServiceAccountV1, ServiceV1,
 } from '../private/cdk';
-import { irsaTrust, lazyPolicyDocument, Statement } from '../private/iam';
 import { fail } from '../private/errors';
+import { irsaTrust, lazyPolicyDocument, Statement } from '../private/iam';
 import { checkName } from '../private/names';
 import { otherSlot, ServiceRelease, Slot, SLOTS, versionIn } from './ledger';
 
@@ -21,6 +24,80 @@ export interface ServiceResources {
   readonly memoryLimit?: string;
 }
 
+/** A liveness or readiness probe. */
+export interface ProbeOptions {
+  /**
+   * HTTP path that answers 2xx when healthy; without it the probe opens a TCP connection.
+   * @default - the service's `healthPath`, else a TCP probe
+   */
+  readonly path?: string;
+  /**
+   * Port probed; must be a port the container exposes (the service's port or the metrics port).
+   * @default - the service's port
+   */
+  readonly port?: number;
+  /** @default 2 for readiness, 10 for liveness */
+  readonly initialDelaySeconds?: number;
+  /** @default 5 for readiness, 10 for liveness */
+  readonly periodSeconds?: number;
+  /** @default 3 */
+  readonly failureThreshold?: number;
+}
+
+/** Horizontal autoscaling of each slot. */
+export interface AutoscalingOptions {
+  /**
+   * Minimum replicas of each slot (the idle slot stays warm at it).
+   * @default - the tier's `sizing.replicas`
+   */
+  readonly minReplicas?: number;
+  /**
+   * Maximum replicas of each slot.
+   * @default - the tier's `sizing.maxReplicas`
+   */
+  readonly maxReplicas?: number;
+  /**
+   * Average CPU use, percent of the request, the autoscaler aims at (1 to 100).
+   * @default 70
+   */
+  readonly cpuPercent?: number;
+  /**
+   * Average memory use, percent of the request, the autoscaler aims at (1 to 100).
+   * @default - memory is not a target
+   */
+  readonly memoryPercent?: number;
+}
+
+/** A database migration run with the slot's version before the slot rolls out. */
+export interface MigrationOptions {
+  /** Command of the migration container (same image and version as the slot). */
+  readonly command: string[];
+  /**
+   * Its arguments.
+   * @default []
+   */
+  readonly args?: string[];
+  /**
+   * Seconds the migration may take before the apply fails.
+   * @default 600
+   */
+  readonly timeoutSeconds?: number;
+}
+
+/** How the service is reached through the platform's Gateway. */
+export interface RouteOptions {
+  /**
+   * Host names the route answers (under the Gateway's listener).
+   * @default - any host the Gateway accepts
+   */
+  readonly hostnames?: string[];
+  /**
+   * Path prefix.
+   * @default "/"
+   */
+  readonly path?: string;
+}
+
 /** Properties of a {@link BlueGreenService}. */
 export interface BlueGreenServiceProps {
   /**
@@ -31,15 +108,22 @@ export interface BlueGreenServiceProps {
   /** Port the container serves on. */
   readonly port: number;
   /**
-   * Replicas of the live slot.
+   * Replicas of each slot when the service does not autoscale (`autoscaling: false`).
    * @default - the tier's `sizing.replicas`
    */
   readonly replicas?: number;
   /**
-   * Replicas of the idle slot (the previous version after a switch, or a staged one), so a rollback is one flip.
-   * @default - the tier's `sizing.idleReplicas`
+   * Replicas of the idle slot when the service does not autoscale. Below `replicas`, a switch also
+   * resizes the slots: the new live one before traffic moves, the old one after.
+   * @default - `replicas`
    */
   readonly idleReplicas?: number;
+  /**
+   * Horizontal autoscaling of each slot (autoscaling/v2, on CPU and optionally memory), or `false`.
+   * Terraform then leaves the Deployments' replicas to the autoscaler.
+   * @default - min and max from the tier's sizing, 70% CPU
+   */
+  readonly autoscaling?: AutoscalingOptions | false;
   /**
    * Plain environment variables (no secrets: those come from dependencies' connection secrets).
    * @default {}
@@ -56,10 +140,15 @@ export interface BlueGreenServiceProps {
    */
   readonly args?: string[];
   /**
-   * HTTP path answering 200 when the service is healthy; without it the probes check the TCP port.
+   * HTTP path answering 2xx when the service is healthy, for both probes.
    * @default - TCP probes on `port`
    */
   readonly healthPath?: string;
+  /**
+   * Probes, each setting overriding the default.
+   * @default - readiness and liveness on `healthPath` (or TCP) at the service's port
+   */
+  readonly probes?: { readonly readiness?: ProbeOptions; readonly liveness?: ProbeOptions };
   /**
    * CPU and memory.
    * @default - requests 100m / 128Mi, limits 500m / 256Mi
@@ -75,18 +164,48 @@ export interface BlueGreenServiceProps {
    * @default []
    */
   readonly connections?: IDependency[];
+  /**
+   * A migration to run with a slot's version before that slot rolls out (a Job that must succeed).
+   * @default - none
+   */
+  readonly migration?: MigrationOptions;
+  /**
+   * Expose the service through the platform's Gateway with an HTTPRoute; the ledger's weight sends that
+   * share of requests to the idle slot (a canary).
+   * @default - not exposed (a Service in the cluster only)
+   */
+  readonly route?: RouteOptions;
+  /**
+   * Prometheus scraping and alert rules (needs kube-prometheus-stack on the platform), or `false`.
+   * @default - scrape `/metrics` on the service's port, with the default alert thresholds
+   */
+  readonly metrics?: MetricsOptions | false;
+}
+
+const SLOT_LABEL = 'switchyard.dev/slot';
+
+/** What is made for one slot that holds a version. */
+export interface SlotResources {
+  readonly deployment: DeploymentV1;
+  readonly migration?: JobV1;
+  readonly autoscaler?: HorizontalPodAutoscalerV2;
+  readonly disruptionBudget?: PodDisruptionBudgetV1;
 }
 
 /**
  * A service released blue-green: Deployments `<name>-blue` and `<name>-green`
  * with fixed names and selectors (a slot's version is data, never part of a
  * name, selector or Terraform address), per-slot Services, the active Service
- * `<name>` whose selector picks the live slot, and `<name>-preview` for the
- * idle slot. Versions, the live slot and the weight come from the ledger.
+ * `<name>` whose selector picks the live slot, `<name>-preview` for the idle
+ * slot and, with a route, an HTTPRoute that splits traffic by the ledger's
+ * weight. Versions, the live slot and the weight come from the ledger.
  *
- * One apply rolls out in order: the slots' Deployments (waiting for their
- * rollout), then the switch. A failed rollout stops the apply before traffic
- * moves; a switch changes only the Services.
+ * One apply rolls out in order: a slot's migration Job (if any) must succeed,
+ * then its Deployment must roll out, then the switch (the Services' selectors
+ * and the route) happens. A failed migration or rollout stops the apply
+ * before traffic moves. Each slot autoscales with the same bounds, so the
+ * idle slot stays warm and a switch or a rollback changes only Services and
+ * routes; `retire` scales the idle slot to zero and removes its autoscaler.
  */
 export class BlueGreenService extends Construct implements IConnectable {
   public readonly name: string;
@@ -95,12 +214,18 @@ export class BlueGreenService extends Construct implements IConnectable {
   public readonly release?: ServiceRelease;
   /** Deployments by slot (only slots that hold a version). */
   public readonly deployments: Partial<Record<Slot, DeploymentV1>> = {};
+  /** Everything made per slot, by slot. */
+  public readonly slots: Partial<Record<Slot, SlotResources>> = {};
   /** Per-slot Services, by slot. */
   public readonly slotServices: Partial<Record<Slot, ServiceV1>> = {};
   /** The Service that takes traffic (selects the live slot). */
   public readonly activeService?: ServiceV1;
   /** The Service of the idle slot. */
   public readonly previewService?: ServiceV1;
+  /** The HTTPRoute, when the service has a route. */
+  public readonly route?: Manifest;
+  /** The PodMonitor and alert rules, when the platform has kube-prometheus-stack. */
+  public readonly monitoring?: ServiceMonitoring;
   public readonly serviceAccount: ServiceAccountV1;
   private readonly props: BlueGreenServiceProps;
   private readonly connections: IDependency[] = [];
@@ -112,21 +237,20 @@ export class BlueGreenService extends Construct implements IConnectable {
   constructor(scope: Construct, name: string, props: BlueGreenServiceProps) {
     super(scope, name);
     this.app = AppStack.ofScope(this);
-    // Room for the "-preview" and "-green" suffixes in a 63-character name.
+    // Room for the "-preview" and "-migrate-green" suffixes in a 63-character name.
     this.name = checkName(this, 'service name', name, 40);
     this.app._registerService(this);
     this.props = props;
     this.env = { ...(props.env ?? {}) };
-    validateProps(this, props);
+    validateProps(this, props, this.app);
     const tier = this.app.tier;
     const provider = this.app.kubernetes;
-    const ns = this.app.namespace;
 
     this.serviceAccount = new ServiceAccountV1(this, 'service-account', {
       provider,
       metadata: {
         name: this.name,
-        namespace: ns,
+        namespace: this.app.namespace,
         labels: this.labels(),
         // The IRSA role, once the service is granted something in AWS.
         annotations: Lazy.anyValue({ produce: () => (this.awsRole ? { 'eks.amazonaws.com/role-arn': this.awsRole.arn } : undefined) }) as unknown as Record<string, string>,
@@ -138,6 +262,13 @@ export class BlueGreenService extends Construct implements IConnectable {
     for (const slot of SLOTS) {
       this.slotServices[slot] = this.service(`${slot}-service`, `${this.name}-${slot}`, slot);
     }
+    if (props.metrics !== false) {
+      if (this.app.platform.hasAddon(AddonIds.kubePrometheusStack)) {
+        this.monitoring = serviceMonitoring(this, this.app, this.name, this.podSelector, this.metricsPortName, props.metrics ?? {});
+      } else if (props.metrics) {
+        fail(this, 'metrics are configured but the platform of tier %v has no kube-prometheus-stack', tier.name, 'add KubePrometheusStack to the add-ons (its CRDs hold PodMonitor and PrometheusRule), or set metrics: false');
+      }
+    }
 
     this.release = this.app.ledger.release(tier.name, this.name);
     // An entry without a live version holds only approvals: nothing is released here yet.
@@ -145,15 +276,35 @@ export class BlueGreenService extends Construct implements IConnectable {
       Annotations.of(this).addInfo(`service "${this.name}" has no release in tier "${tier.name}" yet: only its Services are created (stage a version with \`switchyard stage ${this.name} <version> --tier ${tier.name}\`)`);
       return;
     }
-    const live = this.release.live;
-    const idle = otherSlot(live);
-    this.activeService = this.service('active-service', this.name, live);
-    this.previewService = this.service('preview-service', `${this.name}-preview`, idle);
-    this.buildDeployments();
+    const release = this.release;
+    if (release.weight > 0 && !props.route) {
+      fail(this, `the ledger sends %v% of the traffic to the idle slot, but the service has no route`, release.weight, 'give the service a route (the weight splits the HTTPRoute\'s traffic), or set the weight to 0');
+    }
+    this.activeService = this.service('active-service', this.name, release.live);
+    this.previewService = this.service('preview-service', `${this.name}-preview`, otherSlot(release.live));
+    for (const slot of SLOTS) {
+      const version = versionIn(release, slot);
+      if (version) this.slots[slot] = this.buildSlot(slot, version, release);
+    }
+    for (const slot of SLOTS) {
+      const d = this.slots[slot]?.deployment;
+      if (d) this.deployments[slot] = d;
+    }
+    // The switch: the active Service moves only after the live slot rolled out ...
+    const live = this.slots[release.live]!.deployment;
+    this.activeService.dependsOn = [...(this.activeService.dependsOn ?? []), dependencyOf(live)];
+    // ... and where the slots differ in size, the other one shrinks only after the switch.
+    const idle = this.slots[otherSlot(release.live)]?.deployment;
+    if (idle && this.slotReplicas(otherSlot(release.live), release) < this.slotReplicas(release.live, release)) {
+      idle.dependsOn = [...(idle.dependsOn ?? []), dependencyOf(this.activeService)];
+    }
+    if (props.route) this.route = this.buildRoute(props.route, release);
     for (const dep of props.connections ?? []) this.connect(dep);
+
+    this.node.addValidation({ validate: () => this.checkRequires() });
   }
 
-  /** Pod labels that select this service's pods (both slots). */
+  /** Pod labels that select this service's pods (both slots, migrations included). */
   public get podSelector(): Readonly<Record<string, string>> {
     return { 'app.kubernetes.io/name': this.name, 'app.kubernetes.io/part-of': this.app.appName };
   }
@@ -161,8 +312,8 @@ export class BlueGreenService extends Construct implements IConnectable {
   /**
    * Connects the service to a dependency of the same app: the contract
    * secret's keys become environment variables (`ORDERS_DB_URL`, ...), the
-   * Deployments wait for the dependency, and the network path is opened for
-   * this service only.
+   * slots (and their migrations) wait for the dependency, and the network
+   * path is opened for this service only.
    */
   public connect(dep: IDependency): void {
     if (!this.app.owns(dep)) {
@@ -171,8 +322,8 @@ export class BlueGreenService extends Construct implements IConnectable {
     if (this.connections.includes(dep)) return;
     this.connections.push(dep);
     dep.grantConnect(this);
-    for (const d of Object.values(this.deployments)) {
-      d.dependsOn = [...(d.dependsOn ?? []), ...dep.readyAfter.map(dependencyOf)];
+    for (const s of Object.values(this.slots)) {
+      for (const r of [s.migration ?? s.deployment]) r.dependsOn = [...(r.dependsOn ?? []), ...dep.readyAfter.map(dependencyOf)];
     }
   }
 
@@ -203,6 +354,21 @@ export class BlueGreenService extends Construct implements IConnectable {
     if (!this.extraEnv.some((e) => e.name === name)) this.extraEnv.push({ name, secret, key });
   }
 
+  /** The image repository (the tag is the slot's version). */
+  public get image(): string {
+    return this.props.image;
+  }
+
+  /** The dependencies this service connects to. */
+  public get connectedDependencies(): readonly IDependency[] {
+    return this.connections;
+  }
+
+  /** Environment variable names this service gets from its connections. */
+  public get connectionEnv(): string[] {
+    return this.connections.flatMap((d) => d.contractKeys.map((k) => envVarName(d.name, d.kind, k)));
+  }
+
   /**
    * Adds IAM permissions to the service's own role (IRSA, trusted by its
    * service account only), created on the first grant. Exactly what is
@@ -227,101 +393,180 @@ export class BlueGreenService extends Construct implements IConnectable {
     });
   }
 
-  /** The image repository (the tag is the slot's version). */
-  public get image(): string {
-    return this.props.image;
+  /** A dependency change a release requires must be of a dependency the service waits for. */
+  private checkRequires(): string[] {
+    const required = Object.keys(this.release?.requires ?? {});
+    const connected = new Set(this.connections.map((d) => d.name));
+    return required.filter((d) => !connected.has(d)).map((d) =>
+      `[${this.node.path}] the release of "${this.name}" in tier "${this.app.tier.name}" requires a change of "${d}", which the service does not connect to: connect the service to "${d}" (its rollout then waits for the change), or drop "${d}" from the ledger entry's requires`);
   }
 
-  /** The dependencies this service connects to. */
-  public get connectedDependencies(): readonly IDependency[] {
-    return this.connections;
+  private get metricsPortName(): string {
+    const m = this.props.metrics;
+    return m && m.port !== undefined && m.port !== this.props.port ? 'metrics' : 'http';
   }
 
-  /** Environment variable names this service gets from its connections. */
-  public get connectionEnv(): string[] {
-    return this.connections.flatMap((d) => d.contractKeys.map((k) => envVarName(d.name, d.kind, k)));
+  private get autoscaling(): Required<Pick<AutoscalingOptions, 'minReplicas' | 'maxReplicas' | 'cpuPercent'>> & AutoscalingOptions | undefined {
+    if (this.props.autoscaling === false) return undefined;
+    const sizing = this.app.tier.profile.sizing;
+    const a = this.props.autoscaling ?? {};
+    return { ...a, minReplicas: a.minReplicas ?? sizing.replicas, maxReplicas: a.maxReplicas ?? sizing.maxReplicas, cpuPercent: a.cpuPercent ?? 70 };
   }
 
   private labels(slot?: Slot): Record<string, string> {
     return {
       ...this.podSelector,
       'app.kubernetes.io/managed-by': 'switchyard',
-      ...(slot ? { 'switchyard.dev/slot': slot } : {}),
+      ...(slot ? { [SLOT_LABEL]: slot } : {}),
     };
   }
 
   private service(id: string, name: string, slot: Slot): ServiceV1 {
-    const svc = new ServiceV1(this, id, {
+    return new ServiceV1(this, id, {
       provider: this.app.kubernetes,
       metadata: { name, namespace: this.app.namespace, labels: this.labels() },
       spec: {
         type: 'ClusterIP',
-        selector: { ...this.podSelector, 'switchyard.dev/slot': slot },
+        selector: { ...this.podSelector, [SLOT_LABEL]: slot },
         port: [{ name: 'http', port: 80, targetPort: String(this.props.port), protocol: 'TCP' }],
       },
       dependsOn: [this.app.namespaceResource],
     });
-    return svc;
   }
 
-  private buildDeployments(): void {
-    const release = this.release as ServiceRelease;
-    const sizing = this.app.tier.profile.sizing;
-    for (const slot of SLOTS) {
-      const version = versionIn(release, slot);
-      if (!version) continue;
-      const isLive = slot === release.live;
-      // A retired idle slot keeps its version but runs no pods (`switchyard retire`).
-      const idleReplicas = release.retired ? 0 : this.props.idleReplicas ?? sizing.idleReplicas;
-      const replicas = isLive ? this.props.replicas ?? sizing.replicas : idleReplicas;
-      this.deployments[slot] = new DeploymentV1(this, slot, {
-        provider: this.app.kubernetes,
-        metadata: { name: `${this.name}-${slot}`, namespace: this.app.namespace, labels: this.labels(slot) },
-        waitForRollout: true,
-        spec: {
-          replicas: String(replicas),
-          revisionHistoryLimit: 5,
-          selector: { matchLabels: { ...this.podSelector, 'switchyard.dev/slot': slot } },
-          strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '0' } },
-          template: {
-            metadata: { labels: { ...this.labels(slot), 'app.kubernetes.io/version': version } },
-            spec: {
-              serviceAccountName: this.name,
-              automountServiceAccountToken: false,
-              securityContext: {
-                runAsNonRoot: true,
-                runAsUser: String(this.props.runAsUser ?? 10001),
-                runAsGroup: String(this.props.runAsUser ?? 10001),
-                fsGroup: String(this.props.runAsUser ?? 10001),
-                seccompProfile: { type: 'RuntimeDefault' },
-              },
-              container: [this.container(slot, version)],
-              volume: [{ name: 'tmp', emptyDir: { sizeLimit: '256Mi' } }],
-            },
-          },
+  private buildSlot(slot: Slot, version: string, release: ServiceRelease): SlotResources {
+    const provider = this.app.kubernetes;
+    const ns = this.app.namespace;
+    const profile = this.app.tier.profile;
+    const isLive = slot === release.live;
+    // A retired idle slot keeps its version but runs no pods and has no autoscaler (`switchyard retire`).
+    const retired = !isLive && release.retired === true;
+    const scaling = retired ? undefined : this.autoscaling;
+    const replicas = this.slotReplicas(slot, release);
+
+    const migration = this.props.migration ? new JobV1(this, `migrate-${slot}`, {
+      provider,
+      metadata: { name: `${this.name}-migrate-${slot}`, namespace: ns, labels: { ...this.podSelector, 'app.kubernetes.io/component': 'migration' } },
+      waitForCompletion: true,
+      timeouts: { create: `${this.props.migration.timeoutSeconds ?? 600}s`, update: `${this.props.migration.timeoutSeconds ?? 600}s` },
+      spec: {
+        backoffLimit: 1,
+        activeDeadlineSeconds: this.props.migration.timeoutSeconds ?? 600,
+        template: {
+          // No slot label: a migration's pod is never an endpoint of a slot's Service.
+          metadata: { labels: { ...this.podSelector, 'app.kubernetes.io/component': 'migration', 'app.kubernetes.io/version': version } },
+          spec: this.podSpec(slot, version, 'migration') as never,
         },
-        dependsOn: [this.serviceAccount],
-      });
-    }
-    // The switch: the active Service moves only after the live slot rolled out.
-    const liveDeployment = this.deployments[release.live];
-    if (this.activeService && liveDeployment) this.activeService.dependsOn = [...(this.activeService.dependsOn ?? []), dependencyOf(liveDeployment)];
+      },
+      dependsOn: [this.serviceAccount],
+    }) : undefined;
+
+    const deployment = new DeploymentV1(this, slot, {
+      provider,
+      metadata: { name: `${this.name}-${slot}`, namespace: ns, labels: this.labels(slot) },
+      waitForRollout: true,
+      spec: {
+        replicas: String(replicas),
+        revisionHistoryLimit: 5,
+        selector: { matchLabels: { ...this.podSelector, [SLOT_LABEL]: slot } },
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '0' } },
+        template: {
+          metadata: { labels: { ...this.labels(slot), 'app.kubernetes.io/version': version } },
+          spec: this.podSpec(slot, version, 'app') as never,
+        },
+      },
+      // The autoscaler owns the replicas once it runs: an apply never fights it.
+      lifecycle: scaling ? { ignoreChanges: ['spec[0].replicas'] } : undefined,
+      dependsOn: [this.serviceAccount, ...(migration ? [migration] : [])],
+    });
+
+    const autoscaler = scaling ? new HorizontalPodAutoscalerV2(this, `${slot}-autoscaler`, {
+      provider,
+      metadata: { name: `${this.name}-${slot}`, namespace: ns, labels: this.labels(slot) },
+      spec: {
+        minReplicas: scaling.minReplicas,
+        maxReplicas: scaling.maxReplicas,
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: `${this.name}-${slot}` },
+        metric: [
+          { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: scaling.cpuPercent } } },
+          ...(scaling.memoryPercent ? [{ type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: scaling.memoryPercent } } }] : []),
+        ],
+      },
+      dependsOn: [deployment],
+    }) : undefined;
+
+    // Highly available tiers: voluntary disruptions (node drains) take one pod of a slot at a time.
+    const disruptionBudget = profile.highAvailability && !retired ? new PodDisruptionBudgetV1(this, `${slot}-disruption-budget`, {
+      provider,
+      metadata: { name: `${this.name}-${slot}`, namespace: ns, labels: this.labels(slot) },
+      spec: { maxUnavailable: '1', selector: { matchLabels: { ...this.podSelector, [SLOT_LABEL]: slot } } },
+      dependsOn: [this.app.namespaceResource],
+    }) : undefined;
+
+    return { deployment, migration, autoscaler, disruptionBudget };
   }
 
-  private container(slot: Slot, version: string): DeploymentV1SpecTemplateSpecContainer {
+  /** Replicas Terraform sets on a slot's Deployment (the autoscaler's minimum when it scales). */
+  private slotReplicas(slot: Slot, release: ServiceRelease): number {
+    const sizing = this.app.tier.profile.sizing;
+    const isLive = slot === release.live;
+    if (!isLive && release.retired) return 0;
+    const scaling = this.autoscaling;
+    if (scaling) return scaling.minReplicas;
+    return isLive ? this.props.replicas ?? sizing.replicas : this.props.idleReplicas ?? this.props.replicas ?? sizing.replicas;
+  }
+
+  /** The pod of a slot (the app) or of its migration: same image, env and lock-down. */
+  private podSpec(slot: Slot, version: string, role: 'app' | 'migration'): Record<string, unknown> {
+    const user = String(this.props.runAsUser ?? 10001);
+    const spread = this.app.tier.profile.highAvailability && role === 'app';
+    return {
+      serviceAccountName: this.name,
+      automountServiceAccountToken: false,
+      ...(role === 'migration' ? { restartPolicy: 'Never' } : {}),
+      securityContext: { runAsNonRoot: true, runAsUser: user, runAsGroup: user, fsGroup: user, seccompProfile: { type: 'RuntimeDefault' } },
+      ...(spread ? {
+        topologySpreadConstraint: [{
+          maxSkew: 1,
+          topologyKey: 'topology.kubernetes.io/zone',
+          whenUnsatisfiable: 'ScheduleAnyway',
+          labelSelector: [{ matchLabels: { ...this.podSelector, [SLOT_LABEL]: slot } }],
+        }],
+      } : {}),
+      container: [this.container(slot, version, role)],
+      volume: [{ name: 'tmp', emptyDir: { sizeLimit: '256Mi' } }],
+    };
+  }
+
+  private container(slot: Slot, version: string, role: 'app' | 'migration'): Record<string, unknown> {
     const p = this.props;
     const r = p.resources ?? {};
-    const probe = p.healthPath
-      ? { httpGet: { path: p.healthPath, port: String(p.port) } }
-      : { tcpSocket: [{ port: String(p.port) }] };
     const image = version.startsWith('sha256:') ? `${p.image}@${version}` : `${p.image}:${version}`;
+    const metricsPort = p.metrics ? p.metrics.port : undefined;
+    const probe = (o: ProbeOptions | undefined, delay: number, period: number) => {
+      const path = o?.path ?? p.healthPath;
+      const port = String(o?.port ?? p.port);
+      return {
+        ...(path ? { httpGet: { path, port } } : { tcpSocket: [{ port }] }),
+        initialDelaySeconds: o?.initialDelaySeconds ?? delay,
+        periodSeconds: o?.periodSeconds ?? period,
+        failureThreshold: o?.failureThreshold ?? 3,
+      };
+    };
     return {
-      name: 'app',
+      name: role,
       image,
       imagePullPolicy: 'IfNotPresent',
-      command: p.command,
-      args: p.args,
-      port: [{ name: 'http', containerPort: p.port, protocol: 'TCP' }],
+      command: role === 'migration' ? p.migration!.command : p.command,
+      args: role === 'migration' ? p.migration!.args : p.args,
+      ...(role === 'app' ? {
+        port: [
+          { name: 'http', containerPort: p.port, protocol: 'TCP' },
+          ...(metricsPort !== undefined && metricsPort !== p.port ? [{ name: 'metrics', containerPort: metricsPort, protocol: 'TCP' }] : []),
+        ],
+        readinessProbe: probe(p.probes?.readiness, 2, 5),
+        livenessProbe: probe(p.probes?.liveness, 10, 10),
+      } : {}),
       // Resolved at synth, so connections made after construction are included.
       // (A lazy value bypasses the binding's mapping: it is written in Terraform's own keys.)
       env: Lazy.anyValue({
@@ -340,8 +585,6 @@ export class BlueGreenService extends Construct implements IConnectable {
         requests: { cpu: r.cpuRequest ?? '100m', memory: r.memoryRequest ?? '128Mi' },
         limits: { cpu: r.cpuLimit ?? '500m', memory: r.memoryLimit ?? '256Mi' },
       },
-      readinessProbe: { ...probe, initialDelaySeconds: 2, periodSeconds: 5, failureThreshold: 3 },
-      livenessProbe: { ...probe, initialDelaySeconds: 10, periodSeconds: 10, failureThreshold: 3 },
       securityContext: {
         runAsNonRoot: true,
         allowPrivilegeEscalation: false,
@@ -353,13 +596,42 @@ export class BlueGreenService extends Construct implements IConnectable {
       volumeMount: [{ name: 'tmp', mountPath: '/tmp' }],
     };
   }
+
+  /** The HTTPRoute on the platform's Gateway: the live slot, and the ledger's weight to the idle one. */
+  private buildRoute(route: RouteOptions, release: ServiceRelease): Manifest {
+    const gateway = this.app.platform.gateway!;
+    const idle = otherSlot(release.live);
+    const idleServes = versionIn(release, idle) !== undefined && !release.retired && release.weight > 0;
+    const backend = (slot: Slot, weight: number) => ({ name: `${this.name}-${slot}`, port: 80, weight });
+    const after: ITerraformDependable[] = [this.activeService!, ...(idleServes ? [this.slots[idle]!.deployment] : [])];
+    return new Manifest(this, 'route', {
+      provider: this.app.kubernetes,
+      manifest: {
+        apiVersion: GATEWAY_API,
+        kind: 'HTTPRoute',
+        metadata: { name: this.name, namespace: this.app.namespace, labels: this.labels() },
+        spec: {
+          parentRefs: [{ name: gateway.name, namespace: gateway.namespace }],
+          ...(route.hostnames ? { hostnames: route.hostnames } : {}),
+          rules: [{
+            matches: [{ path: { type: 'PathPrefix', value: route.path ?? '/' } }],
+            backendRefs: idleServes
+              ? [backend(release.live, 100 - release.weight), backend(idle, release.weight)]
+              : [backend(release.live, 100)],
+          }],
+        },
+      },
+      dependsOn: after,
+    });
+  }
 }
 
-function validateProps(scope: Construct, p: BlueGreenServiceProps): void {
+function validateProps(scope: Construct, p: BlueGreenServiceProps, app: AppStack): void {
   if (!p.image || /[:@]/.test(p.image.split('/').pop() ?? '') || /\s/.test(p.image)) {
     fail(scope, 'image %v is not an image repository without tag', p.image, 'give the repository only (e.g. "ghcr.io/acme/shop-api"); the version comes from the release ledger');
   }
-  if (!Number.isInteger(p.port) || p.port < 1 || p.port > 65535) {
+  const isPort = (v: unknown) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 65535;
+  if (!isPort(p.port)) {
     fail(scope, 'port %v is not a TCP port', p.port, 'use a whole number from 1 to 65535 (1024 or above: the container runs as non-root)');
   }
   for (const [k, v] of [['replicas', p.replicas], ['idleReplicas', p.idleReplicas]] as const) {
@@ -367,10 +639,56 @@ function validateProps(scope: Construct, p: BlueGreenServiceProps): void {
       fail(scope, `${k} %v is not valid`, v, `use a whole number of at least ${k === 'replicas' ? 1 : 0}`);
     }
   }
+  if (p.idleReplicas !== undefined && p.idleReplicas > (p.replicas ?? app.tier.profile.sizing.replicas)) {
+    fail(scope, 'idleReplicas %v is above replicas', p.idleReplicas, 'keep the idle slot at most as large as the live one');
+  }
   if (p.runAsUser !== undefined && (!Number.isInteger(p.runAsUser) || p.runAsUser < 1)) {
     fail(scope, 'runAsUser %v is root or not a user ID', p.runAsUser, 'use a numeric non-root user ID such as 10001');
   }
   for (const k of Object.keys(p.env ?? {})) {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) fail(scope, 'environment variable name %v is not valid', k, 'use letters, digits and "_", not starting with a digit');
+    if (/^(SWITCHYARD_|AWS_)/.test(k)) fail(scope, 'environment variable %v is set by Switchyard', k, 'pick a name that does not start with SWITCHYARD_ or AWS_');
+  }
+  const a = p.autoscaling;
+  if (a) {
+    const sizing = app.tier.profile.sizing;
+    const min = a.minReplicas ?? sizing.replicas;
+    const max = a.maxReplicas ?? sizing.maxReplicas;
+    if (!Number.isInteger(min) || min < 1) fail(scope, 'autoscaling.minReplicas %v is not valid', min, 'use a whole number of at least 1');
+    if (!Number.isInteger(max) || max < min) fail(scope, `autoscaling min replicas %v are above max replicas ${max}`, min, 'keep minReplicas <= maxReplicas');
+    for (const [k, v] of [['cpuPercent', a.cpuPercent], ['memoryPercent', a.memoryPercent]] as const) {
+      if (v !== undefined && (!Number.isInteger(v) || v < 1 || v > 100)) fail(scope, `autoscaling.${k} %v is outside 1-100 %`, v, 'give a whole percentage of the request, e.g. 70');
+    }
+  }
+  const exposed = [p.port, ...(p.metrics && p.metrics.port !== undefined ? [p.metrics.port] : [])];
+  if (p.metrics && p.metrics.port !== undefined && !isPort(p.metrics.port)) {
+    fail(scope, 'metrics.port %v is not a TCP port', p.metrics.port, 'use a whole number from 1 to 65535');
+  }
+  for (const [kind, probe] of [['readiness', p.probes?.readiness], ['liveness', p.probes?.liveness]] as const) {
+    if (probe?.port !== undefined && !exposed.includes(probe.port)) {
+      fail(scope, `the ${kind} probe's port %v is not a port the container exposes`, probe.port, `probe ${exposed.join(' or ')} (the service's port${exposed.length > 1 ? ' or the metrics port' : ''})`);
+    }
+    if (probe?.path !== undefined && !/^\/\S*$/.test(probe.path)) fail(scope, `the ${kind} probe's path %v is not a URL path`, probe.path, 'start it with "/", e.g. "/healthz"');
+  }
+  if (p.healthPath !== undefined && !/^\/\S*$/.test(p.healthPath)) fail(scope, 'healthPath %v is not a URL path', p.healthPath, 'start it with "/", e.g. "/healthz"');
+  if (p.metrics) {
+    const problem = metricsProblem(p.metrics);
+    if (problem) fail(scope, ...problem);
+  }
+  if (p.migration) {
+    if (!Array.isArray(p.migration.command) || p.migration.command.length === 0) {
+      fail(scope, 'migration.command %v is empty', p.migration.command, 'give the command that migrates, e.g. ["./migrate", "up"]');
+    }
+    const t = p.migration.timeoutSeconds;
+    if (t !== undefined && (!Number.isInteger(t) || t < 10 || t > 86400)) fail(scope, 'migration.timeoutSeconds %v is out of range', t, 'use a whole number of seconds from 10 to 86400');
+  }
+  if (p.route) {
+    if (!app.platform.gateway) {
+      fail(scope, 'the service has a route but the platform of tier %v has no Gateway', app.tier.name, 'add a Gateway implementation to the add-ons (EnvoyGateway), or give the PlatformRef its gateway');
+    }
+    for (const h of p.route.hostnames ?? []) {
+      if (!/^(\*\.)?([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/.test(h)) fail(scope, 'route hostname %v is not a DNS name', h, 'use a name such as "shop.example.com"');
+    }
+    if (p.route.path !== undefined && !/^\/\S*$/.test(p.route.path)) fail(scope, 'route path %v is not a URL path', p.route.path, 'start it with "/", e.g. "/api"');
   }
 }

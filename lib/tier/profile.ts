@@ -8,10 +8,15 @@ export type Binding = 'in-cluster' | 'managed';
 
 /** The sizes a tier gives the things Switchyard creates. */
 export interface TierSizing {
-  /** Replicas of a service's live slot. */
+  /** Replicas of each slot of a service (the autoscaler's minimum when it scales the service). */
   readonly replicas: number;
-  /** Replicas kept in the previous (idle) slot after a switch, so a rollback is one flip. */
+  /**
+   * Replicas of the idle slot of a service that does not autoscale. Below `replicas`, a switch also
+   * resizes both slots (the new live one before traffic moves, the old one after).
+   */
   readonly idleReplicas: number;
+  /** The autoscaler's maximum replicas per slot. */
+  readonly maxReplicas: number;
   /** RDS instance class of a managed Postgres. */
   readonly dbInstanceClass: string;
   /** Allocated storage of a managed Postgres, GiB. */
@@ -71,6 +76,7 @@ export const Profiles = {
     sizing: {
       replicas: 1,
       idleReplicas: 1,
+      maxReplicas: 2,
       dbInstanceClass: 'db.t4g.micro',
       dbStorageGiB: 20,
       dbMaxStorageGiB: 50,
@@ -93,7 +99,8 @@ export const Profiles = {
     logRetentionDays: 30,
     sizing: {
       replicas: 2,
-      idleReplicas: 1,
+      idleReplicas: 2,
+      maxReplicas: 6,
       dbInstanceClass: 'db.t4g.medium',
       dbStorageGiB: 20,
       dbMaxStorageGiB: 100,
@@ -116,7 +123,8 @@ export const Profiles = {
     logRetentionDays: 90,
     sizing: {
       replicas: 3,
-      idleReplicas: 2,
+      idleReplicas: 3,
+      maxReplicas: 12,
       dbInstanceClass: 'db.m7g.large',
       dbStorageGiB: 100,
       dbMaxStorageGiB: 500,

@@ -143,6 +143,12 @@ function validateProfile(where: string, p: TierProfile): void {
   if (!(p.sizing.nodesMin <= p.sizing.nodesDesired && p.sizing.nodesDesired <= p.sizing.nodesMax)) {
     fail(where, 'node counts %v are out of order', [p.sizing.nodesMin, p.sizing.nodesDesired, p.sizing.nodesMax], 'keep sizing.nodesMin <= sizing.nodesDesired <= sizing.nodesMax');
   }
+  if (!Number.isInteger(p.sizing.maxReplicas) || p.sizing.maxReplicas < p.sizing.replicas) {
+    fail(where, 'sizing.maxReplicas %v is below sizing.replicas', p.sizing.maxReplicas, `raise it to at least ${p.sizing.replicas}`);
+  }
+  if (p.sizing.idleReplicas > p.sizing.replicas) {
+    fail(where, 'sizing.idleReplicas %v is above sizing.replicas', p.sizing.idleReplicas, `keep it at most ${p.sizing.replicas}: the idle slot never needs more than the live one`);
+  }
   if (p.sizing.dbMaxStorageGiB < p.sizing.dbStorageGiB) {
     fail(where, 'sizing.dbMaxStorageGiB %v is below sizing.dbStorageGiB', p.sizing.dbMaxStorageGiB, `raise it to at least ${p.sizing.dbStorageGiB}`);
   }

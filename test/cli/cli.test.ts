@@ -408,15 +408,18 @@ function changed(a: StackJson, b: StackJson): string[] {
 }
 
 /** The Terraform address (`type.logical_name`) of the Kubernetes object `name` of a type. */
-function address(stack: StackJson, type: string, name: string): string {
-  const found = Object.entries(resources(stack, type)).filter(([, r]) => r.metadata?.name === name);
-  if (found.length !== 1) throw new Error(`expected one ${type} named ${name}, found ${found.length}`);
+function address(stack: StackJson, typeAndKind: string, name: string): string {
+  // `kubernetes_manifest:HTTPRoute` picks manifests of one kind.
+  const [type, kind] = typeAndKind.split(':');
+  const found = Object.entries(resources(stack, type))
+    .filter(([, r]) => (r.metadata ?? r.manifest?.metadata)?.name === name && (!kind || r.manifest?.kind === kind));
+  if (found.length !== 1) throw new Error(`expected one ${typeAndKind} named ${name}, found ${found.length}`);
   return `resource.${type}.${found[0][0]}`;
 }
 
 /** The resource of a type whose Kubernetes name is `name`. */
 function object(stack: StackJson, type: string, name: string) {
-  return resources(stack, type)[address(stack, type, name).split('.')[2]];
+  return resources(stack, type.split(':')[0])[address(stack, type, name).split('.')[2]];
 }
 
 /** Changed leaves relative to the resources they belong to: `<k8s name> <path inside>`. */
@@ -437,6 +440,8 @@ function othersUnchanged(a: Synth, b: Synth, except: string[]): void {
 
 const DEPLOY = 'kubernetes_deployment_v1';
 const SERVICE = 'kubernetes_service_v1';
+const JOB = 'kubernetes_job_v1';
+const ROUTE = 'kubernetes_manifest:HTTPRoute';
 /** What changes in a slot's Deployment when it gets another version. */
 const VERSION_LEAVES = [
   'spec.template.metadata.labels.app.kubernetes.io/version',
@@ -476,22 +481,25 @@ describe('synth before and after a CLI step', () => {
     expect(JSON.parse(fs.readFileSync(model, 'utf8')).tiers.map((t: { name: string }) => t.name)).toEqual(['dev', 'staging', 'prod']);
   });
 
-  test('stage changes only the idle slot\'s Deployment, and in it only the version', () => {
+  test('stage changes only the idle slot\'s Deployment and its migration Job, and in them only the version', () => {
     // dev: green 1.5.0 is live, so 1.6.0 goes into blue.
-    expect(changesByObject(s0.stacks['shop-dev'], s1.stacks['shop-dev'], [[DEPLOY, 'api-blue']]))
-      .toEqual(VERSION_LEAVES.map((l) => `${DEPLOY} api-blue: ${l}`));
+    expect(changesByObject(s0.stacks['shop-dev'], s1.stacks['shop-dev'], [[DEPLOY, 'api-blue'], [JOB, 'api-migrate-blue']]))
+      .toEqual([...VERSION_LEAVES.map((l) => `${DEPLOY} api-blue: ${l}`), ...VERSION_LEAVES.map((l) => `${JOB} api-migrate-blue: ${l}`)]);
+    expect(object(s1.stacks['shop-dev'], JOB, 'api-migrate-blue').spec.template.spec.container[0].image).toBe('ghcr.io/acme/shop-api:1.6.0');
     const blue = object(s1.stacks['shop-dev'], DEPLOY, 'api-blue');
     expect(blue.spec.template.spec.container[0].image).toBe('ghcr.io/acme/shop-api:1.6.0');
     expect(blue.spec.template.spec.container[0].env[1]).toEqual({ name: 'SWITCHYARD_VERSION', value: '1.6.0' });
     othersUnchanged(s0, s1, ['shop-dev', 'shop-staging']);
   });
 
-  test('switch changes only the Services: the active and preview selectors (and what the active one waits for), no Deployment', () => {
-    expect(changesByObject(s1.stacks['shop-dev'], s2.stacks['shop-dev'], [[SERVICE, 'api'], [SERVICE, 'api-preview']])).toEqual([
+  test('switch changes only the Services and the route: the selectors, the route\'s backend (and what the active Service waits for), no Deployment', () => {
+    expect(changesByObject(s1.stacks['shop-dev'], s2.stacks['shop-dev'], [[SERVICE, 'api'], [SERVICE, 'api-preview'], [ROUTE, 'api']])).toEqual([
+      `${ROUTE} api: manifest.spec.rules.0.backendRefs.0.name`,
       `${SERVICE} api-preview: spec.selector.switchyard.dev/slot`,
       `${SERVICE} api: depends_on.1`,
       `${SERVICE} api: spec.selector.switchyard.dev/slot`,
     ]);
+    expect(object(s2.stacks['shop-dev'], ROUTE, 'api').manifest.spec.rules[0].backendRefs).toEqual([{ name: 'api-blue', port: 80, weight: 100 }]);
     const active = object(s2.stacks['shop-dev'], SERVICE, 'api');
     expect(active.spec.selector['switchyard.dev/slot']).toBe('blue');
     expect(object(s2.stacks['shop-dev'], SERVICE, 'api-preview').spec.selector['switchyard.dev/slot']).toBe('green');
@@ -507,21 +515,29 @@ describe('synth before and after a CLI step', () => {
     othersUnchanged(s2, s3, ['shop-dev']);
   });
 
-  test('where live and idle slots differ in size (staging: 2 and 1), a switch moves the replicas too', () => {
+  test('in staging too, where both slots autoscale with the same bounds, a switch touches no Deployment and no autoscaler', () => {
     expect(changesByObject(s0.stacks['shop-staging'], s1.stacks['shop-staging'], [
-      [SERVICE, 'api'], [SERVICE, 'api-preview'], [DEPLOY, 'api-blue'], [DEPLOY, 'api-green'],
+      [SERVICE, 'api'], [SERVICE, 'api-preview'], [ROUTE, 'api'],
     ])).toEqual([
-      `${DEPLOY} api-blue: spec.replicas`,
-      `${DEPLOY} api-green: spec.replicas`,
+      `${ROUTE} api: manifest.spec.rules.0.backendRefs.0.name`,
       `${SERVICE} api-preview: spec.selector.switchyard.dev/slot`,
       `${SERVICE} api: depends_on.1`,
       `${SERVICE} api: spec.selector.switchyard.dev/slot`,
     ]);
-    expect([object(s1.stacks['shop-staging'], DEPLOY, 'api-green').spec.replicas, object(s1.stacks['shop-staging'], DEPLOY, 'api-blue').spec.replicas]).toEqual(['2', '1']);
+    expect([object(s1.stacks['shop-staging'], DEPLOY, 'api-green').spec.replicas, object(s1.stacks['shop-staging'], DEPLOY, 'api-blue').spec.replicas]).toEqual(['2', '2']);
   });
 
-  test('retire scales the idle slot\'s Deployment to zero and changes nothing else', () => {
-    expect(changesByObject(s1.stacks['shop-staging'], s2.stacks['shop-staging'], [[DEPLOY, 'api-blue']])).toEqual([`${DEPLOY} api-blue: spec.replicas`]);
+  test('retire scales the idle slot\'s Deployment to zero, removes its autoscaler and changes nothing else', () => {
+    const hpa = address(s1.stacks['shop-staging'], 'kubernetes_horizontal_pod_autoscaler_v2', 'api-blue');
+    const changes = changesByObject(s1.stacks['shop-staging'], s2.stacks['shop-staging'], [[DEPLOY, 'api-blue']]);
+    expect(changes.filter((c) => !c.startsWith(`${hpa}.`))).toEqual([
+      `${DEPLOY} api-blue: depends_on.2`, // a slot smaller than the live one changes only after the switch
+      `${DEPLOY} api-blue: lifecycle.ignore_changes.0`,
+      `${DEPLOY} api-blue: spec.replicas`,
+    ]);
+    expect(changes.some((c) => c.startsWith(`${hpa}.`))).toBe(true);
+    expect(resources(s2.stacks['shop-staging'], 'kubernetes_horizontal_pod_autoscaler_v2')).not.toHaveProperty(hpa.split('.')[2]);
+    expect(object(s2.stacks['shop-staging'], DEPLOY, 'api-blue').lifecycle).toBeUndefined();
     expect(object(s2.stacks['shop-staging'], DEPLOY, 'api-blue').spec.replicas).toBe('0');
     expect(object(s2.stacks['shop-staging'], DEPLOY, 'api-blue').spec.template.spec.container[0].image).toBe('ghcr.io/acme/shop-api:1.4.0');
   });

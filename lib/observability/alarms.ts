@@ -1,0 +1,124 @@
+import type { AppStack } from '../app-stack';
+import {
+  CloudwatchMetricAlarm, Construct, DataAwsCallerIdentity, DataAwsPartition, KmsKey, SnsTopic, SnsTopicSubscription,
+} from '../private/cdk';
+import { fail } from '../private/errors';
+import { policyDocument } from '../private/iam';
+
+/** Where a tier's alerts go. */
+export interface AlertSubscriptions {
+  /**
+   * Email addresses (each confirms the subscription once, from the email SNS sends).
+   * @default []
+   */
+  readonly email?: string[];
+  /**
+   * HTTPS endpoints (a chat or paging webhook); they must confirm the subscription.
+   * @default []
+   */
+  readonly https?: string[];
+}
+
+/** Checks alert subscriptions: real email addresses and https:// URLs only. */
+export function checkSubscriptions(where: string, subs: AlertSubscriptions): void {
+  for (const e of subs.email ?? []) {
+    if (!/^[^@\s]+@[^@\s]+\.[a-z]{2,}$/i.test(e)) fail(where, 'alert email %v is not an email address', e, 'give an address such as "oncall@example.com"');
+  }
+  for (const u of subs.https ?? []) {
+    let ok = false;
+    try {
+      const url = new URL(u);
+      ok = url.protocol === 'https:' && url.hostname.includes('.');
+    } catch {
+      ok = false;
+    }
+    if (!ok) fail(where, 'alert endpoint %v is not an https:// URL', u, 'give the https:// URL of a webhook (plain http would send alerts in clear)');
+  }
+}
+
+/** One CloudWatch alarm on a metric of a managed dependency. */
+export interface AlarmSpec {
+  /** Short name, unique in the dependency (e.g. "cpu"). */
+  readonly id: string;
+  readonly description: string;
+  readonly namespace: string;
+  readonly metric: string;
+  readonly dimensions: Record<string, string>;
+  readonly statistic: 'Average' | 'Maximum' | 'Minimum' | 'Sum';
+  readonly comparison: 'GreaterThanThreshold' | 'GreaterThanOrEqualToThreshold' | 'LessThanThreshold';
+  readonly threshold: number;
+  /** Periods of 5 minutes the condition must hold. */
+  readonly periods: number;
+}
+
+/**
+ * The alert topic of an app in a managed tier, `<app>-<tier>-alerts`: SNS
+ * encrypted with a KMS key of its own (CloudWatch cannot publish to a topic
+ * encrypted with the AWS-managed key), with the subscriptions given to the
+ * AppStack. Managed dependencies add their CloudWatch alarms to it; alarms
+ * notify on alarm and on recovery.
+ */
+export class Alerts extends Construct {
+  /** The app's alerts (made on first use). */
+  public static of(app: AppStack): Alerts {
+    return (app.node.tryFindChild('alerts') as Alerts | undefined) ?? new Alerts(app);
+  }
+
+  public readonly topic: SnsTopic;
+  private readonly app: AppStack;
+
+  private constructor(app: AppStack) {
+    super(app, 'alerts');
+    this.app = app;
+    const provider = app.aws;
+    const account = new DataAwsCallerIdentity(this, 'account', { provider });
+    const partition = new DataAwsPartition(this, 'partition', { provider });
+    const key = new KmsKey(this, 'key', {
+      provider,
+      description: `Alert topic of ${app.node.id}`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      policy: policyDocument(this, 'key-policy', provider, [
+        {
+          actions: ['kms:*'],
+          resources: ['*'],
+          principals: [{ type: 'AWS', identifiers: [`arn:${partition.partition}:iam::${account.accountId}:root`] }],
+        },
+        {
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          resources: ['*'],
+          principals: [{ type: 'Service', identifiers: ['cloudwatch.amazonaws.com'] }],
+          conditions: [{ test: 'StringEquals', variable: 'aws:SourceAccount', values: [account.accountId] }],
+        },
+      ]),
+    });
+    this.topic = new SnsTopic(this, 'topic', {
+      provider,
+      name: `${app.node.id}-alerts`,
+      kmsMasterKeyId: key.arn,
+    });
+    const subs = app.alertSubscriptions;
+    (subs.email ?? []).forEach((endpoint, i) => new SnsTopicSubscription(this, `email-${i}`, { provider, topicArn: this.topic.arn, protocol: 'email', endpoint }));
+    (subs.https ?? []).forEach((endpoint, i) => new SnsTopicSubscription(this, `https-${i}`, { provider, topicArn: this.topic.arn, protocol: 'https', endpoint }));
+  }
+
+  /** Adds the alarms of a dependency, named `<stack>-<dependency>-<id>`. */
+  public alarms(scope: Construct, dependency: string, specs: AlarmSpec[]): CloudwatchMetricAlarm[] {
+    return specs.map((a) => new CloudwatchMetricAlarm(scope, `alarm-${a.id}`, {
+      provider: this.app.aws,
+      alarmName: `${this.app.node.id}-${dependency}-${a.id}`,
+      alarmDescription: a.description,
+      namespace: a.namespace,
+      metricName: a.metric,
+      dimensions: a.dimensions,
+      statistic: a.statistic,
+      comparisonOperator: a.comparison,
+      threshold: a.threshold,
+      period: 300,
+      evaluationPeriods: a.periods,
+      treatMissingData: 'notBreaching',
+      alarmActions: [this.topic.arn],
+      okActions: [this.topic.arn],
+    }));
+  }
+}

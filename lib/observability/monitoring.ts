@@ -1,0 +1,126 @@
+import type { AppStack } from '../app-stack';
+import { Construct, Manifest } from '../private/cdk';
+
+/** How Prometheus scrapes a service and reads its request metrics. */
+export interface MetricsOptions {
+  /**
+   * Port of the metrics endpoint.
+   * @default - the service's port
+   */
+  readonly port?: number;
+  /**
+   * Path of the metrics endpoint.
+   * @default "/metrics"
+   */
+  readonly path?: string;
+  /**
+   * Counter of HTTP requests, with the status code in `statusLabel` (the error-rate alert).
+   * @default "http_requests_total"
+   */
+  readonly requestsMetric?: string;
+  /**
+   * Label of `requestsMetric` that holds the HTTP status code.
+   * @default "code"
+   */
+  readonly statusLabel?: string;
+  /**
+   * Histogram of request durations in seconds (the latency alert; `_bucket` is appended).
+   * @default "http_request_duration_seconds"
+   */
+  readonly durationMetric?: string;
+  /**
+   * 99th-percentile latency above which the latency alert fires, seconds.
+   * @default 1
+   */
+  readonly latencySeconds?: number;
+  /**
+   * Share of 5xx responses above which the error-rate alert fires (0 to 1).
+   * @default 0.05
+   */
+  readonly errorRatio?: number;
+}
+
+const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+
+/** The monitoring of one service: what Prometheus scrapes and the alerts on it. */
+export interface ServiceMonitoring {
+  readonly podMonitor: Manifest;
+  readonly rules: Manifest;
+}
+
+/**
+ * A PodMonitor that scrapes both slots of a service (labelled with their slot)
+ * and a PrometheusRule with the basic alerts: error rate, latency, restarts,
+ * a rollout that does not progress. Custom resources of kube-prometheus-stack,
+ * whose CRDs the add-ons stack installs before the app stack.
+ */
+export function serviceMonitoring(
+  scope: Construct, app: AppStack, service: string, selector: Record<string, string>, portName: string, options: MetricsOptions,
+): ServiceMonitoring {
+  const ns = app.namespace;
+  const labels = { 'app.kubernetes.io/name': service, 'app.kubernetes.io/part-of': app.appName, 'app.kubernetes.io/managed-by': 'switchyard' };
+  const podMonitor = new Manifest(scope, 'pod-monitor', {
+    provider: app.kubernetes,
+    manifest: {
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'PodMonitor',
+      metadata: { name: service, namespace: ns, labels },
+      spec: {
+        selector: { matchLabels: selector },
+        podTargetLabels: ['app.kubernetes.io/name', 'app.kubernetes.io/version', 'switchyard.dev/slot'],
+        podMetricsEndpoints: [{ port: portName, path: options.path ?? '/metrics', interval: '30s' }],
+      },
+    },
+    dependsOn: [app.namespaceResource],
+  });
+  const requests = options.requestsMetric ?? 'http_requests_total';
+  const status = options.statusLabel ?? 'code';
+  const duration = options.durationMetric ?? 'http_request_duration_seconds';
+  const sel = `namespace="${ns}", app_kubernetes_io_name="${service}"`;
+  const pods = `namespace="${ns}", pod=~"${service}-(blue|green)-.+"`;
+  const severity = app.tier.profile.binding === 'managed' ? 'critical' : 'warning';
+  const alert = (name: string, expr: string, forDuration: string, summary: string) => ({
+    alert: name, expr, for: forDuration, labels: { severity, tier: app.tier.name, service }, annotations: { summary },
+  });
+  const title = service.split('-').map((w) => w[0].toUpperCase() + w.slice(1)).join('');
+  const rules = new Manifest(scope, 'alert-rules', {
+    provider: app.kubernetes,
+    manifest: {
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'PrometheusRule',
+      metadata: { name: service, namespace: ns, labels },
+      spec: {
+        groups: [{
+          name: `${app.appName}.${service}`,
+          rules: [
+            alert(`${title}HighErrorRate`,
+              `sum(rate(${requests}{${sel}, ${status}=~"5.."}[5m])) / sum(rate(${requests}{${sel}}[5m])) > ${options.errorRatio ?? 0.05}`,
+              '10m', `${service} in ${app.tier.name}: more than ${Math.round((options.errorRatio ?? 0.05) * 100)}% of requests fail`),
+            alert(`${title}HighLatency`,
+              `histogram_quantile(0.99, sum by (le) (rate(${duration}_bucket{${sel}}[5m]))) > ${options.latencySeconds ?? 1}`,
+              '10m', `${service} in ${app.tier.name}: 99th percentile latency above ${options.latencySeconds ?? 1} s`),
+            alert(`${title}Restarting`,
+              `increase(kube_pod_container_status_restarts_total{${pods}}[15m]) > 3`,
+              '0m', `${service} in ${app.tier.name}: a container restarted more than 3 times in 15 minutes`),
+            alert(`${title}RolloutStuck`,
+              `kube_deployment_status_condition{namespace="${ns}", deployment=~"${service}-(blue|green)", condition="Progressing", status="false"} == 1`,
+              '5m', `${service} in ${app.tier.name}: a slot's rollout stopped progressing`),
+          ],
+        }],
+      },
+    },
+    dependsOn: [app.namespaceResource],
+  });
+  return { podMonitor, rules };
+}
+
+/** Refusals of metrics options (a message, or undefined when they are fine). */
+export function metricsProblem(options: MetricsOptions): [string, unknown, string] | undefined {
+  for (const [key, value] of [['requestsMetric', options.requestsMetric], ['durationMetric', options.durationMetric], ['statusLabel', options.statusLabel]] as const) {
+    if (value !== undefined && !METRIC_NAME.test(value)) return [`metrics.${key} %v is not a Prometheus name`, value, 'use letters, digits, "_" and ":", not starting with a digit'];
+  }
+  if (options.path !== undefined && !/^\/\S*$/.test(options.path)) return ['metrics.path %v is not a URL path', options.path, 'start it with "/", e.g. "/metrics"'];
+  if (options.errorRatio !== undefined && !(options.errorRatio > 0 && options.errorRatio < 1)) return ['metrics.errorRatio %v is not between 0 and 1', options.errorRatio, 'give a share such as 0.05 (5%)'];
+  if (options.latencySeconds !== undefined && !(options.latencySeconds > 0)) return ['metrics.latencySeconds %v is not positive', options.latencySeconds, 'give seconds such as 0.5'];
+  return undefined;
+}
