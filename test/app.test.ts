@@ -65,6 +65,6 @@ describe('App', () => {
     expect(fs.existsSync(path.join(outdir, 'stacks', 'shop-dev', '.terraform.lock.hcl'))).toBe(true);
     expect(fs.existsSync(path.join(outdir, 'stacks', 'extra-dev'))).toBe(false);
     const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
-    expect(Object.keys(manifest.stacks).sort()).toEqual(['addons-dev', 'shop-dev']);
+    expect(Object.keys(manifest.stacks).sort()).toEqual(['addons-config-dev', 'addons-dev', 'shop-dev']);
   });
 });

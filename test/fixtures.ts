@@ -1,5 +1,5 @@
 import {
-  AddonsStack, App, AppStack, CloudNativePg, ExternalSecrets, PlatformRef, PlatformStack, ReleaseLedger, Tier, Tiers,
+  AddonsStack, App, AppStack, CloudNativePg, EnvoyGateway, ExternalSecrets, GatewayApiCrds, PlatformRef, PlatformStack, ReleaseLedger, Tier, Tiers,
 } from '../lib';
 
 /** The standard tiers with a region for the managed ones. */
@@ -26,6 +26,6 @@ export function appStack(app: App, tier: Tier, ledger: ReleaseLedger, name = led
     ? (app.node.tryFindChild(`platform-${tier.name}`) as PlatformStack | undefined ?? new PlatformStack(app, { tier })).ref
     : PlatformRef.fromKubeconfig({ context: 'kind-test' });
   const addons = (app.node.tryFindChild(`addons-${tier.name}`) as AddonsStack | undefined)
-    ?? new AddonsStack(app, { tier, platform: base, addons: [new ExternalSecrets(), new CloudNativePg()] });
+    ?? new AddonsStack(app, { tier, platform: base, addons: [new GatewayApiCrds(), new EnvoyGateway(), new ExternalSecrets(), new CloudNativePg()] });
   return new AppStack(app, name, { tier, platform: addons.ref, ledger });
 }

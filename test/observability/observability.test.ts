@@ -1,0 +1,134 @@
+import { shop } from '../../examples/shop/shop';
+import { AppStack, BlueGreenService } from '../../lib';
+import { appStack, ledgerOf, released, tiers } from '../fixtures';
+import { errorOf, k8s, manifests, resources, synth, Synth } from '../helpers';
+
+let out: Synth;
+beforeAll(() => { out = synth((app) => shop(app)); });
+const t = tiers();
+
+describe('autoscaling', () => {
+  test('one HPA per slot with the same bounds from the tier; Terraform leaves the replicas to it', () => {
+    for (const tier of ['dev', 'staging', 'prod']) {
+      const s = out.stacks[`shop-${tier}`];
+      const sizing = t.get(tier).profile.sizing;
+      const deployments = Object.values(resources(s, 'kubernetes_deployment_v1')).filter((d: any) => /^(api|worker)-/.test(d.metadata.name)); // eslint-disable-line @typescript-eslint/no-explicit-any
+      expect(deployments.length).toBeGreaterThan(0);
+      for (const d of deployments as any[]) { // eslint-disable-line @typescript-eslint/no-explicit-any
+        const hpa = k8s(s, 'kubernetes_horizontal_pod_autoscaler_v2', d.metadata.name);
+        expect(hpa.spec).toMatchObject({
+          min_replicas: sizing.replicas, max_replicas: sizing.maxReplicas,
+          scale_target_ref: { api_version: 'apps/v1', kind: 'Deployment', name: d.metadata.name },
+          metric: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', average_utilization: 70 } } }],
+        });
+        expect(d.lifecycle.ignore_changes).toEqual(['spec[0].replicas']);
+        expect(d.spec.replicas).toBe(String(sizing.replicas));
+      }
+    }
+  });
+});
+
+describe('highly available tiers', () => {
+  test('prod: a disruption budget per slot and pods spread over zones; dev: neither', () => {
+    const prod = out.stacks['shop-prod'];
+    expect(k8s(prod, 'kubernetes_pod_disruption_budget_v1', 'api-blue').spec).toEqual({
+      max_unavailable: '1', selector: { match_labels: { 'app.kubernetes.io/name': 'api', 'app.kubernetes.io/part-of': 'shop', 'switchyard.dev/slot': 'blue' } },
+    });
+    expect(k8s(prod, 'kubernetes_deployment_v1', 'api-blue').spec.template.spec.topology_spread_constraint[0]).toMatchObject({
+      max_skew: 1, topology_key: 'topology.kubernetes.io/zone', when_unsatisfiable: 'ScheduleAnyway',
+    });
+    expect(resources(out.stacks['shop-dev'], 'kubernetes_pod_disruption_budget_v1')).toEqual({});
+    expect(k8s(out.stacks['shop-dev'], 'kubernetes_deployment_v1', 'api-blue').spec.template.spec.topology_spread_constraint).toBeUndefined();
+  });
+});
+
+describe('monitors and alert rules', () => {
+  test('each service has a PodMonitor over both slots and the basic alerts, in every tier', () => {
+    for (const tier of ['dev', 'staging', 'prod']) {
+      const s = out.stacks[`shop-${tier}`];
+      const monitor = manifests(s, 'PodMonitor').find((m) => m.manifest.metadata.name === 'api').manifest;
+      expect(monitor.apiVersion).toBe('monitoring.coreos.com/v1');
+      expect(monitor.spec.selector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'api', 'app.kubernetes.io/part-of': 'shop' });
+      expect(monitor.spec.podMetricsEndpoints).toEqual([{ port: 'metrics', path: '/metrics', interval: '30s' }]);
+      expect(monitor.spec.podTargetLabels).toContain('switchyard.dev/slot');
+      const rules = manifests(s, 'PrometheusRule').find((m) => m.manifest.metadata.name === 'api').manifest.spec.groups[0].rules;
+      expect(rules.map((r: any) => r.alert)).toEqual(['ApiHighErrorRate', 'ApiHighLatency', 'ApiRestarting', 'ApiRolloutStuck']); // eslint-disable-line @typescript-eslint/no-explicit-any
+      expect(rules[0].expr).toBe('sum(rate(http_requests_total{namespace="shop", app_kubernetes_io_name="api", code=~"5.."}[5m])) / sum(rate(http_requests_total{namespace="shop", app_kubernetes_io_name="api"}[5m])) > 0.05');
+      expect(rules[0].labels.severity).toBe(tier === 'dev' ? 'warning' : 'critical');
+    }
+    // The metrics port is a named port of the container.
+    expect(k8s(out.stacks['shop-dev'], 'kubernetes_deployment_v1', 'api-blue').spec.template.spec.container[0].port)
+      .toEqual([{ name: 'http', container_port: 8080, protocol: 'TCP' }, { name: 'metrics', container_port: 9090, protocol: 'TCP' }]);
+  });
+
+  test('a platform without kube-prometheus-stack gets no monitors, and asking for them is refused', () => {
+    expect(errorOf(() => synth((app) => {
+      const stack = new AppStack(app, 'shop', { tier: t.get('dev'), platform: require('../../lib').PlatformRef.fromKubeconfig({ context: 'x', addons: ['external-secrets'] }), ledger: ledgerOf({ app: 'shop', tiers: { dev: { api: released() } } }) });
+      new BlueGreenService(stack, 'api', { image: 'ghcr.io/acme/api', port: 8080, metrics: { path: '/metrics' } });
+    }))).toBe('[shop-dev/api] metrics are configured but the platform of tier "dev" has no kube-prometheus-stack: add KubePrometheusStack to the add-ons (its CRDs hold PodMonitor and PrometheusRule), or set metrics: false');
+  });
+});
+
+describe('CloudWatch alarms on managed dependencies', () => {
+  test('database, queue and cache alarms notify the encrypted alert topic of the tier on alarm and on recovery', () => {
+    const s = out.stacks['shop-prod'];
+    const alarms = Object.values(resources(s, 'aws_cloudwatch_metric_alarm')) as any[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const byName = Object.fromEntries(alarms.map((a) => [a.alarm_name, a]));
+    expect(Object.keys(byName).sort()).toEqual([
+      'shop-prod-fulfilment-dead-letters', 'shop-prod-fulfilment-oldest-message',
+      'shop-prod-orders-connections', 'shop-prod-orders-cpu', 'shop-prod-orders-free-storage',
+      'shop-prod-sessions-cpu-1', 'shop-prod-sessions-cpu-2', 'shop-prod-sessions-evictions-1', 'shop-prod-sessions-evictions-2',
+      'shop-prod-sessions-memory-1', 'shop-prod-sessions-memory-2',
+    ]);
+    expect(byName['shop-prod-orders-cpu']).toMatchObject({ namespace: 'AWS/RDS', metric_name: 'CPUUtilization', dimensions: { DBInstanceIdentifier: 'shop-prod-orders' }, threshold: 80 });
+    expect(byName['shop-prod-fulfilment-dead-letters']).toMatchObject({ namespace: 'AWS/SQS', metric_name: 'ApproximateNumberOfMessagesVisible', dimensions: { QueueName: 'shop-prod-fulfilment-dlq' }, threshold: 0 });
+    expect(byName['shop-prod-fulfilment-oldest-message']).toMatchObject({ metric_name: 'ApproximateAgeOfOldestMessage', threshold: 900 });
+    expect(byName['shop-prod-sessions-evictions-1']).toMatchObject({ namespace: 'AWS/ElastiCache', dimensions: { CacheClusterId: 'shop-prod-sessions-001' } });
+    for (const a of alarms) {
+      expect(a.alarm_actions).toEqual(['${aws_sns_topic.alerts_topic_3313844B.arn}']);
+      expect(a.ok_actions).toEqual(a.alarm_actions);
+    }
+    const topic = resources(s, 'aws_sns_topic').alerts_topic_3313844B;
+    expect(topic).toMatchObject({ name: 'shop-prod-alerts' });
+    expect(topic.kms_master_key_id).toMatch(/^\$\{aws_kms_key\.alerts_key/);
+    const subs = Object.values(resources(s, 'aws_sns_topic_subscription')).filter((x: any) => x.topic_arn === '${aws_sns_topic.alerts_topic_3313844B.arn}'); // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(subs.map((x: any) => [x.protocol, x.endpoint])).toEqual([['email', 'oncall@example.com'], ['https', 'https://hooks.example.com/alerts/shop']]); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const keyPolicy = s.data.aws_iam_policy_document[Object.keys(s.data.aws_iam_policy_document).find((k) => k.startsWith('alerts_key-policy'))!];
+    expect(keyPolicy.statement[1].principals).toEqual([{ type: 'Service', identifiers: ['cloudwatch.amazonaws.com'] }]);
+  });
+
+  test('dev has no alarms (no AWS)', () => {
+    expect(resources(out.stacks['shop-dev'], 'aws_cloudwatch_metric_alarm')).toEqual({});
+  });
+});
+
+describe('bad observability input', () => {
+  const dev = t.get('dev');
+  const svc = (props: Record<string, unknown>) => () => synth((app) => {
+    new BlueGreenService(appStack(app, dev, ledgerOf({ app: 'shop', tiers: { dev: { api: released() } } })), 'api', { image: 'ghcr.io/acme/api', port: 8080, ...props });
+  });
+  test.each<[string, Record<string, unknown>, string]>([
+    ['min replicas above max', { autoscaling: { minReplicas: 5, maxReplicas: 3 } },
+      '[shop-dev/api] autoscaling min replicas 5 are above max replicas 3: keep minReplicas <= maxReplicas'],
+    ['a CPU target above 100 %', { autoscaling: { cpuPercent: 150 } },
+      '[shop-dev/api] autoscaling.cpuPercent 150 is outside 1-100 %: give a whole percentage of the request, e.g. 70'],
+    ['a memory target of 0 %', { autoscaling: { memoryPercent: 0 } },
+      '[shop-dev/api] autoscaling.memoryPercent 0 is outside 1-100 %: give a whole percentage of the request, e.g. 70'],
+    ['a probe on a port the container does not expose', { probes: { liveness: { port: 9999 } } },
+      '[shop-dev/api] the liveness probe\'s port 9999 is not a port the container exposes: probe 8080 (the service\'s port)'],
+    ['a bad alert metric name', { metrics: { requestsMetric: 'http requests' } },
+      '[shop-dev/api] metrics.requestsMetric "http requests" is not a Prometheus name: use letters, digits, "_" and ":", not starting with a digit'],
+  ])('refuses %s', (_what, props, message) => {
+    expect(errorOf(svc(props))).toBe(message);
+  });
+
+  test.each<[string, Record<string, unknown>, string]>([
+    ['an alert email that is not one', { email: ['oncall'] }, '[shop-prod] alert email "oncall" is not an email address: give an address such as "oncall@example.com"'],
+    ['an alert endpoint over plain http', { https: ['http://hooks.example.com/x'] }, '[shop-prod] alert endpoint "http://hooks.example.com/x" is not an https:// URL: give the https:// URL of a webhook (plain http would send alerts in clear)'],
+  ])('refuses %s', (_what, alerts, message) => {
+    expect(errorOf(() => synth((app) => {
+      const base = appStack(app, t.get('prod'), ledgerOf({ app: 'other', tiers: {} }), 'other');
+      new AppStack(app, 'shop', { tier: t.get('prod'), platform: base.platform, ledger: ledgerOf({ app: 'shop', tiers: {} }), alerts });
+    }))).toBe(message);
+  });
+});
