@@ -19,7 +19,7 @@ export const DEFAULT_LEDGER = 'releases.json';
 /** Usage of each release verb (after `switchyard `). */
 export const RELEASE_USAGE: Readonly<Record<string, string>> = {
   status: 'status',
-  stage: 'stage <service> <version> --tier TIER [--by NAME] [--commit-time ISO]',
+  stage: 'stage <service> <version> --tier TIER [--by NAME] [--commit-time ISO] [--requires DEP.SETTING=VALUE[,...]]',
   switch: 'switch <service> --tier TIER [--by NAME]',
   rollback: 'rollback <service> --tier TIER [--by NAME]',
   weight: 'weight <service> <percent> --tier TIER [--by NAME]',
@@ -56,18 +56,20 @@ interface Outcome {
 export const RELEASE_COMMANDS: Readonly<Record<string, Command>> = {
   status: withUsage('status', status),
 
-  stage: step('stage', { ...STEP, 'commit-time': 'string' }, ['service', 'version'], ['tier'], (c, [service, version], p) => {
+  stage: step('stage', { ...STEP, 'commit-time': 'string', requires: 'string' }, ['service', 'version'], ['tier'], (c, [service, version], p) => {
     const tier = requireFlag(p, 'tier');
     const commitAt = flag(p, 'commit-time');
+    const requires = parseRequires(flag(p, 'requires'));
     target(c, service, tier);
     const before = c.ledger.release(tier, service);
-    const data = ops.stage(c.ledger.data, c.ops, { service, tier, version, by: c.by, at: c.at, ...(commitAt ? { commitAt } : {}) });
+    const data = ops.stage(c.ledger.data, c.ops, { service, tier, version, by: c.by, at: c.at, ...(commitAt ? { commitAt } : {}), ...(requires ? { requires } : {}) });
     return { data, said: staged(`staged ${service} ${version}`, service, tier, before, data), next: deployCommand(c.app, tier) };
   }, (_, p) => {
     const commitAt = flag(p, 'commit-time');
     if (commitAt !== undefined && !ISO_TIME.test(commitAt)) {
       throw new UsageError(`--commit-time "${commitAt}" is not an ISO 8601 time: give it like 2026-11-20T14:00:00Z`);
     }
+    parseRequires(flag(p, 'requires'));
   }),
 
   switch: step('switch', STEP, ['service'], ['tier'], (c, [service], p) => {
@@ -262,4 +264,16 @@ function env(name: string): string | undefined {
 /** ISO 8601 to the second, in UTC: the ledger's time format. */
 function stamp(d: Date): string {
   return `${d.toISOString().slice(0, 19)}Z`;
+}
+
+/** `orders.engineVersion=18,sessions.engineVersion=9.0` as the ledger's `requires`. */
+function parseRequires(value: string | undefined): Record<string, Record<string, string>> | undefined {
+  if (value === undefined) return undefined;
+  const out: Record<string, Record<string, string>> = {};
+  for (const part of value.split(',')) {
+    const m = /^([a-z][-a-z0-9]*)\.([A-Za-z]+)=(\S+)$/.exec(part.trim());
+    if (!m) throw new UsageError(`--requires "${part}" is not DEPENDENCY.SETTING=VALUE: give it like orders.engineVersion=18`);
+    out[m[1]] = { ...(out[m[1]] ?? {}), [m[2]]: m[3] };
+  }
+  return out;
 }

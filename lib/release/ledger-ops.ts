@@ -38,6 +38,11 @@ export interface StageOptions extends StepOptions {
   readonly version: string;
   /** Commit time of the version (ISO 8601), recorded in the history. */
   readonly commitAt?: string;
+  /**
+   * Dependency settings the version needs, by dependency name (e.g. `{ orders: { engineVersion: '18' } }`):
+   * recorded in the entry's `requires`, applied at synth before the slot rolls out, and carried along by `promote`.
+   */
+  readonly requires?: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 
 /** Options of {@link setWeight}. */
@@ -73,7 +78,7 @@ export function stage(data: LedgerData, ctx: LedgerContext, o: StageOptions): Le
   if (o.commitAt !== undefined && !ISO_TIME.test(o.commitAt)) {
     fail(s.where, 'commit time %v is not an ISO 8601 time', o.commitAt, 'give it like "2026-11-20T14:00:00Z" (--commit-time)');
   }
-  return s.stageInto(o.version, { verb: 'stage', ...(o.commitAt !== undefined ? { commitAt: o.commitAt } : {}) });
+  return s.stageInto(o.version, { verb: 'stage', ...(o.commitAt !== undefined ? { commitAt: o.commitAt } : {}) }, o.requires);
 }
 
 /**
@@ -106,7 +111,8 @@ export function promote(data: LedgerData, ctx: LedgerContext, o: PromoteOptions)
     fail(`${s.source}: tiers.${from.name}.${o.service}`, `service %v has no live version in tier "${from.name}"`, o.service,
       `release it there first: switchyard stage ${o.service} <version> --tier ${from.name}`);
   }
-  return s.stageInto(version, { verb: 'promote', from: from.name });
+  // A dependency change the version needed below goes with it.
+  return s.stageInto(version, { verb: 'promote', from: from.name }, source.requires);
 }
 
 /** Makes the idle slot live (it must hold a version and not be retired); weight goes to 0. */
@@ -349,7 +355,7 @@ class Step {
   }
 
   /** Stage (or promote) `version` into the idle slot, or as the first release. */
-  public stageInto(version: string, extra: Pick<HistoryEvent, 'verb' | 'commitAt' | 'from'>): LedgerData {
+  public stageInto(version: string, extra: Pick<HistoryEvent, 'verb' | 'commitAt' | 'from'>, requires?: ServiceRelease['requires']): LedgerData {
     this.checkVersion(version);
     const tier = this.tier.name;
     const previous = this.tiers.previous(this.tier);
@@ -362,8 +368,9 @@ class Step {
     const r = this.ledger.release(tier, this.service);
     if (!r || !versionIn(r, r.live)) {
       // The first release here: nothing is live, so it goes live at once.
+      const merged = mergeRequires(r?.requires, requires);
       const first: ServiceRelease = {
-        blue: version, live: 'blue', weight: 0, approvals: r?.approvals ?? [], history: r?.history ?? [], ...(r?.requires ? { requires: r.requires } : {}),
+        blue: version, live: 'blue', weight: 0, approvals: r?.approvals ?? [], history: r?.history ?? [], ...(merged ? { requires: merged } : {}),
       };
       const staged = this.event({ ...extra, version, slot: 'blue' }, first.history);
       return this.put({ ...first, history: [...first.history, staged, { at: this.at, verb: 'switch', version, slot: 'blue', by: this.by }] });
@@ -372,7 +379,8 @@ class Step {
       fail(this.where, `version %v is already live in slot ${r.live}`, version, `stage a different version (to go back to an earlier one: switchyard rollback ${this.service} --tier ${tier})`);
     }
     const idle = otherSlot(r.live);
-    return this.commit({ ...r, [idle]: version, weight: 0, retired: undefined }, { ...extra, version, slot: idle });
+    const merged = mergeRequires(r.requires, requires);
+    return this.commit({ ...r, [idle]: version, weight: 0, retired: undefined, ...(merged ? { requires: merged } : {}) }, { ...extra, version, slot: idle });
   }
 
   /** The entry with one more history event, in the ledger. */
@@ -399,4 +407,13 @@ class Step {
     };
     return ReleaseLedger.parse(formatLedger(next, this.tiers), this.tiers, this.source).data;
   }
+}
+
+/** The entry's required dependency settings with `more` laid over them, dependency by dependency. */
+function mergeRequires(base: ServiceRelease['requires'], more: ServiceRelease['requires']): ServiceRelease['requires'] {
+  if (!more || Object.keys(more).length === 0) return base;
+  const out: Record<string, Record<string, string>> = {};
+  for (const [dep, settings] of Object.entries(base ?? {})) out[dep] = { ...settings };
+  for (const [dep, settings] of Object.entries(more)) out[dep] = { ...(out[dep] ?? {}), ...settings };
+  return out;
 }

@@ -280,14 +280,15 @@ describe('switchyard CLI: usage', () => {
   test.each<[string, string[], string[]]>([
     ['an unknown verb', ['deploy'], ['switchyard: unknown verb "deploy" (known: status, stage, switch, rollback, weight, approve, promote, retire, pipeline, metrics)']],
     ['no verb', [], ['switchyard: no verb given']],
-    ['a missing argument', ['stage', 'api', '--tier', 'dev'], ['switchyard stage: missing <version>', 'usage: switchyard stage <service> <version> --tier TIER [--by NAME] [--commit-time ISO]']],
+    ['a missing argument', ['stage', 'api', '--tier', 'dev'], ['switchyard stage: missing <version>', 'usage: switchyard stage <service> <version> --tier TIER [--by NAME] [--commit-time ISO] [--requires DEP.SETTING=VALUE[,...]]']],
     ['an extra argument', ['switch', 'api', 'now', '--tier', 'dev'], ['switchyard switch: unexpected argument "now"', 'usage: switchyard switch <service> --tier TIER [--by NAME]']],
     ['an unknown flag', ['switch', 'api', '--tier', 'dev', '--force'], ['switchyard switch: unknown option --force (known: --ledger, --model, --tier, --by)', 'usage: switchyard switch <service> --tier TIER [--by NAME]']],
     ['a missing --tier', ['rollback', 'api'], ['switchyard rollback: --tier is required', 'usage: switchyard rollback <service> --tier TIER [--by NAME]']],
     ['an approval without --by', ['approve', 'api', '1.6.0', '--tier', 'prod'], ['switchyard approve: --by is required', 'usage: switchyard approve <service> <version> --tier TIER --by NAME']],
     ['a promotion without --to', ['promote', 'api', '--from', 'dev'], ['switchyard promote: --to is required', 'usage: switchyard promote <service> --from TIER --to TIER [--by NAME]']],
     ['a weight that is not a whole number', ['weight', 'api', '12.5', '--tier', 'dev'], ['switchyard weight: <percent> "12.5" is not a whole number: give 0 to 100, the share of traffic sent to the idle slot', 'usage: switchyard weight <service> <percent> --tier TIER [--by NAME]']],
-    ['a commit time that is not a time', ['stage', 'api', '1.6.0', '--tier', 'dev', '--commit-time', 'today'], ['switchyard stage: --commit-time "today" is not an ISO 8601 time: give it like 2026-11-20T14:00:00Z', 'usage: switchyard stage <service> <version> --tier TIER [--by NAME] [--commit-time ISO]']],
+    ['a commit time that is not a time', ['stage', 'api', '1.6.0', '--tier', 'dev', '--commit-time', 'today'], ['switchyard stage: --commit-time "today" is not an ISO 8601 time: give it like 2026-11-20T14:00:00Z', 'usage: switchyard stage <service> <version> --tier TIER [--by NAME] [--commit-time ISO] [--requires DEP.SETTING=VALUE[,...]]']],
+    ['a dependency change that is not DEP.SETTING=VALUE', ['stage', 'api', '1.6.0', '--tier', 'dev', '--requires', 'orders=18'], ['switchyard stage: --requires "orders=18" is not DEPENDENCY.SETTING=VALUE: give it like orders.engineVersion=18', 'usage: switchyard stage <service> <version> --tier TIER [--by NAME] [--commit-time ISO] [--requires DEP.SETTING=VALUE[,...]]']],
     ['a flag without its value', ['status', '--ledger'], ['switchyard status: --ledger needs a value', 'usage: switchyard status']],
   ])('refuses %s: exit 2, the message on stderr, nothing read or written', (_what, argv, err) => {
     const dir = project();

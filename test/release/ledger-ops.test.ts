@@ -336,3 +336,21 @@ describe('formatLedger', () => {
 `);
   });
 });
+
+describe('a release that needs a dependency change', () => {
+  test('stage records it in the entry, promote carries it to the next tier, and the file keeps it', () => {
+    let d = stage(empty, ctx, { service: 'api', tier: 'dev', version: '3.0.0', by, at: AT });
+    d = stage(d, ctx, { service: 'api', tier: 'dev', version: '3.1.0', by, at: LATER, requires: { orders: { engineVersion: '18' } } });
+    expect(entry(d, 'dev').requires).toEqual({ orders: { engineVersion: '18' } });
+    d = switchLive(d, ctx, { service: 'api', tier: 'dev', by, at: LATER });
+    d = promote(d, ctx, { service: 'api', from: 'dev', to: 'staging', by, at: LATER });
+    expect(entry(d, 'staging').requires).toEqual({ orders: { engineVersion: '18' } });
+    expect(JSON.parse(formatLedger(d)).tiers.staging.api.requires).toEqual({ orders: { engineVersion: '18' } });
+  });
+
+  test('a later requirement of the same dependency overrides the setting, other settings stay', () => {
+    let d = stage(empty, ctx, { service: 'api', tier: 'dev', version: '3.0.0', by, at: AT, requires: { orders: { engineVersion: '17' } } });
+    d = stage(d, ctx, { service: 'api', tier: 'dev', version: '3.1.0', by, at: LATER, requires: { orders: { engineVersion: '18' }, sessions: { engineVersion: '9.0' } } });
+    expect(entry(d, 'dev').requires).toEqual({ orders: { engineVersion: '18' }, sessions: { engineVersion: '9.0' } });
+  });
+});
