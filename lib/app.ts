@@ -25,7 +25,9 @@ export class App extends CdktfApp {
     const staging = `${target}.partial-${process.pid}`;
     fs.rmSync(staging, { recursive: true, force: true });
     fs.mkdirSync(path.dirname(target), { recursive: true });
-    super({ ...config, outdir: staging });
+    // Construct stack traces cost more than the rest of the synth (each is mapped through source
+    // maps under a TypeScript runner) and are not written out: off unless asked for.
+    super({ stackTraces: false, ...config, outdir: staging });
     this.targetOutdir = target;
     // cdktf created the folder; it is made again at synth, so a program that
     // throws before synth leaves nothing behind.
