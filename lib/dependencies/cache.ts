@@ -1,14 +1,14 @@
 import { AppStack } from '../app-stack';
 import {
   Construct, DataAwsSecretsmanagerRandomPassword, ElasticacheParameterGroup, ElasticacheReplicationGroup, ElasticacheSubnetGroup,
-  HelmRelease, ITerraformDependable, Manifest, SecretsmanagerSecret, SecretsmanagerSecretVersion, SecurityGroup, VpcSecurityGroupIngressRule,
+  HelmRelease, ITerraformDependable, Manifest, SecretsmanagerSecret, SecretsmanagerSecretVersion, SecurityGroup,
 } from '../private/cdk';
 import { fail } from '../private/errors';
 import { checkName, tfId } from '../private/names';
 import { CONTRACT_KEYS, IConnectable, IDependency, secretName } from './contract';
 import { Alerts } from '../observability/alarms';
 import { allowFrom } from './network-policy';
-import { compareVersions, requiredSettings } from './requires';
+import { admitCluster, engineVersionOf } from './requires';
 import { AppSecrets } from './secrets';
 
 /** ElastiCache Valkey versions and their parameter group families. */
@@ -75,17 +75,11 @@ export class Cache extends Construct implements IDependency {
     this.name = checkName(this, 'dependency name', name, 30);
     this.app._registerDependency(this);
     this.secretName = secretName(name, 'cache');
-    const declared = props.engineVersion ?? DEFAULT_VALKEY_VERSION;
-    const required = requiredSettings(this, this.app, name, ['engineVersion']).engineVersion;
-    for (const v of [declared, ...(required ? [required] : [])]) {
+    this.engineVersion = engineVersionOf(this, this.app, name, props.engineVersion ?? DEFAULT_VALKEY_VERSION, (v) => {
       if (!(v in VALKEY_VERSIONS)) {
         fail(this, 'engineVersion %v is not a supported Valkey version', v, `use one of ${Object.keys(VALKEY_VERSIONS).join(', ')} (major.minor)`);
       }
-    }
-    if (required && compareVersions(required, declared) < 0) {
-      fail(this, `the ledger requires engineVersion %v, older than the declared ${declared}`, required, 'caches are never downgraded: require a version at least the declared one, or lower the declaration');
-    }
-    this.engineVersion = required ?? declared;
+    }, 'caches');
     const nodeType = props.nodeType ?? this.app.tier.profile.sizing.cacheNodeType;
     const family = /^cache\.([a-z0-9]+)\.[a-z0-9]+$/.exec(nodeType)?.[1];
     if (!family) fail(this, 'nodeType %v is not an ElastiCache node type', nodeType, 'use a node type such as "cache.t4g.small" or "cache.r7g.large"');
@@ -110,18 +104,7 @@ export class Cache extends Construct implements IDependency {
   public grantConnect(peer: IConnectable): void {
     const first = this.peers.length === 0;
     if (!this.peers.includes(peer)) this.peers.push(peer);
-    if (this.securityGroup && first) {
-      const eks = this.app.platform.eks(this.app, `Cache "${this.name}"`);
-      new VpcSecurityGroupIngressRule(this, 'from-cluster', {
-        provider: this.app.aws,
-        securityGroupId: this.securityGroup.id,
-        referencedSecurityGroupId: eks.clusterSecurityGroupId,
-        ipProtocol: 'tcp',
-        fromPort: PORT,
-        toPort: PORT,
-        description: `Valkey from the pods of cluster ${eks.clusterName}`,
-      });
-    }
+    if (this.securityGroup && first) admitCluster(this, this.app, this.securityGroup, PORT, `Valkey "${this.name}"`);
   }
 
   private bindManaged(nodeType: string) {

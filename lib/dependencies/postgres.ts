@@ -1,7 +1,7 @@
 import { AppStack } from '../app-stack';
 import {
   Construct, DataAwsPartition, DbInstance, DbParameterGroup, DbSubnetGroup, IamRole, IamRolePolicyAttachment, ITerraformDependable,
-  Manifest, RdsCluster, RdsClusterInstance, RdsClusterParameterGroup, SecurityGroup, VpcSecurityGroupIngressRule,
+  Manifest, RdsCluster, RdsClusterInstance, RdsClusterParameterGroup, SecurityGroup,
 } from '../private/cdk';
 import { AddonIds } from '../platform/addons/ids';
 import { fail } from '../private/errors';
@@ -10,7 +10,7 @@ import { checkName, tfId } from '../private/names';
 import { CONTRACT_KEYS, IConnectable, IDependency, secretName } from './contract';
 import { AlarmSpec, Alerts } from '../observability/alarms';
 import { allowFrom } from './network-policy';
-import { compareVersions, requiredSettings } from './requires';
+import { admitCluster, engineVersionOf } from './requires';
 import { AppSecrets } from './secrets';
 
 /** What a managed binding made. */
@@ -144,17 +144,12 @@ export class Postgres extends Construct implements IDependency {
     this.app._registerDependency(this);
     this.secretName = secretName(name, 'db');
     const declared = props.engineVersion ?? DEFAULT_POSTGRES_VERSION;
-    const required = requiredSettings(this, this.app, name, ['engineVersion']).engineVersion;
-    for (const v of [declared, ...(required ? [required] : [])]) {
+    this.engineVersion = engineVersionOf(this, this.app, name, declared, (v) => {
       const m = /^(\d+)(\.\d+)?$/.exec(v);
       if (!m || !(m[1] in POSTGRES_VERSIONS)) {
         fail(this, 'engineVersion %v is not supported', v, `use a major version of ${Object.keys(POSTGRES_VERSIONS).join(', ')} (e.g. "17"), optionally with its minor ("17.11")`);
       }
-    }
-    if (required && compareVersions(required, declared) < 0) {
-      fail(this, `the ledger requires engineVersion %v, older than the declared ${declared}`, required, 'databases are never downgraded: require a version at least the declared one, or lower the declaration');
-    }
-    this.engineVersion = required ?? declared;
+    }, 'databases');
     this.majorVersion = this.engineVersion.split('.')[0];
     this.majorUpgrade = this.majorVersion !== declared.split('.')[0];
     this.databaseName = props.databaseName ?? tfId(name);
@@ -208,18 +203,7 @@ export class Postgres extends Construct implements IDependency {
     // NetworkPolicy admits the connected services' pods only.
     const first = this.peers.length === 0;
     if (!this.peers.includes(peer)) this.peers.push(peer);
-    if (this.securityGroup && first) {
-      const eks = this.app.platform.eks(this.app, `Postgres "${this.name}"`);
-      new VpcSecurityGroupIngressRule(this, 'from-cluster', {
-        provider: this.app.aws,
-        securityGroupId: this.securityGroup.id,
-        referencedSecurityGroupId: eks.clusterSecurityGroupId,
-        ipProtocol: 'tcp',
-        fromPort: PORT,
-        toPort: PORT,
-        description: `PostgreSQL from the pods of cluster ${eks.clusterName}`,
-      });
-    }
+    if (this.securityGroup && first) admitCluster(this, this.app, this.securityGroup, PORT, `PostgreSQL "${this.name}"`);
   }
 
   /** What both managed engines share: subnets, security group, enhanced-monitoring role. */

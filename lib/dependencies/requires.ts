@@ -1,5 +1,5 @@
 import type { AppStack } from '../app-stack';
-import { IConstruct } from '../private/cdk';
+import { IConstruct, SecurityGroup, VpcSecurityGroupIngressRule } from '../private/cdk';
 import { fail } from '../private/errors';
 
 /**
@@ -38,4 +38,38 @@ export function compareVersions(a: string, b: string): number {
     if (d !== 0) return d;
   }
   return 0;
+}
+
+/**
+ * The engine version of a dependency in this tier: the declared one, or the
+ * newer one a release of the tier requires. Both must pass `check` (which
+ * refuses an unsupported version); a required downgrade is refused.
+ */
+export function engineVersionOf(scope: IConstruct, app: AppStack, dependency: string, declared: string, check: (version: string) => void, what: string): string {
+  const required = requiredSettings(scope, app, dependency, ['engineVersion']).engineVersion;
+  check(declared);
+  if (required === undefined) return declared;
+  check(required);
+  if (compareVersions(required, declared) < 0) {
+    fail(scope, `the ledger requires engineVersion %v, older than the declared ${declared}`, required, `${what} are never downgraded: require a version at least the declared one, or lower the declaration`);
+  }
+  return required;
+}
+
+/**
+ * Lets the cluster reach a managed dependency: an ingress rule on its
+ * security group from the cluster security group (which EKS attaches to the
+ * managed nodes), on its port only.
+ */
+export function admitCluster(scope: IConstruct, app: AppStack, securityGroup: SecurityGroup, port: number, what: string): void {
+  const eks = app.platform.eks(app, what);
+  new VpcSecurityGroupIngressRule(scope as never, 'from-cluster', {
+    provider: app.aws,
+    securityGroupId: securityGroup.id,
+    referencedSecurityGroupId: eks.clusterSecurityGroupId,
+    ipProtocol: 'tcp',
+    fromPort: port,
+    toPort: port,
+    description: `${what} from the pods of cluster ${eks.clusterName}`,
+  });
 }
