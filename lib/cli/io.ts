@@ -1,3 +1,5 @@
+import { ConfigurationError } from '../private/errors';
+
 /** What a CLI command talks to: output streams, the working folder and the clock (replaceable in tests). */
 export interface CliIo {
   /** Writes a line to standard output. */
@@ -28,5 +30,24 @@ export function processIo(): CliIo {
     err: (line) => process.stderr.write(`${line}\n`),
     cwd: process.cwd(),
     now: () => new Date(),
+  };
+}
+
+/**
+ * A command that reports a refusal (a ConfigurationError: what, the value,
+ * the fix) on standard error and exits 1, as the dispatcher does, also when
+ * it is called on its own.
+ */
+export function refusing(command: Command): Command {
+  return (args, io) => {
+    try {
+      return command(args, io);
+    } catch (e) {
+      if (e instanceof ConfigurationError) {
+        io.err(e.message);
+        return 1;
+      }
+      throw e;
+    }
   };
 }

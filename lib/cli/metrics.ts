@@ -5,13 +5,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { DeliveryModel } from '../model';
-import { ConfigurationError, fail } from '../private/errors';
+import { fail } from '../private/errors';
 import { doraMetrics, formatDuration, formatFrequency, Measured, MetricsReport } from '../release/dora';
 import { ReleaseLedger } from '../release/ledger';
 import { Profiles } from '../tier/profile';
 import { Tier, Tiers } from '../tier/tier';
 import { parseArgs } from './args';
-import { CliIo, Command } from './io';
+import { CliIo, Command, refusing } from './io';
 import { DEFAULT_MODEL as DEFAULT_MODEL_PATH, readModel } from './model-file';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -74,47 +74,39 @@ export function metricsJson(report: MetricsReport): string {
 /**
  * `switchyard metrics [--ledger PATH] [--model PATH] [--tier T] [--since DATE] [--format table|json] [--svg FILE]`
  */
-export const metricsCommand: Command = (args: string[], io: CliIo): number => {
+export const metricsCommand: Command = refusing((args: string[], io: CliIo): number => {
   const parsed = parseArgs(args, { ledger: 'string', model: 'string', tier: 'string', since: 'string', format: 'string', svg: 'string' }, 0);
   const flag = (name: string) => parsed.flags[name] as string | undefined;
+  const format = flag('format') ?? 'table';
+  if (format !== 'table' && format !== 'json') fail('--format', 'format %v is not known', format, 'use table or json');
+  const since = flag('since') !== undefined ? parseSince(flag('since')!) : undefined;
+  const modelPath = flag('model') ?? DEFAULT_MODEL_PATH;
+  const model = readModel(io.cwd, modelPath);
+  const tiers = tiersOf(model);
+  const file = ledgerPath(model, flag('ledger'), modelPath);
+  let text: string;
   try {
-    const format = flag('format') ?? 'table';
-    if (format !== 'table' && format !== 'json') fail('--format', 'format %v is not known', format, 'use table or json');
-    const since = flag('since') !== undefined ? parseSince(flag('since')!) : undefined;
-    const modelPath = flag('model') ?? DEFAULT_MODEL_PATH;
-    const model = readModel(io.cwd, modelPath);
-    const tiers = tiersOf(model);
-    const file = ledgerPath(model, flag('ledger'), modelPath);
-    let text: string;
-    try {
-      text = fs.readFileSync(path.resolve(io.cwd, file), 'utf8');
-    } catch {
-      return fail(file, 'the release ledger %v cannot be read', file, 'pass the right path with --ledger (the model names it relative to the folder the synth ran in)');
-    }
-    const ledger = ReleaseLedger.parse(text, tiers, file);
-    const report = doraMetrics(ledger.data, { tiers: tiers.names, tier: flag('tier'), since, now: io.now(), source: file });
-    const lines = format === 'json' ? [metricsJson(report)] : metricsTable(report);
-    const svg = flag('svg');
-    if (svg !== undefined) {
-      // Loaded only here: the chart's packages are large and optional.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const chart = require('./chart') as typeof import('./chart');
-      const text = chart.renderSvg(chart.chartSpec(report, tiers.names), svg);
-      fs.mkdirSync(path.dirname(path.resolve(io.cwd, svg)), { recursive: true });
-      fs.writeFileSync(path.resolve(io.cwd, svg), text);
-    }
-    for (const l of lines) io.out(l);
-    if (svg !== undefined && format === 'json') io.err(`wrote ${svg}`);
-    if (svg !== undefined && format === 'table') {
-      io.out('');
-      io.out(`wrote ${svg}`);
-    }
-    return 0;
-  } catch (e) {
-    if (e instanceof ConfigurationError) {
-      io.err(`error: ${e.message}`);
-      return 1;
-    }
-    throw e;
+    text = fs.readFileSync(path.resolve(io.cwd, file), 'utf8');
+  } catch {
+    return fail(file, 'the release ledger %v cannot be read', file, 'pass the right path with --ledger (the model names it relative to the folder the synth ran in)');
   }
-};
+  const ledger = ReleaseLedger.parse(text, tiers, file);
+  const report = doraMetrics(ledger.data, { tiers: tiers.names, tier: flag('tier'), since, now: io.now(), source: file });
+  const lines = format === 'json' ? [metricsJson(report)] : metricsTable(report);
+  const svg = flag('svg');
+  if (svg !== undefined) {
+    // Loaded only here: the chart's packages are large and optional.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const chart = require('./chart') as typeof import('./chart');
+    const text = chart.renderSvg(chart.chartSpec(report, tiers.names), svg);
+    fs.mkdirSync(path.dirname(path.resolve(io.cwd, svg)), { recursive: true });
+    fs.writeFileSync(path.resolve(io.cwd, svg), text);
+  }
+  for (const l of lines) io.out(l);
+  if (svg !== undefined && format === 'json') io.err(`wrote ${svg}`);
+  if (svg !== undefined && format === 'table') {
+    io.out('');
+    io.out(`wrote ${svg}`);
+  }
+  return 0;
+});

@@ -7,10 +7,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { DeliveryModel, ModelStack, ModelTier } from '../model';
-import { ConfigurationError, fail } from '../private/errors';
+import { fail } from '../private/errors';
 import { commentAfter, commentBefore, toYaml, YamlMap, YamlValue } from '../private/yaml';
 import { parseArgs } from './args';
-import { CliIo, Command, UsageError } from './io';
+import { CliIo, Command, refusing, UsageError } from './io';
 import { DEFAULT_MODEL as DEFAULT_MODEL_PATH, readModel } from './model-file';
 
 /** The CI systems Switchyard generates pipelines for. */
@@ -576,38 +576,30 @@ const USAGE = 'usage: switchyard pipeline github|gitlab [--out DIR] [--model PAT
  * `switchyard pipeline <provider> [--out DIR] [--model PATH] [--branch NAME]`:
  * writes the CI pipeline of the program's delivery model.
  */
-export const pipelineCommand: Command = (args: string[], io: CliIo): number => {
+export const pipelineCommand: Command = refusing((args: string[], io: CliIo): number => {
   const parsed = parseArgs(args, { out: 'string', model: 'string', branch: 'string' }, 1);
   const provider = parsed.positionals[0];
   if (provider === undefined) throw new UsageError(`a provider is required (${USAGE})`);
-  try {
-    if (!(PROVIDERS as readonly string[]).includes(provider)) {
-      fail('switchyard pipeline', 'provider %v is not known', provider, `use one of ${PROVIDERS.join(', ')} (e.g. switchyard pipeline github)`);
-    }
-    const modelPath = (parsed.flags.model as string | undefined) ?? DEFAULT_MODEL_PATH;
-    const branch = parsed.flags.branch as string | undefined;
-    if (branch !== undefined && !/^[A-Za-z0-9._/-]+$/.test(branch)) {
-      fail('--branch', 'branch %v is not a plain branch name', branch, 'use letters, digits, ".", "_", "-" and "/" (e.g. main)');
-    }
-    const model = readModel(io.cwd, modelPath);
-    const options: PipelineOptions = { modelPath, branch, cdktfOut: cdktfOutput(io.cwd) };
-    const files = provider === 'github' ? githubWorkflows(model, options) : gitlabPipeline(model, options);
-    const out = (parsed.flags.out as string | undefined) ?? (provider === 'github' ? path.join('.github', 'workflows') : '.');
-    for (const r of writeGenerated(path.resolve(io.cwd, out), files, out)) {
-      io.out(`${r.status === 'written' ? 'wrote' : 'unchanged'} ${path.join(out, r.path)}`);
-    }
-    for (const t of model.tiers) {
-      const local = model.stacks.filter((x) => x.tier === t.name && x.backend === 'local').map((x) => x.name);
-      if (local.length > 0) {
-        io.err(`warning: tier "${t.name}" keeps the state of ${local.join(', ')} in local files, which a CI job loses when it ends: give the tier a remote backend (Backend.s3 or Backend.hcp) before deploying from CI`);
-      }
-    }
-    return 0;
-  } catch (e) {
-    if (e instanceof ConfigurationError) {
-      io.err(`error: ${e.message}`);
-      return 1;
-    }
-    throw e;
+  if (!(PROVIDERS as readonly string[]).includes(provider)) {
+    fail('switchyard pipeline', 'provider %v is not known', provider, `use one of ${PROVIDERS.join(', ')} (e.g. switchyard pipeline github)`);
   }
-};
+  const modelPath = (parsed.flags.model as string | undefined) ?? DEFAULT_MODEL_PATH;
+  const branch = parsed.flags.branch as string | undefined;
+  if (branch !== undefined && !/^[A-Za-z0-9._/-]+$/.test(branch)) {
+    fail('--branch', 'branch %v is not a plain branch name', branch, 'use letters, digits, ".", "_", "-" and "/" (e.g. main)');
+  }
+  const model = readModel(io.cwd, modelPath);
+  const options: PipelineOptions = { modelPath, branch, cdktfOut: cdktfOutput(io.cwd) };
+  const files = provider === 'github' ? githubWorkflows(model, options) : gitlabPipeline(model, options);
+  const out = (parsed.flags.out as string | undefined) ?? (provider === 'github' ? path.join('.github', 'workflows') : '.');
+  for (const r of writeGenerated(path.resolve(io.cwd, out), files, out)) {
+    io.out(`${r.status === 'written' ? 'wrote' : 'unchanged'} ${path.join(out, r.path)}`);
+  }
+  for (const t of model.tiers) {
+    const local = model.stacks.filter((x) => x.tier === t.name && x.backend === 'local').map((x) => x.name);
+    if (local.length > 0) {
+      io.err(`warning: tier "${t.name}" keeps the state of ${local.join(', ')} in local files, which a CI job loses when it ends: give the tier a remote backend (Backend.s3 or Backend.hcp) before deploying from CI`);
+    }
+  }
+  return 0;
+});

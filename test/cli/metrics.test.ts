@@ -131,19 +131,19 @@ describe('switchyard metrics', () => {
 
   test.each<[string, string[], unknown, string]>([
     ['a history out of time order', [], outOfOrder,
-      'error: [examples/shop/releases.json: tiers.dev.api.history[1]] event "switch 1.0.0" at "2026-11-02T09:00:00Z" comes before the event above it, history[0] "stage 1.0.0" at "2026-11-02T10:00:00Z": keep tier "dev", service "api" in time order: fix the time, or move the event after the one it follows'],
+      '[examples/shop/releases.json: tiers.dev.api.history[1]] event "switch 1.0.0" at "2026-11-02T09:00:00Z" comes before the event above it, history[0] "stage 1.0.0" at "2026-11-02T10:00:00Z": keep tier "dev", service "api" in time order: fix the time, or move the event after the one it follows'],
     ['--since in the future', ['--since', '2026-12-01'], undefined,
-      'error: [--since] date "2026-12-01T00:00:00.000Z" is in the future (now is 2026-11-23T12:00:00.000Z): give a start date before now, or leave --since out to start at the ledger\'s first event'],
+      '[--since] date "2026-12-01T00:00:00.000Z" is in the future (now is 2026-11-23T12:00:00.000Z): give a start date before now, or leave --since out to start at the ledger\'s first event'],
     ['--since that is not a date', ['--since', 'last week'], undefined,
-      'error: [--since] date "last week" is not a date: use a day such as 2026-11-01 or an ISO 8601 time such as 2026-11-01T09:00:00Z'],
+      '[--since] date "last week" is not a date: use a day such as 2026-11-01 or an ISO 8601 time such as 2026-11-01T09:00:00Z'],
     ['an unknown tier', ['--tier', 'qa'], undefined,
-      'error: [--tier] tier "qa" is not known: use one of dev, staging, prod'],
+      '[--tier] tier "qa" is not known: use one of dev, staging, prod'],
     ['an unknown format', ['--format', 'csv'], undefined,
-      'error: [--format] format "csv" is not known: use table or json'],
+      '[--format] format "csv" is not known: use table or json'],
     ['a ledger that breaks the promotion rules', [], { app: 'shop', tiers: { staging: { api: { blue: '1.0.0', live: 'blue' } } } },
-      'error: [examples/shop/releases.json: tiers.staging.api] version "1.0.0" in slot blue was never live in tier "dev": release it in "dev" first (stage, then switch), then promote it to "staging"'],
+      '[examples/shop/releases.json: tiers.staging.api] version "1.0.0" in slot blue was never live in tier "dev": release it in "dev" first (stage, then switch), then promote it to "staging"'],
     ['a missing ledger', ['--ledger', 'nowhere.json'], undefined,
-      'error: [nowhere.json] the release ledger "nowhere.json" cannot be read: pass the right path with --ledger (the model names it relative to the folder the synth ran in)'],
+      '[nowhere.json] the release ledger "nowhere.json" cannot be read: pass the right path with --ledger (the model names it relative to the folder the synth ran in)'],
   ])('refuses %s (exit 1)', (_what, args, ledger, message) => {
     const { code, out, err } = run(args, project(ledger));
     expect(code).toBe(1);
@@ -156,7 +156,7 @@ describe('switchyard metrics', () => {
     fs.writeFileSync(path.join(dir, 'cdktf.out/switchyard.json'), JSON.stringify(model([
       { name: 'shop', ledger: 'shop/releases.json', tiers: {} }, { name: 'blog', ledger: 'blog/releases.json', tiers: {} },
     ])));
-    expect(run([], dir).err).toEqual(['error: [cdktf.out/switchyard.json] the delivery model has several apps: ["shop","blog"]: pass the ledger of one: --ledger shop/releases.json or --ledger blog/releases.json']);
+    expect(run([], dir).err).toEqual(['[cdktf.out/switchyard.json] the delivery model has several apps: ["shop","blog"]: pass the ledger of one: --ledger shop/releases.json or --ledger blog/releases.json']);
     expect(run(['--ledger', 'examples/shop/releases.json'], dir).code).toBe(0);
   });
 

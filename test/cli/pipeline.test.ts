@@ -323,11 +323,11 @@ describe('switchyard pipeline', () => {
 
   test.each<[string, string[], string]>([
     ['an unknown provider', ['jenkins'],
-      'error: [switchyard pipeline] provider "jenkins" is not known: use one of github, gitlab (e.g. switchyard pipeline github)'],
+      '[switchyard pipeline] provider "jenkins" is not known: use one of github, gitlab (e.g. switchyard pipeline github)'],
     ['a missing model', ['github', '--model', 'nowhere/switchyard.json'],
-      expect.stringMatching(/^error: \[nowhere\/switchyard\.json\] the delivery model does not exist \(".*nowhere\/switchyard\.json"\): run `npm run synth` \(or `cdktf synth`\) first/)],
+      expect.stringMatching(/^\[nowhere\/switchyard\.json\] the delivery model does not exist \(".*nowhere\/switchyard\.json"\): run `npm run synth` \(or `cdktf synth`\) first/)],
     ['a branch name with a space', ['github', '--branch', 'my branch'],
-      'error: [--branch] branch "my branch" is not a plain branch name: use letters, digits, ".", "_", "-" and "/" (e.g. main)'],
+      '[--branch] branch "my branch" is not a plain branch name: use letters, digits, ".", "_", "-" and "/" (e.g. main)'],
   ])('refuses %s (exit 1)', (_what, args, message) => {
     const io = captureIo(project());
     expect(pipelineCommand(args, io)).toBe(1);
@@ -341,7 +341,7 @@ describe('switchyard pipeline', () => {
     fs.writeFileSync(path.join(dir, '.github/workflows/switchyard-deploy.yml'), 'on: push\n');
     const io = captureIo(dir);
     expect(pipelineCommand(['github'], io)).toBe(1);
-    expect(io.stderr[0]).toMatch(/^error: \[\.github\/workflows\/switchyard-deploy\.yml\] file ".*" was written by hand/);
+    expect(io.stderr[0]).toMatch(/^\[\.github\/workflows\/switchyard-deploy\.yml\] file ".*" was written by hand/);
     expect(fs.readdirSync(path.join(dir, '.github/workflows'))).toEqual(['switchyard-deploy.yml']);
   });
 
