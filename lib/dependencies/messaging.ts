@@ -7,6 +7,7 @@ import { fail } from '../private/errors';
 import { Alerts } from '../observability/alarms';
 import { lazyPolicyDocument, Statement } from '../private/iam';
 import { checkName, tfId } from '../private/names';
+import { LOCKED_DOWN_CONTAINER, podSecurity } from '../private/pod';
 import { CONTRACT_KEYS, IConnectable, IQueue, ITopic, QueueAction, secretName } from './contract';
 import { AppSecrets } from './secrets';
 
@@ -396,14 +397,7 @@ export class InClusterMessaging extends Construct {
       { name: 'PYTHONDONTWRITEBYTECODE', value: '1' },
       { name: 'HOME', value: '/tmp' },
     ];
-    const security = {
-      runAsNonRoot: true,
-      allowPrivilegeEscalation: false,
-      privileged: false,
-      readOnlyRootFilesystem: true,
-      capabilities: { drop: ['ALL'] },
-      seccompProfile: { type: 'RuntimeDefault' },
-    };
+    const security = LOCKED_DOWN_CONTAINER;
     const resources = { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } };
     this.deployment = new DeploymentV1(this, 'server', {
       provider,
@@ -417,7 +411,7 @@ export class InClusterMessaging extends Construct {
           metadata: { labels },
           spec: {
             automountServiceAccountToken: false,
-            securityContext: { runAsNonRoot: true, runAsUser: '10001', runAsGroup: '10001', fsGroup: '10001', seccompProfile: { type: 'RuntimeDefault' } },
+            securityContext: podSecurity(10001),
             container: [
               {
                 name: 'server',

@@ -10,6 +10,7 @@ import {
 import { fail } from '../private/errors';
 import { irsaTrust, lazyPolicyDocument, Statement } from '../private/iam';
 import { checkName } from '../private/names';
+import { LOCKED_DOWN_CONTAINER, podSecurity } from '../private/pod';
 import { otherSlot, ServiceRelease, Slot, SLOTS, versionIn } from './ledger';
 
 /** CPU and memory of a service's container. */
@@ -518,13 +519,12 @@ export class BlueGreenService extends Construct implements IConnectable {
 
   /** The pod of a slot (the app) or of its migration: same image, env and lock-down. */
   private podSpec(slot: Slot, version: string, role: 'app' | 'migration'): Record<string, unknown> {
-    const user = String(this.props.runAsUser ?? 10001);
     const spread = this.app.tier.profile.highAvailability && role === 'app';
     return {
       serviceAccountName: this.name,
       automountServiceAccountToken: false,
       ...(role === 'migration' ? { restartPolicy: 'Never' } : {}),
-      securityContext: { runAsNonRoot: true, runAsUser: user, runAsGroup: user, fsGroup: user, seccompProfile: { type: 'RuntimeDefault' } },
+      securityContext: podSecurity(this.props.runAsUser ?? 10001),
       ...(spread ? {
         topologySpreadConstraint: [{
           maxSkew: 1,
@@ -585,14 +585,7 @@ export class BlueGreenService extends Construct implements IConnectable {
         requests: { cpu: r.cpuRequest ?? '100m', memory: r.memoryRequest ?? '128Mi' },
         limits: { cpu: r.cpuLimit ?? '500m', memory: r.memoryLimit ?? '256Mi' },
       },
-      securityContext: {
-        runAsNonRoot: true,
-        allowPrivilegeEscalation: false,
-        privileged: false,
-        readOnlyRootFilesystem: true,
-        capabilities: { drop: ['ALL'] },
-        seccompProfile: { type: 'RuntimeDefault' },
-      },
+      securityContext: LOCKED_DOWN_CONTAINER,
       volumeMount: [{ name: 'tmp', mountPath: '/tmp' }],
     };
   }
