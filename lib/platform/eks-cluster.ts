@@ -146,6 +146,8 @@ export class EksCluster extends Construct {
         provider: { keyArn: this.secretsKey.arn },
       },
       dependsOn: [clusterPolicy, this.logGroup],
+      // The cluster holds every in-cluster object and volume binding: in protected tiers Terraform never destroys it.
+      lifecycle: profile.deletionProtection ? { preventDestroy: true } : undefined,
     });
 
     this.oidcProvider = new IamOpenidConnectProvider(this, 'oidc', {
