@@ -1,8 +1,10 @@
 /**
  * Nothing lost: in protected tiers (prod) every stateful resource Switchyard
  * makes survives a `terraform destroy`, a replacing change and a console
- * click. Over every example, every tier, plus Aurora (which no example uses).
+ * click; no stack carries a secret literal. Over every example, every tier,
+ * plus Aurora (which no example uses).
  */
+import { scanForSecrets } from './secret-scan';
 import { STATEFUL_AWS_TYPES, STATELESS_TYPES, statefulResources, synthAurora, synthExamples } from './stateful';
 import { StackJson, Synth } from './helpers';
 
@@ -83,5 +85,21 @@ describe('nothing lost in prod', () => {
     const unclassified = [...types].filter((t) => !(t in STATEFUL_AWS_TYPES) && !STATELESS_TYPES.includes(t)).sort();
     // A new type: add it to STATEFUL_AWS_TYPES (and protect it in protected tiers) or to STATELESS_TYPES, in test/stateful.ts.
     expect(unclassified).toEqual([]);
+  });
+});
+
+describe('no secret literal in any synthesized stack', () => {
+  test('every stack of every example, every tier, is clean', () => {
+    const stacks = stacksOf();
+    expect(stacks.length).toBeGreaterThan(20);
+    const findings = stacks.flatMap(([where, s]) => scanForSecrets(s).map((f) => `${where}: ${f}`));
+    expect(findings).toEqual([]);
+  });
+
+  test('a chart default that is a known password is overridden: Grafana\'s admin password is generated in the cluster', () => {
+    const releases = stacksOf().flatMap(([, s]) => Object.values<any>(s.resource?.helm_release ?? {})).filter((r) => r.chart === 'kube-prometheus-stack'); // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(releases.length).toBeGreaterThan(0);
+    // kube-prometheus-stack sets grafana.adminPassword to "prom-operator"; empty makes the Grafana chart generate one.
+    for (const r of releases) expect(JSON.parse(r.values[0]).grafana.adminPassword).toBe('');
   });
 });
