@@ -233,6 +233,8 @@ const CATALOG: Record<string, Row[]> = {
       '[addon ui] chart repository "http://charts.example.com" is not an https:// or oci:// URL: give the chart repository URL, e.g. "https://charts.jetstack.io"'],
     ['a requirement that is not an add-on ID', () => { new HelmAddon({ id: 'ui', namespace: 'tools', chart: CHART, requires: ['Cert Manager'] }); },
       '[addon ui] required add-on id "Cert Manager" is not a valid name: use lower-case letters, digits and \'-\', starting with a letter and ending with a letter or digit, at most 53 characters (e.g. "orders")'],
+    ['a requirement that is no add-on at all (a typo)', (app) => { new AddonsStack(app, { tier: dev, platform: kube(), addons: [new HelmAddon({ id: 'ui', namespace: 'tools', chart: CHART, requires: ['cert-manger'] })] }); },
+      '[addons-dev] add-on "ui" needs "cert-manger", which is neither an add-on of the catalog nor one of this list: fix the ID (the catalog has gateway-api-crds, envoy-gateway, aws-load-balancer-controller, cert-manager, cluster-issuer, external-dns, metrics-server, cluster-autoscaler, kube-prometheus-stack, loki, alloy, external-secrets, cloudnative-pg, gp3-storage-class), or add a HelmAddon with id "cert-manger" before "ui"'],
     ['an add-on that requires itself', () => { new HelmAddon({ id: 'ui', namespace: 'tools', chart: CHART, requires: ['ui'] }); },
       '[addon ui] the add-on requires itself ("ui"): list only the add-ons that must be installed before it'],
     ['a negative Helm timeout', () => { new HelmAddon({ id: 'ui', namespace: 'tools', chart: CHART, timeoutSeconds: -5 }); },
