@@ -92,7 +92,7 @@ export class AppStack extends TierStack {
         const declared = [...this.services.keys()];
         return this.ledger.servicesIn(this.tier.name)
           .filter((s) => !this.services.has(s))
-          .map((s) => `[${this.node.path}] the ledger ${this.ledger.source} releases service "${s}" in tier "${this.tier.name}" but the app declares no such service: declare it (${declared.length ? `declared: ${declared.join(', ')}` : 'no services are declared'}) or remove it from the ledger`);
+          .map((s) => `the ledger ${this.ledger.source} releases service "${s}" in tier "${this.tier.name}" but the app declares no such service: declare it (${declared.length ? `declared: ${declared.join(', ')}` : 'no services are declared'}) or remove it from the ledger`);
       },
     });
   }

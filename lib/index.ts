@@ -12,6 +12,7 @@ export { Binding, TierProfile, TierProfileOverrides, TierSizing, Profiles } from
 export { Tier, TierProps, TierSettings, Tiers } from './tier/tier';
 export { Backend, HcpBackendOptions, LocalBackendOptions, S3BackendOptions } from './tier/backend';
 export { IClusterConnection, KubernetesAccess, TierStack, TierStackProps } from './tier/stack';
+export { Moved } from './tier/moved';
 
 // Platform
 export { ExistingNetworkProps, INetwork, Network, NetworkProps } from './platform/network';

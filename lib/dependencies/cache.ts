@@ -136,9 +136,12 @@ export class Cache extends Construct implements IDependency {
       namePrefix: `${id}-cache-auth-`,
       description: `AUTH token of the Valkey cache ${id}`,
       recoveryWindowInDays: protect ? 30 : 7,
+      // The only copy of the AUTH token (ElastiCache never returns it).
+      lifecycle: protect ? { preventDestroy: true } : undefined,
     });
     new SecretsmanagerSecretVersion(this, 'token-value', {
       provider, secretId: secret.id, secretStringWo: token.randomPassword, secretStringWoVersion: 1,
+      lifecycle: protect ? { preventDestroy: true } : undefined,
     });
     const group = new ElasticacheReplicationGroup(this, 'group', {
       provider,

@@ -78,6 +78,7 @@ export class Alerts extends Construct {
       description: `Alert topic of ${app.node.id}`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
+      lifecycle: { preventDestroy: app.tier.profile.deletionProtection },
       policy: policyDocument(this, 'key-policy', provider, [
         {
           actions: ['kms:*'],
@@ -92,6 +93,8 @@ export class Alerts extends Construct {
         },
       ]),
     });
+    // Messages of the topic are encrypted with it: its address is kept stable, `aws_kms_key.alerts_key`.
+    key.overrideLogicalId('alerts_key');
     this.topic = new SnsTopic(this, 'topic', {
       provider,
       name: `${app.node.id}-alerts`,

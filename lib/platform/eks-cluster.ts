@@ -146,6 +146,8 @@ export class EksCluster extends Construct {
         provider: { keyArn: this.secretsKey.arn },
       },
       dependsOn: [clusterPolicy, this.logGroup],
+      // The cluster holds every in-cluster object and volume binding: in protected tiers Terraform never destroys it.
+      lifecycle: profile.deletionProtection ? { preventDestroy: true } : undefined,
     });
 
     this.oidcProvider = new IamOpenidConnectProvider(this, 'oidc', {
@@ -213,10 +215,12 @@ export class EksCluster extends Construct {
       dependsOn: [this.nodeGroup, podIdentityAgent, ebsPolicy],
     });
 
-    (props.admins ?? []).forEach((arn, i) => {
+    (props.admins ?? []).forEach((arn, i, all) => {
       if (!/^arn:aws[a-z-]*:(iam|sts)::\d{12}:(role|user|assumed-role)\/.+$/.test(arn)) {
         fail(this, 'admins entry %v is not an IAM role or user ARN', arn, 'use an ARN like "arn:aws:iam::123456789012:role/platform-admins"');
       }
+      // EKS keeps one access entry per principal: a second one fails the apply.
+      if (all.indexOf(arn) !== i) fail(this, 'admins entry %v is listed twice', arn, 'list each principal once');
       const entry = new EksAccessEntry(this, `admin-${i}`, { provider, clusterName: this.cluster.name, principalArn: arn });
       new EksAccessPolicyAssociation(this, `admin-${i}-policy`, {
         provider,

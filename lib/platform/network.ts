@@ -1,6 +1,6 @@
 import {
   CloudwatchLogGroup, Construct, DataAwsAvailabilityZones, DefaultSecurityGroup, Eip, FlowLog, Fn, IamRole, IamRolePolicy,
-  InternetGateway, NatGateway, Route, RouteTable, RouteTableAssociation, Subnet, Vpc,
+  InternetGateway, NatGateway, Route, RouteTable, RouteTableAssociation, Subnet, Token, Vpc,
 } from '../private/cdk';
 import { Cidr, cidrSubnet, contains, formatCidr, overlaps, parseCidr, PRIVATE_RANGES } from '../private/cidr';
 import { fail } from '../private/errors';
@@ -65,8 +65,16 @@ export interface ExistingNetworkProps {
 export class Network extends Construct implements INetwork {
   /** An existing VPC: nothing is created. */
   public static fromExisting(scope: Construct, id: string, props: ExistingNetworkProps): INetwork {
-    if (props.privateSubnetIds.length < 2) {
-      fail(`${scope.node.path}/${id}`, 'privateSubnetIds %v lists fewer than 2 subnets', props.privateSubnetIds, 'give private subnets in at least 2 availability zones (EKS and multi-AZ databases need them)');
+    const where = `${scope.node.path}/${id}`;
+    const literal = (v: string) => !Token.isUnresolved(v);
+    if (literal(props.vpcId) && !/^vpc-[0-9a-f]{8,17}$/.test(props.vpcId)) {
+      fail(where, 'vpcId %v is not a VPC ID', props.vpcId, 'give the ID of the VPC, e.g. "vpc-0a1b2c3d4e5f67890"');
+    }
+    for (const subnet of [...props.privateSubnetIds, ...(props.publicSubnetIds ?? [])]) {
+      if (literal(subnet) && !/^subnet-[0-9a-f]{8,17}$/.test(subnet)) fail(where, 'subnet ID %v is not a subnet ID', subnet, 'give subnet IDs such as "subnet-0a1b2c3d4e5f67890"');
+    }
+    if (new Set(props.privateSubnetIds).size < 2) {
+      fail(where, 'privateSubnetIds %v lists fewer than 2 subnets', props.privateSubnetIds, 'give private subnets in at least 2 availability zones (EKS and multi-AZ databases need them)');
     }
     return { vpcId: props.vpcId, privateSubnetIds: [...props.privateSubnetIds], publicSubnetIds: [...(props.publicSubnetIds ?? [])] };
   }

@@ -1,4 +1,4 @@
-import { DataAwsEksCluster, DataAwsIamOpenidConnectProvider, Fn, TerraformRemoteState, TerraformStack } from '../private/cdk';
+import { DataAwsEksCluster, DataAwsIamOpenidConnectProvider, Fn, TerraformRemoteState, TerraformStack, Token } from '../private/cdk';
 import type { Backend } from '../tier/backend';
 import { fail } from '../private/errors';
 import { IClusterConnection, KubernetesAccess, TierStack } from '../tier/stack';
@@ -116,6 +116,12 @@ export class PlatformRef {
    * authenticates with `aws eks get-token` (exec), so no token is stored.
    */
   public static fromEksCluster(props: EksPlatformProps): PlatformRef {
+    if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/.test(props.clusterName ?? '')) {
+      fail('PlatformRef.fromEksCluster', 'clusterName %v is not an EKS cluster name', props.clusterName, 'give the name of the cluster (letters, digits, "-" and "_", starting with a letter or digit), e.g. "acme-prod"');
+    }
+    if (!/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(props.region ?? '')) {
+      fail('PlatformRef.fromEksCluster', 'region %v is not an AWS region name', props.region, 'give the region of the cluster, e.g. "eu-west-1"');
+    }
     const cache = new WeakMap<TierStack, EksAttributes & { endpoint: string; ca: string }>();
     const read = (stack: TierStack) => {
       let v = cache.get(stack);
@@ -218,7 +224,14 @@ export class PlatformRef {
     if (!this.eksSource) {
       fail(stack, `${why} needs an EKS platform, but the platform is %v`, this.connection.description, `bind it in-cluster in tier "${stack.tier.name}" (the tier's binding) or give the stack an EKS platform`);
     }
-    return this.eksSource(stack);
+    const attributes = this.eksSource(stack);
+    // A platform made in this program knows its region at synth: AWS resources of a stack in
+    // another region could not use its VPC, subnets or security groups.
+    if (!Token.isUnresolved(attributes.region) && attributes.region !== stack.awsRegion) {
+      fail(stack, `${why} would be made in region %v, but the EKS platform of the stack is in ${attributes.region}`, stack.awsRegion,
+        `drop the stack's region prop, or give tier "${stack.tier.name}" the region of its platform (${attributes.region})`);
+    }
+    return attributes;
   }
 
   /** A copy with more add-ons, a gateway, and one more stack to deploy first. @internal */

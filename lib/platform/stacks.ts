@@ -3,9 +3,13 @@ import { fail } from '../private/errors';
 import { checkName } from '../private/names';
 import { TierStack, TierStackProps } from '../tier/stack';
 import { Addon } from './addons/addon';
+import { AddonIds } from './addons/ids';
 import { EksCluster, EksClusterProps } from './eks-cluster';
 import { ExistingNetworkProps, INetwork, Network, NetworkProps } from './network';
 import { eksAccess, GatewayRef, PlatformRef } from './platform-ref';
+
+/** Every catalog ID, for messages about an add-on that requires an unknown one. */
+const CATALOG_IDS: readonly string[] = Object.values(AddonIds);
 
 /** Properties of a {@link PlatformStack}. */
 export interface PlatformStackProps extends TierStackProps {
@@ -139,6 +143,10 @@ export class AddonsStack extends TierStack {
     const done = new Set<string>();
     for (const addon of props.addons) {
       for (const r of addon.requires) {
+        if (!done.has(r) && !props.platform.hasAddon(r) && !seen.has(r) && !CATALOG_IDS.includes(r)) {
+          fail(this, `add-on "${addon.id}" needs %v, which is neither an add-on of the catalog nor one of this list`, r,
+            `fix the ID (the catalog has ${CATALOG_IDS.join(', ')}), or add a HelmAddon with id "${r}" before "${addon.id}"`);
+        }
         if (!done.has(r) && !props.platform.hasAddon(r)) {
           fail(this, `add-on "${addon.id}" needs %v installed before it`, r, seen.has(r)
             ? `move "${r}" before "${addon.id}" in the add-on list`

@@ -623,6 +623,25 @@ function validateProps(scope: Construct, p: BlueGreenServiceProps, app: AppStack
   if (!p.image || /[:@]/.test(p.image.split('/').pop() ?? '') || /\s/.test(p.image)) {
     fail(scope, 'image %v is not an image repository without tag', p.image, 'give the repository only (e.g. "ghcr.io/acme/shop-api"); the version comes from the release ledger');
   }
+  // The registry host may have upper case; the repository path may not (the kubelet refuses it: InvalidImageName).
+  const imagePath = /^[^/]*[.:][^/]*\/|^localhost\//.test(p.image) ? p.image.slice(p.image.indexOf('/') + 1) : p.image;
+  if (!/^[a-z0-9]+((?:[._]|__|-+)[a-z0-9]+)*(\/[a-z0-9]+((?:[._]|__|-+)[a-z0-9]+)*)*$/.test(imagePath)) {
+    fail(scope, 'image %v has a repository path that is not lower case', p.image, 'use lower-case letters, digits, ".", "_" and "-" between "/" (e.g. "ghcr.io/acme/shop-api")');
+  }
+  const r = p.resources ?? {};
+  const quantities: Array<[keyof ServiceResources, string | undefined]> = [['cpuRequest', r.cpuRequest], ['cpuLimit', r.cpuLimit], ['memoryRequest', r.memoryRequest], ['memoryLimit', r.memoryLimit]];
+  for (const [key, q] of quantities) {
+    if (q !== undefined && quantity(q) === undefined) {
+      fail(scope, `resources.${key} %v is not a Kubernetes quantity`, q, key.startsWith('cpu') ? 'use cores or millicores, e.g. "250m" or "1"' : 'use bytes with a suffix, e.g. "256Mi" or "1Gi"');
+    }
+  }
+  for (const [request, limit] of [['cpuRequest', 'cpuLimit'], ['memoryRequest', 'memoryLimit']] as const) {
+    const rq = quantity(r[request] ?? DEFAULT_RESOURCES[request]);
+    const lm = quantity(r[limit] ?? DEFAULT_RESOURCES[limit]);
+    if (rq! > lm!) {
+      fail(scope, `resources.${request} %v is above the limit (${r[limit] ?? DEFAULT_RESOURCES[limit]})`, r[request] ?? DEFAULT_RESOURCES[request], `raise resources.${limit} or lower resources.${request}: Kubernetes refuses a request above its limit`);
+    }
+  }
   const isPort = (v: unknown) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 65535;
   if (!isPort(p.port)) {
     fail(scope, 'port %v is not a TCP port', p.port, 'use a whole number from 1 to 65535 (1024 or above: the container runs as non-root)');
@@ -684,4 +703,17 @@ function validateProps(scope: Construct, p: BlueGreenServiceProps, app: AppStack
     }
     if (p.route.path !== undefined && !/^\/\S*$/.test(p.route.path)) fail(scope, 'route path %v is not a URL path', p.route.path, 'start it with "/", e.g. "/api"');
   }
+}
+
+/** The requests and limits a container gets when not told otherwise. */
+const DEFAULT_RESOURCES: Required<ServiceResources> = { cpuRequest: '100m', cpuLimit: '500m', memoryRequest: '128Mi', memoryLimit: '256Mi' };
+
+/** A non-negative Kubernetes quantity ("250m", "1.5", "256Mi", "1G") as a number, or undefined when it is not one. */
+function quantity(q: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/.exec(q);
+  if (!m) return undefined;
+  const scale: Record<string, number> = {
+    m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
+  };
+  return Number(m[1]) * (m[2] ? scale[m[2]] : 1);
 }

@@ -221,10 +221,7 @@ function normalize(raw: unknown, source: string): LedgerData {
       const blue = e.blue === undefined || e.blue === null ? undefined : str(e.blue, `${where}.blue`, VERSION, 'a version such as "1.4.2" (letters, digits, ".", "-", "_")');
       const green = e.green === undefined || e.green === null ? undefined : str(e.green, `${where}.green`, VERSION, 'a version such as "1.4.2" (letters, digits, ".", "-", "_")');
       if (e.live !== 'blue' && e.live !== 'green') fail(`${source}: ${where}.live`, 'live slot %v is not a slot', e.live, 'use "blue" or "green"');
-      const weight = e.weight ?? 0;
-      if (typeof weight !== 'number' || !Number.isInteger(weight) || weight < 0 || weight > 100) {
-        fail(`${source}: ${where}.weight`, 'weight %v is not a percentage', weight, 'use a whole number from 0 to 100 (the share of traffic sent to the idle slot)');
-      }
+      const weight = percentage(e.weight ?? 0, `${source}: ${where}.weight`);
       const retired = e.retired ?? false;
       if (typeof retired !== 'boolean') fail(`${source}: ${where}.retired`, 'retired %v is not true or false', retired, 'use true (the idle slot is scaled to zero) or leave the field out');
       if (retired) {
@@ -241,6 +238,13 @@ function normalize(raw: unknown, source: string): LedgerData {
       const history = ((e.history ?? []) as unknown[]);
       if (!Array.isArray(history)) fail(`${source}: ${where}.history`, 'history %v is not a list', history, 'use a list of events');
       const requires = e.requires === undefined ? undefined : obj(e.requires, `${where}.requires`);
+      for (const [dep, settings] of Object.entries(requires ?? {})) {
+        for (const [key, value] of Object.entries(obj(settings, `${where}.requires.${dep}`))) {
+          if (typeof value !== 'string') {
+            fail(`${source}: ${where}.requires.${dep}.${key}`, 'setting %v is not a string', value, `give dependency settings as strings, e.g. {"${dep}": {"engineVersion": "17.11"}}`);
+          }
+        }
+      }
       tiers[tier][service] = {
         blue,
         green,
@@ -266,7 +270,7 @@ function normalize(raw: unknown, source: string): LedgerData {
             ...(o.slot !== undefined ? { slot: (o.slot === 'blue' || o.slot === 'green') ? o.slot : fail(`${source}: ${w}.slot`, 'slot %v is not a slot', o.slot, 'use "blue" or "green"') } : {}),
             ...(o.by !== undefined ? { by: str(o.by, `${w}.by`) } : {}),
             ...(o.commitAt !== undefined ? { commitAt: str(o.commitAt, `${w}.commitAt`, ISO_TIME, 'an ISO 8601 time') } : {}),
-            ...(o.weight !== undefined ? { weight: o.weight as number } : {}),
+            ...(o.weight !== undefined ? { weight: percentage(o.weight, `${source}: ${w}.weight`) } : {}),
             ...(o.from !== undefined ? { from: str(o.from, `${w}.from`) } : {}),
           };
         }),
@@ -275,4 +279,12 @@ function normalize(raw: unknown, source: string): LedgerData {
     }
   }
   return { app, tiers };
+}
+
+/** A weight: a whole number from 0 to 100. */
+function percentage(weight: unknown, where: string): number {
+  if (typeof weight !== 'number' || !Number.isInteger(weight) || weight < 0 || weight > 100) {
+    fail(where, 'weight %v is not a percentage', weight, 'use a whole number from 0 to 100 (the share of traffic sent to the idle slot)');
+  }
+  return weight;
 }

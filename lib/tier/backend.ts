@@ -125,6 +125,13 @@ class S3StateBackend extends Backend {
     if (!/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(options.region)) {
       fail('Backend.s3', 'region %v is not an AWS region name', options.region, 'use a region such as "eu-west-1"');
     }
+    const prefix = options.keyPrefix ?? 'switchyard/';
+    if (prefix.startsWith('/') || prefix.includes('//') || /\s/.test(prefix)) {
+      fail('Backend.s3', 'keyPrefix %v does not make a valid state key', prefix, 'use a relative prefix without spaces, a leading "/" or "//", e.g. "shop/" (the key is <prefix><stack>.tfstate)');
+    }
+    if (options.roleArn !== undefined && !/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/.test(options.roleArn)) {
+      fail('Backend.s3', 'roleArn %v is not an IAM role ARN', options.roleArn, 'use an ARN like "arn:aws:iam::123456789012:role/terraform-state"');
+    }
   }
 
   public _bind(stack: TerraformStack): void {
@@ -156,6 +163,9 @@ class HcpStateBackend extends Backend {
     super();
     if (!/^[A-Za-z0-9_-]+$/.test(options.organization)) {
       fail('Backend.hcp', 'organization %v is not a valid organization name', options.organization, 'use letters, digits, "_" and "-"');
+    }
+    if (options.workspacePrefix !== undefined && !/^[A-Za-z0-9_-]*$/.test(options.workspacePrefix)) {
+      fail('Backend.hcp', 'workspacePrefix %v cannot start a workspace name', options.workspacePrefix, 'use letters, digits, "_" and "-" (the workspace is <prefix><stack>)');
     }
   }
 

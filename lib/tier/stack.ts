@@ -76,6 +76,10 @@ export class TierStack extends TerraformStack {
     if (!name.endsWith(suffix) || !/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(name) || name.length > 40) {
       fail(name, 'stack name %v is not valid', name, `use a lower-case DNS label of at most 40 characters that ends in "${suffix}"`);
     }
+    // Two stacks of one name would share one folder, one state and one `cdktf deploy` target.
+    if (scope.node.tryFindChild(name)) {
+      fail(name, 'stack name %v is already used in this program', name, 'give each stack its own name (e.g. a second app or platform of a tier needs its own name)');
+    }
     super(scope, name);
     Object.defineProperty(this, TIER_OF_STACK, { value: props.tier });
     this.tier = props.tier;

@@ -104,6 +104,14 @@ export class Tier {
     }
     this.region = props.region;
     this.backend = props.backend;
+    for (const [key, value] of Object.entries(props.tags ?? {})) {
+      if (key.length === 0 || key.length > 128 || /^aws:/i.test(key)) {
+        fail(where, 'tag key %v is not allowed', key, 'use 1 to 128 characters, not starting with "aws:" (AWS reserves that prefix)');
+      }
+      if (typeof value !== 'string' || value.length > 256) {
+        fail(where, `tag "${key}" has the value %v`, value, 'use a string of at most 256 characters');
+      }
+    }
     this.tags = Object.freeze({ ...(props.tags ?? {}) });
   }
 
@@ -117,9 +125,15 @@ export class Tier {
   }
 }
 
+/** The retention periods CloudWatch Logs accepts, in days. */
+export const LOG_RETENTION_DAYS: readonly number[] = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
 function validateProfile(where: string, p: TierProfile): void {
   if (p.binding !== 'in-cluster' && p.binding !== 'managed') {
     fail(where, 'binding %v is not known', p.binding, 'use "in-cluster" or "managed"');
+  }
+  for (const key of ['highAvailability', 'approvalRequired', 'deletionProtection', 'flowLogs'] as const) {
+    if (typeof p[key] !== 'boolean') fail(where, `${key} %v is not true or false`, p[key], `set ${key} to true or false`);
   }
   if (!Number.isInteger(p.backupRetentionDays) || p.backupRetentionDays < 0 || p.backupRetentionDays > 35) {
     fail(where, 'backupRetentionDays %v is out of range', p.backupRetentionDays, 'use a whole number of days from 0 to 35 (the RDS limit)');
@@ -154,6 +168,18 @@ function validateProfile(where: string, p: TierProfile): void {
   }
   if (p.sizing.nodeInstanceTypes.length === 0) {
     fail(where, 'sizing.nodeInstanceTypes %v is empty', p.sizing.nodeInstanceTypes, 'list at least one EC2 instance type, e.g. ["m6i.large"]');
+  }
+  for (const type of p.sizing.nodeInstanceTypes) {
+    if (!/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(type)) fail(where, 'sizing.nodeInstanceTypes entry %v is not an EC2 instance type', type, 'use a type such as "m6i.large"');
+  }
+  if (!/^db\.[a-z0-9-]+\.[a-z0-9]+$/.test(p.sizing.dbInstanceClass)) {
+    fail(where, 'sizing.dbInstanceClass %v is not an RDS instance class', p.sizing.dbInstanceClass, 'use a class such as "db.t4g.medium" (with the "db." prefix)');
+  }
+  if (!/^cache\.[a-z0-9]+\.[a-z0-9]+$/.test(p.sizing.cacheNodeType)) {
+    fail(where, 'sizing.cacheNodeType %v is not an ElastiCache node type', p.sizing.cacheNodeType, 'use a node type such as "cache.t4g.small" (with the "cache." prefix)');
+  }
+  if (!LOG_RETENTION_DAYS.includes(p.logRetentionDays)) {
+    fail(where, 'logRetentionDays %v is not a retention CloudWatch Logs offers', p.logRetentionDays, `use one of ${LOG_RETENTION_DAYS.join(', ')}`);
   }
 }
 

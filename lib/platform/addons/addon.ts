@@ -129,6 +129,13 @@ export class HelmAddon extends Addon {
     checkChart(where, props.chart);
     this.chart = props.chart;
     this.requires = props.requires ?? [];
+    for (const r of this.requires) {
+      checkName(where, 'required add-on id', r, 53);
+      if (r === props.id) fail(where, 'the add-on requires itself (%v)', r, 'list only the add-ons that must be installed before it');
+    }
+    if (props.timeoutSeconds !== undefined && (!Number.isInteger(props.timeoutSeconds) || props.timeoutSeconds < 1 || props.timeoutSeconds > 86400)) {
+      fail(where, 'timeoutSeconds %v is not a timeout', props.timeoutSeconds, 'use a whole number of seconds from 1 to 86400 (default 600)');
+    }
     this.props = props;
   }
 

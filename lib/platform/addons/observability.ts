@@ -60,6 +60,8 @@ export class KubePrometheusStack extends Addon {
       },
       alertmanager: { alertmanagerSpec: { replicas: ha ? 2 : 1, ...(persistent ? { storage: volume(5) } : {}) } },
       grafana: {
+        // The chart's default is the well-known "prom-operator"; empty makes Grafana's chart generate one in the cluster (and keep it).
+        adminPassword: '',
         persistence: { enabled: persistent, size: '5Gi' },
         ...(ctx.installed.has(AddonIds.loki) ? {
           additionalDataSources: [{ name: 'Loki', type: 'loki', access: 'proxy', url: `http://loki-gateway.${MONITORING_NAMESPACE}.svc` }],
