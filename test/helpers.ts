@@ -71,3 +71,16 @@ export function errorOf(fn: () => unknown): string {
   }
   throw new Error('expected an error, but none was thrown');
 }
+
+/**
+ * An example synthesized (every tier): the output of the run's global setup
+ * when there is one, else a synth now.
+ */
+export function exampleOutput(name: string): Synth {
+  const dir = process.env.SWITCHYARD_EXAMPLES_DIR;
+  const outdir = dir ? path.join(dir, name, 'cdktf.out') : undefined;
+  if (outdir && fs.existsSync(path.join(outdir, 'manifest.json'))) return readOutput(outdir);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { EXAMPLES } = require('./examples-list') as typeof import('./examples-list');
+  return synth(EXAMPLES[name]);
+}

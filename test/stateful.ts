@@ -5,11 +5,9 @@
  * examples synthesize is classified here, so a new type cannot slip in
  * unclassified.
  */
-import { payments } from '../examples/app-team/payments';
-import { platform } from '../examples/platform-team/platform';
-import { shop } from '../examples/shop/shop';
-import { AddonsStack, App, AppStack, ExternalSecrets, PlatformStack, Postgres, ReleaseLedger, Tiers } from '../lib';
-import { StackJson, synth, Synth } from './helpers';
+import { AddonsStack, AppStack, ExternalSecrets, PlatformStack, Postgres, ReleaseLedger, Tiers } from '../lib';
+import { EXAMPLES } from './examples-list';
+import { exampleOutput, StackJson, synth, Synth } from './helpers';
 
 /** AWS resource types that hold data, each with why. They get `prevent_destroy` in protected tiers. */
 export const STATEFUL_AWS_TYPES: Readonly<Record<string, string>> = {
@@ -83,16 +81,10 @@ export function statefulResources(stack: StackJson): StatefulResource[] {
   return out.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
 }
 
-/** Every example, by folder name, as its main.ts declares it. */
-export const EXAMPLES: Readonly<Record<string, (app: App) => void>> = {
-  'app-team': (app) => payments(app),
-  'platform-team': (app) => platform(app),
-  shop: (app) => shop(app),
-};
 
 /** Each example synthesized (every tier), by folder name. */
 export function synthExamples(): Record<string, Synth> {
-  return Object.fromEntries(Object.entries(EXAMPLES).map(([name, build]) => [name, synth(build)]));
+  return Object.fromEntries(Object.keys(EXAMPLES).map((name) => [name, exampleOutput(name)]));
 }
 
 /**

@@ -1,11 +1,10 @@
 import { Construct } from 'constructs';
-import { shop } from '../../examples/shop/shop';
 import { BlueGreenService, Cache, Postgres, Queue, Topic } from '../../lib';
 import { appStack, ledgerOf, released, tiers } from '../fixtures';
-import { errorOf, k8s, manifests, resources, StackJson, synth, Synth } from '../helpers';
+import { errorOf, exampleOutput, k8s, manifests, resources, StackJson, synth, Synth } from '../helpers';
 
 let out: Synth;
-beforeAll(() => { out = synth((app) => shop(app)); });
+beforeAll(() => { out = exampleOutput('shop'); });
 
 const only = (s: StackJson, type: string): any => { // eslint-disable-line @typescript-eslint/no-explicit-any
   const all = Object.values(resources(s, type));

@@ -1,10 +1,9 @@
 import * as path from 'path';
-import { shop } from '../../examples/shop/shop';
-import { k8s, manifests, resources, resourceTypes, synth, Synth } from '../helpers';
+import { exampleOutput, k8s, manifests, resources, resourceTypes, Synth } from '../helpers';
 
 let out: Synth;
 beforeAll(() => {
-  out = synth((app) => shop(app));
+  out = exampleOutput('shop');
 });
 
 describe('the shop example', () => {

@@ -1,10 +1,8 @@
-import { payments } from '../../examples/app-team/payments';
-import { platform } from '../../examples/platform-team/platform';
-import { k8s, resources, synth, Synth } from '../helpers';
+import { exampleOutput, k8s, resources, Synth } from '../helpers';
 
 describe('the platform-team example', () => {
   let out: Synth;
-  beforeAll(() => { out = synth((app) => platform(app)); });
+  beforeAll(() => { out = exampleOutput('platform-team'); });
 
   test('publishes the platform of every tier and no app', () => {
     expect(Object.keys(out.stacks).sort()).toEqual([
@@ -26,7 +24,7 @@ describe('the platform-team example', () => {
 
 describe('the app-team example', () => {
   let out: Synth;
-  beforeAll(() => { out = synth((app) => payments(app)); });
+  beforeAll(() => { out = exampleOutput('app-team'); });
 
   test('builds only the app, on the platform it finds by name', () => {
     expect(Object.keys(out.stacks).sort()).toEqual(['payments-dev', 'payments-prod', 'payments-staging']);

@@ -1,10 +1,9 @@
-import { shop } from '../../examples/shop/shop';
 import { AppStack, BlueGreenService } from '../../lib';
 import { appStack, ledgerOf, released, tiers } from '../fixtures';
-import { errorOf, k8s, manifests, resources, synth, Synth } from '../helpers';
+import { errorOf, exampleOutput, k8s, manifests, resources, synth, Synth } from '../helpers';
 
 let out: Synth;
-beforeAll(() => { out = synth((app) => shop(app)); });
+beforeAll(() => { out = exampleOutput('shop'); });
 const t = tiers();
 
 describe('autoscaling', () => {

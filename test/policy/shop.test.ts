@@ -3,11 +3,11 @@ import * as path from 'path';
 import { shop } from '../../examples/shop/shop';
 import { App, POLICY_REPORT_FILE, PolicyReport } from '../../lib';
 import { DbInstance } from '../../lib/private/cdk';
-import { errorOf, synth, tempDir } from '../helpers';
+import { errorOf, exampleOutput, tempDir } from '../helpers';
 
 describe('the shop example under the rule pack', () => {
   test('has zero findings in every tier: nothing to fix, nothing suppressed', () => {
-    const out = synth((app) => shop(app));
+    const out = exampleOutput('shop');
     const report: PolicyReport = JSON.parse(fs.readFileSync(path.join(out.outdir, POLICY_REPORT_FILE), 'utf8'));
     expect(report.findings).toEqual([]);
     expect(report.summary).toEqual({ errors: 0, warnings: 0, suppressed: 0 });
