@@ -4,7 +4,9 @@
 // Synthesizes each example (examples/<name>/main.ts) into a temporary folder
 // and runs tfsim's `check.sh --apply` on it: terraform init, validate, plan,
 // apply (against stand-in providers) and a re-plan that must be clean, for
-// every stack, in dependency order. Exits non-zero if any stack fails.
+// every stack, in dependency order (cdktf's), then walks a release's steps
+// against Terraform state (.ci/release-lifecycle.js). Exits non-zero if any
+// stack or step fails.
 //
 // tfsim is looked up in $TFSIM_DIR, then ../shared/tools/tfsim beside the checkout.
 'use strict';
@@ -42,7 +44,8 @@ for (const example of examples) {
   }
   workAroundFakeBase64(outdir);
   workAroundRemoteS3State(outdir);
-  const check = spawnSync(path.join(tfsim, 'check.sh'), ['--apply', outdir], {
+  // In cdktf's order (a stack after the stacks it depends on), as `cdktf deploy` would apply them.
+  const check = spawnSync(path.join(tfsim, 'check.sh'), ['--apply', outdir, ...deployOrder(outdir)], {
     cwd: root,
     stdio: 'inherit',
     env: { ...process.env, TFSIM_BINDINGS: path.join(root, 'node_modules'), CHECKPOINT_DISABLE: '1' },
@@ -50,7 +53,32 @@ for (const example of examples) {
   if (check.status !== 0) failed = true;
 }
 fs.rmSync(work, { recursive: true, force: true });
+
+// A release's steps against Terraform state (see .ci/release-lifecycle.js).
+console.log('== release lifecycle (shop-dev)');
+const lifecycle = spawnSync(process.execPath, [path.join(__dirname, 'release-lifecycle.js'), tfsim], { cwd: root, stdio: 'inherit' });
+if (lifecycle.status !== 0) failed = true;
 process.exit(failed ? 1 : 0);
+
+/**
+ * The stacks of a synth in the order `cdktf deploy` applies them: each after
+ * the stacks it depends on (manifest.json), ties by name.
+ */
+function deployOrder(outdir) {
+  const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
+  const order = [];
+  const visiting = new Set();
+  const visit = (name) => {
+    if (order.includes(name)) return;
+    if (visiting.has(name)) throw new Error(`stack dependency cycle through ${name}`);
+    visiting.add(name);
+    for (const dep of [...(manifest.stacks[name].dependencies ?? [])].sort()) visit(dep);
+    visiting.delete(name);
+    order.push(name);
+  };
+  for (const name of Object.keys(manifest.stacks).sort()) visit(name);
+  return order;
+}
 
 /**
  * tfsim fakes computed strings as `tfsim-<attr>-<hash>`, so the EKS cluster's

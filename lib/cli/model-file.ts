@@ -103,10 +103,14 @@ export function checkService(app: ModelApp, tier: string, service: string, model
   }
 }
 
-/** The command that deploys the app's stack of `tier`. */
+/**
+ * The command that deploys the app's stack of `tier`: a ledger step changes
+ * that stack only, so it deploys alone (cdktf refuses a stack without the
+ * stacks it depends on unless told that they are deployed already).
+ */
 export function deployCommand(app: ModelApp, tier: string): string {
   const stack = app.tiers[tier]?.stack;
   return stack
-    ? `npx cdktf deploy ${stack}`
+    ? `npx cdktf deploy ${stack} --ignore-missing-stack-dependencies`
     : `npm run synth  # app "${app.name}" has no stack in tier "${tier}": add the tier to the program to deploy it`;
 }

@@ -34,6 +34,7 @@ export {
   TerraformStack,
   TerraformIterator,
   Token,
+  DataResource as TerraformData,
   ITerraformDependable,
   IResolvable,
 } from 'cdktf';
@@ -126,8 +127,11 @@ import {
 import type { IConstruct as Scope } from 'constructs';
 
 /**
- * A `depends_on` entry for a resource added after construction (what cdktf
- * does for `dependsOn` given at construction, which it does not export).
+ * A bare reference to a resource (`type.name`, no `${}`): a `depends_on`
+ * entry for a resource added after construction (what cdktf does for
+ * `dependsOn` given at construction, which it does not export), or a
+ * `replace_triggered_by` entry (cdktf 0.21 writes a resource given there as
+ * `"${type.name}"`, which Terraform refuses).
  */
 export function dependencyOf(d: Dependable): string {
   return TokenClass.asString({

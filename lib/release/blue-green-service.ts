@@ -5,7 +5,7 @@ import { AddonIds } from '../platform/addons/ids';
 import { GATEWAY_API } from '../platform/addons/gateway';
 import {
   Annotations, Construct, dependencyOf, DeploymentV1, HorizontalPodAutoscalerV2, IamRole, IamRolePolicy, ITerraformDependable, JobV1,
-  Lazy, Manifest, PodDisruptionBudgetV1, ServiceAccountV1, ServiceV1,
+  Lazy, Manifest, PodDisruptionBudgetV1, ServiceAccountV1, ServiceV1, TerraformData,
 } from '../private/cdk';
 import { fail } from '../private/errors';
 import { irsaTrust, lazyPolicyDocument, Statement } from '../private/iam';
@@ -191,6 +191,11 @@ export interface SlotResources {
   readonly migration?: JobV1;
   readonly autoscaler?: HorizontalPodAutoscalerV2;
   readonly disruptionBudget?: PodDisruptionBudgetV1;
+  /**
+   * Whether the slot serves or is retired, when it autoscales: a change replaces the Deployment,
+   * so it comes back from `retire` with its replicas.
+   */
+  readonly servingMarker?: TerraformData;
 }
 
 /**
@@ -462,6 +467,14 @@ export class BlueGreenService extends Construct implements IConnectable {
       dependsOn: [this.serviceAccount],
     }) : undefined;
 
+    // An autoscaled slot's replicas belong to its autoscaler, so Terraform ignores them; but
+    // `retire` scales the slot to 0, and an ignored attribute would keep that 0 when a version is
+    // staged into the slot again (and an autoscaler never scales up from 0): the new version would
+    // "roll out" with no pods. So a slot that goes from retired to serving (or back) gets a new
+    // Deployment, created with the replicas it needs: the marker below changes with the slot's
+    // state and replaces the Deployment (an idle slot's, never the live one's).
+    const servingMarker = this.autoscaling ? new TerraformData(this, `${slot}-serving`, { input: { state: retired ? 'retired' : 'serving' } }) : undefined;
+
     const deployment = new DeploymentV1(this, slot, {
       provider,
       metadata: { name: `${this.name}-${slot}`, namespace: ns, labels: this.labels(slot) },
@@ -477,7 +490,11 @@ export class BlueGreenService extends Construct implements IConnectable {
         },
       },
       // The autoscaler owns the replicas once it runs: an apply never fights it.
-      lifecycle: scaling ? { ignoreChanges: ['spec[0].replicas'] } : undefined,
+      lifecycle: servingMarker ? {
+        ...(scaling ? { ignoreChanges: ['spec[0].replicas'] } : {}),
+        // As a bare reference: cdktf 0.21 writes a resource given here as "${...}", which Terraform refuses.
+        replaceTriggeredBy: [dependencyOf(servingMarker)],
+      } : undefined,
       dependsOn: [this.serviceAccount, ...(migration ? [migration] : [])],
     });
 
@@ -504,7 +521,7 @@ export class BlueGreenService extends Construct implements IConnectable {
       dependsOn: [this.app.namespaceResource],
     }) : undefined;
 
-    return { deployment, migration, autoscaler, disruptionBudget };
+    return { deployment, migration, autoscaler, disruptionBudget, servingMarker };
   }
 
   /** Replicas Terraform sets on a slot's Deployment (the autoscaler's minimum when it scales). */

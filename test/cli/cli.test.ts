@@ -68,7 +68,7 @@ describe('switchyard CLI: steps', () => {
       code: 0,
       out: [
         'staged api 1.6.0 into blue in dev (idle; green 1.5.0 stays live until switchyard switch api --tier dev)',
-        'next: npx cdktf deploy shop-dev',
+        'next: npx cdktf deploy shop-dev --ignore-missing-stack-dependencies',
       ],
       err: [],
     });
@@ -91,17 +91,17 @@ describe('switchyard CLI: steps', () => {
   test('a release from dev to prod: each step prints the command to run next', () => {
     const dir = project();
     const steps: Array<[string[], string[]]> = [
-      [['stage', 'api', '1.6.0', '--tier', 'dev'], ['staged api 1.6.0 into blue in dev (idle; green 1.5.0 stays live until switchyard switch api --tier dev)', 'next: npx cdktf deploy shop-dev']],
-      [['switch', 'api', '--tier', 'dev'], ['switched api in dev to blue: 1.6.0 is live; green keeps 1.5.0 for a rollback', 'next: npx cdktf deploy shop-dev']],
-      [['promote', 'api', '--from', 'dev', '--to', 'staging'], ['promoted api 1.6.0 from dev into green in staging (idle; blue 1.4.0 stays live until switchyard switch api --tier staging)', 'next: npx cdktf deploy shop-staging']],
-      [['switch', 'api', '--tier', 'staging'], ['switched api in staging to green: 1.6.0 is live; blue keeps 1.4.0 for a rollback', 'next: npx cdktf deploy shop-staging']],
+      [['stage', 'api', '1.6.0', '--tier', 'dev'], ['staged api 1.6.0 into blue in dev (idle; green 1.5.0 stays live until switchyard switch api --tier dev)', 'next: npx cdktf deploy shop-dev --ignore-missing-stack-dependencies']],
+      [['switch', 'api', '--tier', 'dev'], ['switched api in dev to blue: 1.6.0 is live; green keeps 1.5.0 for a rollback', 'next: npx cdktf deploy shop-dev --ignore-missing-stack-dependencies']],
+      [['promote', 'api', '--from', 'dev', '--to', 'staging'], ['promoted api 1.6.0 from dev into green in staging (idle; blue 1.4.0 stays live until switchyard switch api --tier staging)', 'next: npx cdktf deploy shop-staging --ignore-missing-stack-dependencies']],
+      [['switch', 'api', '--tier', 'staging'], ['switched api in staging to green: 1.6.0 is live; blue keeps 1.4.0 for a rollback', 'next: npx cdktf deploy shop-staging --ignore-missing-stack-dependencies']],
       [['approve', 'api', '1.6.0', '--tier', 'prod', '--by', 'dana'], ['approved api 1.6.0 for prod (by dana)', 'next: switchyard promote api --from staging --to prod']],
-      [['promote', 'api', '--from', 'staging', '--to', 'prod'], ['promoted api 1.6.0 from staging into green in prod (idle; blue 1.4.0 stays live until switchyard switch api --tier prod)', 'next: npx cdktf deploy shop-prod']],
-      [['weight', 'api', '10', '--tier', 'prod'], ['api in prod sends 10% of its traffic to green (1.6.0), the rest to blue (1.4.0)', 'next: npx cdktf deploy shop-prod']],
-      [['switch', 'api', '--tier', 'prod'], ['switched api in prod to green: 1.6.0 is live; blue keeps 1.4.0 for a rollback', 'next: npx cdktf deploy shop-prod']],
-      [['rollback', 'api', '--tier', 'prod'], ['rolled back api in prod to blue: 1.4.0 is live again; green keeps 1.6.0', 'next: npx cdktf deploy shop-prod']],
-      [['rollback', 'api', '--tier', 'prod'], ['rolled back api in prod to green: 1.6.0 is live again; blue keeps 1.4.0', 'next: npx cdktf deploy shop-prod']],
-      [['retire', 'api', '--tier', 'prod'], ['retired blue of api in prod: 1.4.0 scales to 0 replicas; no rollback target until the next stage', 'next: npx cdktf deploy shop-prod']],
+      [['promote', 'api', '--from', 'staging', '--to', 'prod'], ['promoted api 1.6.0 from staging into green in prod (idle; blue 1.4.0 stays live until switchyard switch api --tier prod)', 'next: npx cdktf deploy shop-prod --ignore-missing-stack-dependencies']],
+      [['weight', 'api', '10', '--tier', 'prod'], ['api in prod sends 10% of its traffic to green (1.6.0), the rest to blue (1.4.0)', 'next: npx cdktf deploy shop-prod --ignore-missing-stack-dependencies']],
+      [['switch', 'api', '--tier', 'prod'], ['switched api in prod to green: 1.6.0 is live; blue keeps 1.4.0 for a rollback', 'next: npx cdktf deploy shop-prod --ignore-missing-stack-dependencies']],
+      [['rollback', 'api', '--tier', 'prod'], ['rolled back api in prod to blue: 1.4.0 is live again; green keeps 1.6.0', 'next: npx cdktf deploy shop-prod --ignore-missing-stack-dependencies']],
+      [['rollback', 'api', '--tier', 'prod'], ['rolled back api in prod to green: 1.6.0 is live again; blue keeps 1.4.0', 'next: npx cdktf deploy shop-prod --ignore-missing-stack-dependencies']],
+      [['retire', 'api', '--tier', 'prod'], ['retired blue of api in prod: 1.4.0 scales to 0 replicas; no rollback target until the next stage', 'next: npx cdktf deploy shop-prod --ignore-missing-stack-dependencies']],
     ];
     for (const [argv, out] of steps) {
       expect([argv.join(' '), run(dir, ...argv)]).toEqual([argv.join(' '), { code: 0, out, err: [] }]);
@@ -118,7 +118,7 @@ describe('switchyard CLI: steps', () => {
     fs.writeFileSync(path.join(dir, 'releases.json'), '{"app": "shop", "tiers": {}}\n');
     expect(run(dir, 'stage', 'api', '1.0.0', '--tier', 'dev')).toEqual({
       code: 0,
-      out: ['staged api 1.0.0 into blue in dev: the first release of api in dev, live at once', 'next: npx cdktf deploy shop-dev'],
+      out: ['staged api 1.0.0 into blue in dev: the first release of api in dev, live at once', 'next: npx cdktf deploy shop-dev --ignore-missing-stack-dependencies'],
       err: [],
     });
     expect(ledgerOf(dir).release('dev', 'api')).toMatchObject({ blue: '1.0.0', live: 'blue' });
@@ -423,6 +423,14 @@ function object(stack: StackJson, type: string, name: string) {
   return resources(stack, type.split(':')[0])[address(stack, type, name).split('.')[2]];
 }
 
+/** The `terraform_data` address whose change replaces a slot's Deployment (its serving/retired marker). */
+function markerOf(synth: Synth, stack: string, deployment: string): string {
+  const triggers: string[] = object(synth.stacks[stack], DEPLOY, deployment).lifecycle.replace_triggered_by;
+  expect(triggers).toHaveLength(1);
+  expect(triggers[0]).toMatch(/^terraform_data\.[\w-]+$/);
+  return triggers[0];
+}
+
 /** Changed leaves relative to the resources they belong to: `<k8s name> <path inside>`. */
 function changesByObject(a: StackJson, b: StackJson, objects: Array<[string, string]>): string[] {
   const prefixes = objects.map(([type, name]) => [address(b, type, name), `${type} ${name}`] as const);
@@ -456,6 +464,7 @@ let s0: Synth;
 let s1: Synth;
 let s2: Synth;
 let s3: Synth;
+let s4: Synth;
 
 describe('synth before and after a CLI step', () => {
   beforeAll(() => {
@@ -476,6 +485,9 @@ describe('synth before and after a CLI step', () => {
     // dev: back to green 1.5.0.
     expect(cli('rollback', 'api', '--tier', 'dev').code).toBe(0);
     s3 = build();
+    // staging: 1.6.0 (live in dev before) into the retired blue slot.
+    expect(cli('stage', 'api', '1.6.0', '--tier', 'staging').code).toBe(0);
+    s4 = build();
   });
 
   test('the CLI reads the model that synth wrote', () => {
@@ -530,17 +542,38 @@ describe('synth before and after a CLI step', () => {
 
   test('retire scales the idle slot\'s Deployment to zero, removes its autoscaler and changes nothing else', () => {
     const hpa = address(s1.stacks['shop-staging'], 'kubernetes_horizontal_pod_autoscaler_v2', 'api-blue');
+    const marker = markerOf(s1, 'shop-staging', 'api-blue');
     const changes = changesByObject(s1.stacks['shop-staging'], s2.stacks['shop-staging'], [[DEPLOY, 'api-blue']]);
     expect(changes.filter((c) => !c.startsWith(`${hpa}.`))).toEqual([
       `${DEPLOY} api-blue: depends_on.2`, // a slot smaller than the live one changes only after the switch
       `${DEPLOY} api-blue: lifecycle.ignore_changes.0`,
       `${DEPLOY} api-blue: spec.replicas`,
+      `resource.${marker}.input.state`,
     ]);
     expect(changes.some((c) => c.startsWith(`${hpa}.`))).toBe(true);
     expect(resources(s2.stacks['shop-staging'], 'kubernetes_horizontal_pod_autoscaler_v2')).not.toHaveProperty(hpa.split('.')[2]);
-    expect(object(s2.stacks['shop-staging'], DEPLOY, 'api-blue').lifecycle).toBeUndefined();
+    // No ignore_changes any more: Terraform sets the 0; the marker says "retired", which replaces the Deployment.
+    expect(object(s2.stacks['shop-staging'], DEPLOY, 'api-blue').lifecycle).toEqual({ replace_triggered_by: [marker] });
+    expect(resources(s2.stacks['shop-staging'], 'terraform_data')[marker.split('.')[1]].input).toEqual({ state: 'retired' });
     expect(object(s2.stacks['shop-staging'], DEPLOY, 'api-blue').spec.replicas).toBe('0');
     expect(object(s2.stacks['shop-staging'], DEPLOY, 'api-blue').spec.template.spec.container[0].image).toBe('ghcr.io/acme/shop-api:1.4.0');
+  });
+
+  test('staging into a retired slot brings it back: a new Deployment at the autoscaler\'s minimum, its autoscaler again', () => {
+    const marker = markerOf(s4, 'shop-staging', 'api-blue');
+    expect(marker).toBe(markerOf(s2, 'shop-staging', 'api-blue'));
+    // The marker goes back to "serving": Terraform replaces the Deployment, so it is created with the
+    // replicas below (an ignore_changes alone would keep the 0 that retire left in state).
+    expect(resources(s4.stacks['shop-staging'], 'terraform_data')[marker.split('.')[1]].input).toEqual({ state: 'serving' });
+    const blue = object(s4.stacks['shop-staging'], DEPLOY, 'api-blue');
+    expect(blue.lifecycle).toEqual({ ignore_changes: ['spec[0].replicas'], replace_triggered_by: [marker] });
+    expect(blue.spec.replicas).toBe('2');
+    expect(blue.spec.template.spec.container[0].image).toBe('ghcr.io/acme/shop-api:1.6.0');
+    expect(object(s4.stacks['shop-staging'], 'kubernetes_horizontal_pod_autoscaler_v2', 'api-blue').spec.min_replicas).toBe(2);
+    // The live slot keeps its Deployment: its marker never changed.
+    const green = markerOf(s4, 'shop-staging', 'api-green');
+    expect(resources(s4.stacks['shop-staging'], 'terraform_data')[green.split('.')[1]].input).toEqual({ state: 'serving' });
+    expect(changed(s3.stacks['shop-staging'], s4.stacks['shop-staging']).filter((l) => l.includes(green))).toEqual([]);
   });
 
   test.each<[string, string[], string]>([

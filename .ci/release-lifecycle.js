@@ -1,0 +1,179 @@
+#!/usr/bin/env node
+// CI gate, part 2: a release's steps through Terraform itself, with state.
+//
+// The unit tests compare synthesized JSON before and after each `switchyard`
+// step; this walks the same steps against Terraform state, where
+// `ignore_changes`, `replace_triggered_by` and prior values decide what an
+// apply really does. On the main example's dev app stack (no AWS), through
+// tfsim's stand-in providers:
+//
+//   apply the example as it is, then per step: run the `switchyard` verb on a
+//   copy of the ledger, synthesize, plan, check the planned actions (and the
+//   replicas Terraform will set), apply, and expect a clean re-plan.
+//
+// Usage: node .ci/release-lifecycle.js TFSIM_DIR
+'use strict';
+const { spawnSync } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+const root = path.resolve(__dirname, '..');
+const tfsim = process.argv[2];
+if (!tfsim || !fs.existsSync(path.join(tfsim, 'check.sh'))) {
+  console.error('usage: node .ci/release-lifecycle.js TFSIM_DIR');
+  process.exit(2);
+}
+const STACK = 'shop-dev';
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'switchyard-lifecycle-'));
+const ledger = path.join(work, 'releases.json');
+fs.copyFileSync(path.join(root, 'examples', 'shop', 'releases.json'), ledger);
+const bindings = path.join(root, 'node_modules');
+let failures = 0;
+let keptWorkspace;
+
+function run(cmd, args, env = {}) {
+  const r = spawnSync(cmd, args, { cwd: root, encoding: 'utf8', maxBuffer: 256 << 20, env: { ...process.env, CHECKPOINT_DISABLE: '1', ...env } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+function must(r, what) {
+  if (r.code !== 0) throw new Error(`${what} failed (exit ${r.code}):\n${r.out}\n${r.err}`);
+  return r;
+}
+
+/** Synthesizes the shop with the ledger copy into `outdir`. */
+function synth(outdir) {
+  must(run(process.execPath, ['--require', 'tsx/cjs', path.join(__dirname, 'shop-with-ledger.ts')], { CDKTF_OUTDIR: outdir, SWITCHYARD_LEDGER: ledger }), 'synth');
+}
+
+function terraform(dir, args) {
+  return run('terraform', [`-chdir=${dir}`, ...args, '-no-color'], {
+    TF_CLI_CONFIG_FILE: path.join(keptWorkspace, 'terraformrc'),
+    TF_IN_AUTOMATION: '1',
+    TF_INPUT: '0',
+    TFSIM_BINDINGS: bindings,
+  });
+}
+
+/** The planned change of every resource whose action is not no-op: address -> { type, actions, before, after }. */
+function planChanges(dir) {
+  must(terraform(dir, ['plan', '-input=false', '-out=tfplan']), 'terraform plan');
+  const plan = JSON.parse(must(terraform(dir, ['show', '-json', 'tfplan']), 'terraform show').out);
+  const changes = {};
+  for (const rc of plan.resource_changes ?? []) {
+    if (rc.change.actions.join() === 'no-op' || rc.change.actions.join() === 'read') continue;
+    changes[rc.address] = { type: rc.type, actions: rc.change.actions.join('+'), before: rc.change.before, after: rc.change.after };
+  }
+  return changes;
+}
+
+const steps = [
+  {
+    verb: ['stage', 'api', '9.0.0', '--tier', 'dev'],
+    what: 'staging into the idle slot (blue) changes only that slot: its migration Job and its Deployment',
+    check: (c) => only(c, /\.api_(blue|migrate-blue)_/) && replicasOf(c, 'api_blue', null),
+  },
+  {
+    verb: ['switch', 'api', '--tier', 'dev'],
+    what: 'a switch changes only Services and the route',
+    check: (c) => only(c, /^kubernetes_(service_v1|manifest)\./) && none(c, /kubernetes_deployment_v1|horizontal_pod_autoscaler/),
+  },
+  {
+    verb: ['retire', 'api', '--tier', 'dev'],
+    what: 'retire scales the idle slot (green) to 0 replicas and removes its autoscaler',
+    check: (c) => only(c, /\.api_green(-serving|-autoscaler)?_/) && replicasOf(c, 'api_green', '0') && deleted(c, /horizontal_pod_autoscaler_v2\.api_green-autoscaler_/),
+  },
+  {
+    verb: ['stage', 'api', '9.1.0', '--tier', 'dev'],
+    what: 'staging into the retired slot brings it back with the autoscaler\'s minimum (not the 0 that retire left in state)',
+    check: (c) => only(c, /\.api_(green|green-serving|green-autoscaler|migrate-green)_/) && replicasOf(c, 'api_green', '1') && created(c, /horizontal_pod_autoscaler_v2\.api_green-autoscaler_/),
+  },
+  {
+    verb: ['switch', 'api', '--tier', 'dev'],
+    what: 'the switch to the revived slot changes only Services and the route',
+    check: (c) => only(c, /^kubernetes_(service_v1|manifest)\./),
+  },
+  {
+    verb: ['rollback', 'api', '--tier', 'dev'],
+    what: 'a rollback changes only Services and the route',
+    check: (c) => only(c, /^kubernetes_(service_v1|manifest)\./),
+  },
+];
+
+let problems;
+function only(c, allowed) {
+  const others = Object.keys(c).filter((a) => !allowed.test(a));
+  if (others.length) problems.push(`unexpected changes: ${others.map((a) => `${a} (${c[a].actions})`).join(', ')}`);
+  if (!Object.keys(c).length) problems.push('nothing changes');
+  return true;
+}
+function none(c, pattern) {
+  const hits = Object.keys(c).filter((a) => pattern.test(a));
+  if (hits.length) problems.push(`must not change: ${hits.join(', ')}`);
+  return true;
+}
+function find(c, name) {
+  return Object.keys(c).find((a) => a.startsWith(`kubernetes_deployment_v1.${name}_`));
+}
+/** The replicas the plan sets on a Deployment: `null` to expect the replicas untouched. */
+function replicasOf(c, name, expected) {
+  const address = find(c, name);
+  if (!address) { problems.push(`the Deployment ${name} does not change`); return true; }
+  const before = c[address].before?.spec?.[0]?.replicas;
+  const after = c[address].after?.spec?.[0]?.replicas;
+  if (expected === null ? before !== after && c[address].before : after !== expected) {
+    problems.push(`${address} (${c[address].actions}): replicas ${before} -> ${after}, expected ${expected === null ? 'unchanged' : expected}`);
+  }
+  return true;
+}
+function deleted(c, pattern) {
+  if (!Object.entries(c).some(([a, x]) => pattern.test(a) && x.actions === 'delete')) problems.push(`nothing matching ${pattern} is deleted`);
+  return true;
+}
+function created(c, pattern) {
+  if (!Object.entries(c).some(([a, x]) => pattern.test(a) && x.actions === 'create')) problems.push(`nothing matching ${pattern} is created`);
+  return true;
+}
+
+try {
+  const base = path.join(work, 'out-0');
+  synth(base);
+  const first = run(path.join(tfsim, 'check.sh'), ['--apply', '--keep', base, STACK], { TFSIM_BINDINGS: bindings });
+  process.stdout.write(first.out);
+  keptWorkspace = (/workspace kept: (.+)/.exec(first.err) ?? [])[1];
+  if (first.code !== 0 || !keptWorkspace) throw new Error(`the first apply of ${STACK} failed:\n${first.out}\n${first.err}`);
+  const dir = path.join(keptWorkspace, 'stacks', STACK);
+  const state = path.join(keptWorkspace, 'state', `${STACK}.tfstate`);
+
+  steps.forEach((step, i) => {
+    const model = path.join(work, `out-${i}`, 'switchyard.json');
+    must(run(process.execPath, ['--require', 'tsx/cjs', 'lib/cli/main.ts', ...step.verb, '--ledger', ledger, '--model', model], { SWITCHYARD_USER: 'ci' }), `switchyard ${step.verb.join(' ')}`);
+    const out = path.join(work, `out-${i + 1}`);
+    synth(out);
+    const doc = JSON.parse(fs.readFileSync(path.join(out, 'stacks', STACK, 'cdk.tf.json'), 'utf8'));
+    doc.terraform.backend = { local: { path: state } };
+    fs.writeFileSync(path.join(dir, 'cdk.tf.json'), JSON.stringify(doc, null, 2));
+
+    problems = [];
+    const changes = planChanges(dir);
+    step.check(changes);
+    must(terraform(dir, ['apply', '-input=false', '-auto-approve', 'tfplan']), 'terraform apply');
+    const replan = terraform(dir, ['plan', '-input=false', '-detailed-exitcode', '-lock=false']);
+    if (replan.code !== 0) problems.push(`re-plan after apply is not clean (exit ${replan.code})`);
+    const summary = Object.entries(changes).map(([a, x]) => `${x.actions} ${a.replace(/_[0-9A-F]{8}$/, "")}${x.type === "kubernetes_deployment_v1" ? ` (replicas ${x.before?.spec?.[0]?.replicas} -> ${x.after?.spec?.[0]?.replicas})` : ""}`).join(", ");
+    if (problems.length) {
+      failures++;
+      console.log(`lifecycle: switchyard ${step.verb.join(' ')}: FAIL ${step.what}: ${problems.join('; ')} [plan: ${summary}]`);
+    } else {
+      console.log(`lifecycle: switchyard ${step.verb.join(' ')}: ok: ${step.what} [${summary}]`);
+    }
+  });
+} catch (e) {
+  failures++;
+  console.log(`lifecycle: FAIL ${e.message}`);
+} finally {
+  fs.rmSync(work, { recursive: true, force: true });
+  if (keptWorkspace) fs.rmSync(keptWorkspace, { recursive: true, force: true });
+}
+process.exit(failures ? 1 : 0);
