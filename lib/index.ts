@@ -34,9 +34,10 @@ export { standardAddons, StandardAddonsOptions, standardPlatform } from './platf
 
 // Dependencies
 export { CONTRACT_KEYS, DependencyKind, envVarName, IConnectable, IDependency, IQueue, ITopic, QueueAction, secretName } from './dependencies/contract';
-export { DEFAULT_POSTGRES_VERSION, POSTGRES_VERSIONS, Postgres, PostgresProps } from './dependencies/postgres';
+export { Postgres, PostgresProps } from './dependencies/postgres';
+export { AURORA_MAJORS, DEFAULT_POSTGRES_VERSION, DEFAULT_VALKEY_VERSION, Engine, POSTGRES_VERSIONS, VALKEY_VERSIONS } from './dependencies/versions';
 export { InClusterMessaging, MESSAGING_IMAGE, Queue, QueueProps, SubscribeOptions, Topic, TopicProps } from './dependencies/messaging';
-export { Cache, CacheProps, DEFAULT_VALKEY_VERSION, VALKEY_CHART, VALKEY_VERSIONS } from './dependencies/cache';
+export { Cache, CacheProps, VALKEY_CHART } from './dependencies/cache';
 
 // Policy
 export {

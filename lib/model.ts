@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { AppStack } from './app-stack';
 import { IDependency } from './dependencies/contract';
+import type { Engine } from './dependencies/versions';
 import { IConstruct } from './private/cdk';
 import { AddonsStack, PlatformStack } from './platform/stacks';
 import { BlueGreenService } from './release/blue-green-service';
@@ -39,6 +40,11 @@ export interface ModelService {
   readonly image: string;
   /** Names of the dependencies it connects to. */
   readonly connections: string[];
+  /**
+   * Whether it has a route (an HTTPRoute, which a ledger weight splits); absent in models written
+   * before Switchyard recorded it.
+   */
+  readonly route?: boolean;
   /** Its release in the tier, if any. */
   readonly release?: ServiceRelease;
 }
@@ -48,7 +54,18 @@ export interface ModelAppTier {
   readonly stack: string;
   readonly namespace: string;
   readonly services: ModelService[];
-  readonly dependencies: Array<{ readonly name: string; readonly kind: string; readonly binding: string }>;
+  readonly dependencies: ModelDependency[];
+}
+
+/** A dependency of an app in one tier. */
+export interface ModelDependency {
+  readonly name: string;
+  readonly kind: string;
+  readonly binding: string;
+  /** The engine, where a release may require its version (absent in models written before). */
+  readonly engine?: Engine;
+  /** The engine version the program declares, with `engine`. */
+  readonly engineVersion?: string;
 }
 
 /** An app of the program. */
@@ -106,9 +123,15 @@ export function buildModel(root: IConstruct): DeliveryModel {
         name: s.name,
         image: s.image,
         connections: s.connectedDependencies.map((d) => d.name),
+        route: s.routed,
         ...(s.release ? { release: s.release } : {}),
       })),
-      dependencies: children.filter(isDependency).map((d) => ({ name: d.name, kind: d.kind, binding: stack.tier.profile.binding })),
+      dependencies: children.filter(isDependency).map((d) => ({
+        name: d.name,
+        kind: d.kind,
+        binding: stack.tier.profile.binding,
+        ...(d.engine && d.declaredEngineVersion ? { engine: d.engine, engineVersion: d.declaredEngineVersion } : {}),
+      })),
     };
   }
   return {

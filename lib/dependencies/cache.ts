@@ -10,12 +10,9 @@ import { Alerts } from '../observability/alarms';
 import { allowFrom } from './network-policy';
 import { admitCluster, engineVersionOf } from './requires';
 import { AppSecrets } from './secrets';
+import { DEFAULT_VALKEY_VERSION, engineVersionProblem, VALKEY_VERSIONS } from './versions';
 
 /** ElastiCache Valkey versions and their parameter group families. */
-export const VALKEY_VERSIONS: Readonly<Record<string, string>> = {
-  '7.2': 'valkey7', '8.0': 'valkey8', '8.1': 'valkey8', '8.2': 'valkey8', '9.0': 'valkey9',
-};
-export const DEFAULT_VALKEY_VERSION = '9.0';
 /** The official Valkey chart (not Bitnami), for in-cluster tiers. */
 export const VALKEY_CHART = { repository: 'https://valkey.io/valkey-helm/', chart: 'valkey', version: '1.0.0' };
 const PORT = 6379;
@@ -59,6 +56,10 @@ export class Cache extends Construct implements IDependency {
   public readonly contractKeys = CONTRACT_KEYS.cache;
   public readonly readyAfter: ITerraformDependable[] = [];
   public readonly engineVersion: string;
+  /** The engine version the program declares (a release may require a newer one). */
+  public readonly declaredEngineVersion: string;
+  /** The engine: Valkey (in the cluster or ElastiCache). */
+  public readonly engine = 'valkey' as const;
   /** The replication group and its security group (managed tiers). */
   public readonly replicationGroup?: ElasticacheReplicationGroup;
   public readonly securityGroup?: SecurityGroup;
@@ -75,10 +76,10 @@ export class Cache extends Construct implements IDependency {
     this.name = checkName(this, 'dependency name', name, 30);
     this.app._registerDependency(this);
     this.secretName = secretName(name, 'cache');
-    this.engineVersion = engineVersionOf(this, this.app, name, props.engineVersion ?? DEFAULT_VALKEY_VERSION, (v) => {
-      if (!(v in VALKEY_VERSIONS)) {
-        fail(this, 'engineVersion %v is not a supported Valkey version', v, `use one of ${Object.keys(VALKEY_VERSIONS).join(', ')} (major.minor)`);
-      }
+    this.declaredEngineVersion = props.engineVersion ?? DEFAULT_VALKEY_VERSION;
+    this.engineVersion = engineVersionOf(this, this.app, name, this.declaredEngineVersion, (v) => {
+      const problem = engineVersionProblem('valkey', v);
+      if (problem) fail(this, problem[0], v, problem[1]);
     }, 'caches');
     const nodeType = props.nodeType ?? this.app.tier.profile.sizing.cacheNodeType;
     const family = /^cache\.([a-z0-9]+)\.[a-z0-9]+$/.exec(nodeType)?.[1];

@@ -1,6 +1,7 @@
 import { IConstruct, ITerraformDependable } from '../private/cdk';
 import type { Statement } from '../private/iam';
 import { envPrefix } from '../private/names';
+import type { Engine } from './versions';
 
 /** The kinds of dependency and the part of their environment variable names. */
 export type DependencyKind = 'db' | 'queue' | 'topic' | 'cache';
@@ -49,6 +50,10 @@ export interface IDependency extends IConstruct {
   readonly readyAfter: ITerraformDependable[];
   /** Opens the network path from `peer` to this dependency, and nothing else. */
   grantConnect(peer: IConnectable): void;
+  /** The engine, for a dependency whose engine version a release may require (`requires`). */
+  readonly engine?: Engine;
+  /** The engine version the program declares, with `engine`. */
+  readonly declaredEngineVersion?: string;
 }
 
 /** What a queue allows a service to do. */

@@ -12,6 +12,7 @@ import { AlarmSpec, Alerts } from '../observability/alarms';
 import { allowFrom } from './network-policy';
 import { admitCluster, engineVersionOf } from './requires';
 import { AppSecrets } from './secrets';
+import { DEFAULT_POSTGRES_VERSION, Engine, engineVersionProblem, POSTGRES_VERSIONS } from './versions';
 
 /** What a managed binding made. */
 interface Bound {
@@ -21,18 +22,7 @@ interface Bound {
   readonly secret: Manifest;
 }
 
-/** PostgreSQL major versions Switchyard binds, with the in-cluster image of each (CloudNativePG). */
-export const POSTGRES_VERSIONS: Readonly<Record<string, string>> = {
-  '15': 'ghcr.io/cloudnative-pg/postgresql:15.19-standard-trixie',
-  '16': 'ghcr.io/cloudnative-pg/postgresql:16.15-standard-trixie',
-  '17': 'ghcr.io/cloudnative-pg/postgresql:17.11-standard-trixie',
-  '18': 'ghcr.io/cloudnative-pg/postgresql:18.6-standard-trixie',
-};
-/** The default major version. */
-export const DEFAULT_POSTGRES_VERSION = '17';
 const PORT = 5432;
-/** PostgreSQL majors Aurora offers. */
-const AURORA_MAJORS = ['15', '16', '17'];
 /** Parameters of every managed Postgres: TLS only, slow statements and lock waits logged. */
 const PARAMETERS = [
   { name: 'rds.force_ssl', value: '1', applyMethod: 'pending-reboot' },
@@ -133,6 +123,10 @@ export class Postgres extends Construct implements IDependency {
   private readonly app: AppStack;
   /** The engine version in this tier (the declared one, or the one a release requires). */
   public readonly engineVersion: string;
+  /** The engine version the program declares (a release may require a newer one). */
+  public readonly declaredEngineVersion: string;
+  /** The engine of this tier: PostgreSQL (in the cluster or RDS), or Aurora PostgreSQL. */
+  public readonly engine: Engine;
   /** True when a release of this tier requires a newer major than the declared one. */
   private readonly majorUpgrade: boolean;
   private readonly peers: IConnectable[] = [];
@@ -143,12 +137,15 @@ export class Postgres extends Construct implements IDependency {
     this.name = checkName(this, 'dependency name', name, 30);
     this.app._registerDependency(this);
     this.secretName = secretName(name, 'db');
+    if (props.engine !== undefined && props.engine !== 'rds' && props.engine !== 'aurora') {
+      fail(this, 'engine %v is not known', props.engine, 'use "rds" (RDS for PostgreSQL) or "aurora" (Aurora PostgreSQL)');
+    }
     const declared = props.engineVersion ?? DEFAULT_POSTGRES_VERSION;
+    this.engine = this.app.tier.managed && props.engine === 'aurora' ? 'aurora-postgres' : 'postgres';
+    this.declaredEngineVersion = declared;
     this.engineVersion = engineVersionOf(this, this.app, name, declared, (v) => {
-      const m = /^(\d+)(\.\d+)?$/.exec(v);
-      if (!m || !(m[1] in POSTGRES_VERSIONS)) {
-        fail(this, 'engineVersion %v is not supported', v, `use a major version of ${Object.keys(POSTGRES_VERSIONS).join(', ')} (e.g. "17"), optionally with its minor ("17.11")`);
-      }
+      const problem = engineVersionProblem(this.engine, v);
+      if (problem) fail(this, problem[0], v, problem[1]);
     }, 'databases');
     this.majorVersion = this.engineVersion.split('.')[0];
     this.majorUpgrade = this.majorVersion !== declared.split('.')[0];
@@ -164,9 +161,6 @@ export class Postgres extends Construct implements IDependency {
       fail(this, 'storageGiB %v is out of range', props.storageGiB, 'use a whole number of GiB from 20 to 65536');
     }
 
-    if (props.engine !== undefined && props.engine !== 'rds' && props.engine !== 'aurora') {
-      fail(this, 'engine %v is not known', props.engine, 'use "rds" (RDS for PostgreSQL) or "aurora" (Aurora PostgreSQL)');
-    }
     if (this.app.tier.managed) {
       const r = props.engine === 'aurora' ? this.bindAurora(props) : this.bindManaged(props);
       if (r.instance instanceof DbInstance) this.instance = r.instance;
@@ -316,9 +310,6 @@ export class Postgres extends Construct implements IDependency {
   }
 
   private bindAurora(props: PostgresProps): Bound {
-    if (!AURORA_MAJORS.includes(this.majorVersion)) {
-      fail(this, 'engineVersion %v is not offered by Aurora PostgreSQL', this.engineVersion, `use a major of ${AURORA_MAJORS.join(', ')} with engine "aurora", or engine "rds"`);
-    }
     const { provider, profile, identifier, protect, subnets, securityGroup, monitoringRole, monitoringPolicy } = this.managedBase();
     const parameters = new RdsClusterParameterGroup(this, 'cluster-parameters', {
       provider,

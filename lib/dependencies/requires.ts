@@ -1,6 +1,7 @@
 import type { AppStack } from '../app-stack';
 import { IConstruct, SecurityGroup, VpcSecurityGroupIngressRule } from '../private/cdk';
 import { fail } from '../private/errors';
+import { compareVersions } from './versions';
 
 /**
  * The settings of a dependency that the releases of the tier require (the
@@ -27,17 +28,6 @@ export function requiredSettings(scope: IConstruct, app: AppStack, dependency: s
     }
   }
   return out;
-}
-
-/** Compares dotted versions ("17.11" vs "17.6"): negative, zero or positive. */
-export function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
 }
 
 /**

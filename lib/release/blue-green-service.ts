@@ -360,6 +360,11 @@ export class BlueGreenService extends Construct implements IConnectable {
     if (!this.extraEnv.some((e) => e.name === name)) this.extraEnv.push({ name, secret, key });
   }
 
+  /** Whether the service has a route (an HTTPRoute on the platform's Gateway, which the ledger's weight splits). */
+  public get routed(): boolean {
+    return this.props.route !== undefined;
+  }
+
   /** The image repository (the tag is the slot's version). */
   public get image(): string {
     return this.props.image;

@@ -178,6 +178,22 @@ describe('switchyard CLI: refusals leave the ledger byte-identical', () => {
       '[releases.json: tiers] tier "qa" is not known: use one of dev, staging, prod (the tiers of cdktf.out/switchyard.json)'],
     ['a service the app does not declare', [], ['stage', 'web', '1.0.0', '--tier', 'dev'],
       '[releases.json: tiers.dev.web] service "web" is not declared by app "shop" in tier "dev" (cdktf.out/switchyard.json): use one of api, worker; or declare it (a BlueGreenService) and run `npm run synth`'],
+    // What synth would refuse and the model knows: the CLI refuses it before writing.
+    ['a weight on a service without a route', [['stage', 'worker', '2.1.0', '--tier', 'dev']], ['weight', 'worker', '10', '--tier', 'dev'],
+      '[releases.json: tiers.dev.worker] the ledger would send 10% of the traffic to the idle slot, but the service has no route: give the service a route (the weight splits the HTTPRoute\'s traffic), or keep the weight at 0: switch to move all traffic'],
+    ['a required downgrade of a database', [], ['stage', 'api', '1.6.0', '--tier', 'dev', '--requires', 'orders.engineVersion=16'],
+      '[releases.json: tiers.dev.api.requires.orders.engineVersion] the release requires engineVersion "16", older than the declared 17: databases are never downgraded: require a version at least 17'],
+    ['a required engine version that is not supported', [], ['stage', 'api', '1.6.0', '--tier', 'dev', '--requires', 'sessions.engineVersion=6.2'],
+      '[releases.json: tiers.dev.api.requires.sessions.engineVersion] engineVersion "6.2" is not a supported Valkey version: use one of 7.2, 8.0, 8.1, 8.2, 9.0 (major.minor)'],
+    ['a required change of a dependency the service does not connect to', [], ['stage', 'worker', '2.1.0', '--tier', 'dev', '--requires', 'sessions.engineVersion=9.0'],
+      '[releases.json: tiers.dev.worker.requires.sessions] the release of "worker" requires a change of "sessions", which the service does not connect to: connect the service to "sessions" (its rollout then waits for the change), or require only changes of orders, fulfilment'],
+    ['a required change of a dependency the app does not have', [], ['stage', 'api', '1.6.0', '--tier', 'dev', '--requires', 'ordrs.engineVersion=18'],
+      '[releases.json: tiers.dev.api.requires.ordrs] "ordrs" is not a dependency of app "shop" in tier "dev": require a change of one of its dependencies: orders, sessions, order-events, fulfilment'],
+    ['a required setting that cannot be required', [], ['stage', 'api', '1.6.0', '--tier', 'dev', '--requires', 'orders.storage=100'],
+      '[releases.json: tiers.dev.api.requires.orders] setting "storage" cannot be required of a release: require only engineVersion of "orders"'],
+    ['releases of a tier that require different versions', [['stage', 'api', '1.6.0', '--tier', 'dev', '--requires', 'orders.engineVersion=18']],
+      ['stage', 'worker', '2.1.0', '--tier', 'dev', '--requires', 'orders.engineVersion=17.11'],
+      '[releases.json: tiers.dev.worker.requires.orders.engineVersion] the releases of "api" and "worker" in tier "dev" require different engineVersion of "orders": ["18","17.11"]: make the releases of the tier agree on the dependency change'],
   ])('refuses %s: exit 1, the message on stderr, the ledger untouched', (_what, setup, argv, message) => {
     const dir = project();
     const file = path.join(dir, 'releases.json');
