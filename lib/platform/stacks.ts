@@ -105,8 +105,9 @@ export interface AddonsStackProps extends TierStackProps {
 }
 
 /**
- * The stack `addons-<tier>`: the cluster add-ons, installed with Helm in the
- * order given, each after the add-ons it requires. Its Kubernetes and Helm
+ * The stack `addons-<tier>`: the cluster add-ons, installed with Helm one at
+ * a time in the order given (each after the add-on listed before it, and
+ * after the add-ons it requires). Its Kubernetes and Helm
  * providers read a cluster made by an earlier stack (or a kubeconfig), never
  * one made in this stack. Add-ons that own CRDs live here; the custom
  * resources of those CRDs (the Gateway, a ClusterIssuer) live in the stack
@@ -141,6 +142,7 @@ export class AddonsStack extends TierStack {
     }
     const installed = new Map<string, ITerraformDependable[]>();
     const done = new Set<string>();
+    let previous: ITerraformDependable[] = [];
     for (const addon of props.addons) {
       for (const r of addon.requires) {
         if (!done.has(r) && !props.platform.hasAddon(r) && !seen.has(r) && !CATALOG_IDS.includes(r)) {
@@ -153,8 +155,12 @@ export class AddonsStack extends TierStack {
             : `add the "${r}" add-on to the list before "${addon.id}"`);
         }
       }
-      const after = addon.requires.flatMap((r) => installed.get(r) ?? []);
-      installed.set(addon.id, addon._install(this, { stack: this, tier: this.tier, platform: props.platform, after, installed: all }));
+      // In the order listed: after the add-on before it (and so after everything before that), so an
+      // add-on that registers a webhook is up before later charts create objects it admits.
+      const after = [...new Set([...addon.requires.flatMap((r) => installed.get(r) ?? []), ...previous])];
+      const made = addon._install(this, { stack: this, tier: this.tier, platform: props.platform, after, installed: all });
+      installed.set(addon.id, made);
+      if (made.length > 0) previous = made;
       done.add(addon.id);
     }
     this.installed = installed;

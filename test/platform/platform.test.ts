@@ -103,14 +103,26 @@ describe('platform stacks', () => {
     }
   });
 
-  test('add-ons wait for their prerequisites, and release addresses are stable', () => {
+  test('add-ons install in the order listed, each after the one before it and its prerequisites; release addresses are stable', () => {
     const s = out.stacks['addons-prod'];
     const rel = resources(s, 'helm_release');
-    expect(rel.addon_cert_manager.depends_on).toEqual(['helm_release.addon_gateway_api_crds']);
-    expect(rel.addon_envoy_gateway_crds.depends_on).toEqual(['helm_release.addon_gateway_api_crds']);
-    expect(rel.addon_envoy_gateway.depends_on).toEqual(['helm_release.addon_gateway_api_crds', 'helm_release.addon_envoy_gateway_crds']);
+    // Prerequisites, and the add-on listed just before (standardAddons: ... cert-manager, Envoy Gateway, external-dns, ...).
+    expect(rel.addon_cert_manager.depends_on).toEqual(['helm_release.addon_gateway_api_crds', 'helm_release.addon_aws_load_balancer_controller']);
+    expect(rel.addon_envoy_gateway_crds.depends_on).toEqual(['helm_release.addon_gateway_api_crds', 'helm_release.addon_cert_manager']);
+    expect(rel.addon_envoy_gateway.depends_on).toEqual(['helm_release.addon_gateway_api_crds', 'helm_release.addon_cert_manager', 'helm_release.addon_envoy_gateway_crds']);
     expect(rel.addon_alloy.depends_on).toEqual(['helm_release.addon_loki']);
-    expect(rel.addon_external_secrets.depends_on).toEqual([]);
+    // Every two releases are ordered (one waits for the other, directly or not): Terraform installs one at a time.
+    const edges = new Map<string, string[]>();
+    for (const type of Object.keys(s.resource)) {
+      for (const [name, r] of Object.entries(resources(s, type))) edges.set(`${type}.${name}`, (r.depends_on ?? []) as string[]);
+    }
+    const before = (a: string, b: string, seen = new Set<string>()): boolean =>
+      (edges.get(b) ?? []).some((d) => d === a || (!seen.has(d) && (seen.add(d), before(a, d, seen))));
+    const releases = Object.keys(rel).map((n) => `helm_release.${n}`);
+    expect(releases.length).toBeGreaterThan(10);
+    for (const a of releases) {
+      for (const b of releases.filter((x) => x !== a)) expect([a, b, before(a, b) || before(b, a)]).toEqual([a, b, true]);
+    }
   });
 
   test('add-ons that call AWS get a role trusted by their service account only', () => {
