@@ -215,6 +215,16 @@ const CATALOG: Record<string, Row[]> = {
   'add-ons': [
     ['an add-on listed twice', (app) => { new AddonsStack(app, { tier: dev, platform: kube(), addons: [new ExternalSecrets(), new ExternalSecrets()] }); },
       '[addons-dev] add-on "external-secrets" is listed twice: list each add-on once (pass its options to the one entry)'],
+    ['an add-on the platform has already', (app) => {
+      new AddonsStack(app, { tier: dev, platform: PlatformRef.fromKubeconfig({ context: 'kind-test', addons: ['external-secrets'] }), addons: [new ExternalSecrets()] });
+    },
+      '[addons-dev] add-on "external-secrets" is on the platform already: drop it from the list (the PlatformRef says the cluster has it), or drop "external-secrets" from the PlatformRef\'s addons if it is not installed'],
+    ['an add-on installed on one cluster by two add-ons stacks', (app) => {
+      const platform = kube();
+      new AddonsStack(app, { tier: dev, platform, addons: [new ExternalSecrets()] });
+      new AddonsStack(app, { tier: dev, platform, name: 'tools', addons: [new ExternalSecrets()] });
+    },
+      '[tools-dev] add-on "external-secrets" is installed on this cluster by addons-dev already: install each add-on in one add-ons stack per cluster: drop it from one of the lists'],
     ['an add-on without its prerequisite', (app) => { new AddonsStack(app, { tier: dev, platform: kube(), addons: [new GatewayApiCrds(), new ClusterIssuer()] }); },
       '[addons-dev] add-on "cluster-issuer" needs "cert-manager" installed before it: add the "cert-manager" add-on to the list before "cluster-issuer"'],
     ['a prerequisite listed after the add-on', (app) => { new AddonsStack(app, { tier: dev, platform: kube(), addons: [new CertManager(), new GatewayApiCrds()] }); },
@@ -229,6 +239,10 @@ const CATALOG: Record<string, Row[]> = {
       '[addon ui] chart version "^1.2.0" is not an exact version: pin the chart to one version, e.g. "1.21.2" (ranges make deploys unrepeatable)'],
     ['a Bitnami chart', () => { new HelmAddon({ id: 'redis', namespace: 'cache', chart: { repository: 'oci://registry-1.docker.io/bitnamicharts', chart: 'redis', version: '20.1.0' } }); },
       '[addon redis] chart "oci://registry-1.docker.io/bitnamicharts redis" comes from Bitnami: use the project\'s own chart: Bitnami moved its versioned images to the frozen "bitnamilegacy" repository on 2025-08-28'],
+    ['a Bitnami image in an add-on\'s values', (app) => {
+      new AddonsStack(app, { tier: dev, platform: kube(), addons: [new HelmAddon({ id: 'ui', namespace: 'tools', chart: CHART, values: { sidecar: { image: { registry: 'docker.io', repository: 'bitnami/kubectl', tag: '1.33' } } } })] });
+    },
+      '[addons-dev] the values of add-on "ui" name the Bitnami image "bitnami/kubectl" (values.sidecar.image.repository): use the project\'s own image: Bitnami moved its versioned images to the frozen "bitnamilegacy" repository on 2025-08-28'],
     ['a chart repository over plain HTTP', () => { new HelmAddon({ id: 'ui', namespace: 'tools', chart: { ...CHART, repository: 'http://charts.example.com' } }); },
       '[addon ui] chart repository "http://charts.example.com" is not an https:// or oci:// URL: give the chart repository URL, e.g. "https://charts.jetstack.io"'],
     ['a requirement that is not an add-on ID', () => { new HelmAddon({ id: 'ui', namespace: 'tools', chart: CHART, requires: ['Cert Manager'] }); },

@@ -104,6 +104,9 @@ export interface AddonsStackProps extends TierStackProps {
   readonly name?: string;
 }
 
+/** Per program, the add-ons each cluster connection gets from its add-ons stacks, with the stack that installs each. */
+const INSTALLED = new WeakMap<object, WeakMap<object, Map<string, string>>>();
+
 /**
  * The stack `addons-<tier>`: the cluster add-ons, installed with Helm one at
  * a time in the order given (each after the add-on listed before it, and
@@ -131,11 +134,23 @@ export class AddonsStack extends TierStack {
 
     const all = new Set<string>(props.platform.addons);
     const seen = new Set<string>();
+    const program = INSTALLED.get(this.node.root) ?? new WeakMap<object, Map<string, string>>();
+    INSTALLED.set(this.node.root, program);
+    const onCluster = program.get(props.platform.connection) ?? new Map<string, string>();
+    program.set(props.platform.connection, onCluster);
     for (const a of props.addons) {
       if (seen.has(a.id)) fail(this, 'add-on %v is listed twice', a.id, 'list each add-on once (pass its options to the one entry)');
+      if (props.platform.hasAddon(a.id)) {
+        fail(this, 'add-on %v is on the platform already', a.id, `drop it from the list (the PlatformRef says the cluster has it), or drop "${a.id}" from the PlatformRef's addons if it is not installed`);
+      }
+      const other = onCluster.get(a.id);
+      if (other !== undefined) {
+        fail(this, `add-on %v is installed on this cluster by ${other} already`, a.id, 'install each add-on in one add-ons stack per cluster: drop it from one of the lists');
+      }
       seen.add(a.id);
       all.add(a.id);
     }
+    for (const id of seen) onCluster.set(id, this.node.path);
     const gateways = props.addons.map((a) => a._gateway()).filter((g): g is GatewayRef => g !== undefined);
     if (gateways.length > 1) {
       fail(this, 'more than one add-on provides the platform\'s Gateway: %v', props.addons.filter((a) => a._gateway()).map((a) => a.id), 'keep one Gateway implementation (EnvoyGateway, or AwsLoadBalancerController with gatewayApi)');

@@ -163,10 +163,32 @@ export function checkChart(where: string, chart: HelmChart): void {
   }
 }
 
+/** The first value that names a Bitnami image (`bitnami/<name>` or `bitnamilegacy/<name>`), with its path in the values. */
+export function bitnamiImageIn(value: unknown, at = 'values'): [string, string] | undefined {
+  if (typeof value === 'string') return /(^|[/.])bitnami(legacy)?\/[a-z0-9]/i.test(value) ? [at, value] : undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const hit = bitnamiImageIn(value[i], `${at}[${i}]`);
+      if (hit) return hit;
+    }
+  } else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      const hit = bitnamiImageIn(v, `${at}.${k}`);
+      if (hit) return hit;
+    }
+  }
+  return undefined;
+}
+
 /** A Helm release with Switchyard's safe settings, at the stable address `helm_release.addon_<name>`. */
 export function helmRelease(
   scope: Construct, ctx: AddonContext, name: string, namespace: string, chart: HelmChart, values: Record<string, unknown>, timeoutSeconds = 600,
 ): HelmRelease {
+  const bitnami = bitnamiImageIn(values);
+  if (bitnami) {
+    fail(scope, `the values of add-on "${name}" name the Bitnami image %v (${bitnami[0]})`, bitnami[1],
+      'use the project\'s own image: Bitnami moved its versioned images to the frozen "bitnamilegacy" repository on 2025-08-28');
+  }
   const release = new HelmRelease(scope, name, {
     provider: ctx.stack.helm,
     name,
