@@ -27,7 +27,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
 export const USAGE: Readonly<Record<string, string>> = {
   ...RELEASE_USAGE,
   pipeline: 'pipeline github|gitlab [--out DIR] [--model PATH]',
-  metrics: 'metrics [--tier T] [--since DATE] [--format table|json] [--svg FILE]',
+  metrics: 'metrics [--tier T] [--since DATE] [--until DATE] [--format table|json] [--svg FILE]',
 };
 
 const FLAGS = [
