@@ -26,7 +26,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
 /** One usage line per verb, as `switchyard help` prints them. */
 export const USAGE: Readonly<Record<string, string>> = {
   ...RELEASE_USAGE,
-  pipeline: 'pipeline github|gitlab [--out DIR] [--model PATH]',
+  pipeline: 'pipeline github|gitlab [--out DIR] [--model PATH] [--branch NAME] [--image REF] [--check]',
   metrics: 'metrics [--tier T] [--since DATE] [--until DATE] [--format table|json] [--svg FILE]',
 };
 
