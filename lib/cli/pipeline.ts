@@ -547,18 +547,20 @@ const TERRAFORM_INSTALL = script(
   ...ARCH.map((l) => `  ${l}`),
   '  base="https://releases.hashicorp.com/terraform/${TERRAFORM_VERSION}"',
   '  zip="terraform_${TERRAFORM_VERSION}_linux_${tf_arch}.zip"',
-  '  curl -fsSLo "/tmp/$zip" "$base/$zip" || exit 1',
-  '  curl -fsSLo /tmp/terraform_SHA256SUMS "$base/terraform_${TERRAFORM_VERSION}_SHA256SUMS" || exit 1',
-  '  (cd /tmp && grep "  $zip\\$" terraform_SHA256SUMS | sha256sum -c -) || { echo "$zip does not match the SHA256SUMS of its release" >&2; exit 1; }',
-  '  unzip -oq "/tmp/$zip" -d /usr/local/bin || exit 1',
+  '  tf_tmp="$(mktemp -d)"',
+  '  curl -fsSLo "$tf_tmp/$zip" "$base/$zip" || exit 1',
+  '  curl -fsSLo "$tf_tmp/SHA256SUMS" "$base/terraform_${TERRAFORM_VERSION}_SHA256SUMS" || exit 1',
+  '  (cd "$tf_tmp" && grep "  $zip\\$" SHA256SUMS | sha256sum -c -) || { echo "$zip does not match the SHA256SUMS of its release" >&2; exit 1; }',
+  '  unzip -oq "$tf_tmp/$zip" -d /usr/local/bin || exit 1',
   'fi',
 );
 
 /** The AWS CLI v2 (its archives are named after `uname -m`: x86_64, aarch64). */
 const AWS_CLI_INSTALL = script(
   'if ! command -v aws >/dev/null; then',
-  '  curl -fsSLo /tmp/awscli.zip "https://awscli.amazonaws.com/awscli-exe-linux-$(uname -m).zip" || exit 1',
-  '  unzip -oq /tmp/awscli.zip -d /tmp && /tmp/aws/install || exit 1',
+  '  aws_tmp="$(mktemp -d)"',
+  '  curl -fsSLo "$aws_tmp/awscli.zip" "https://awscli.amazonaws.com/awscli-exe-linux-$(uname -m).zip" || exit 1',
+  '  unzip -oq "$aws_tmp/awscli.zip" -d "$aws_tmp" && "$aws_tmp/aws/install" || exit 1',
   'fi',
 );
 

@@ -337,7 +337,7 @@ describe('the GitLab pipeline', () => {
     const install = ci['.switchyard'].before_script[0];
     expect(install).toContain('case "$(uname -m)" in');
     expect(install).not.toMatch(/linux_amd64/);
-    expect(install).toContain('curl -fsSLo /tmp/terraform_SHA256SUMS "$base/terraform_${TERRAFORM_VERSION}_SHA256SUMS" || exit 1');
+    expect(install).toContain('curl -fsSLo "$tf_tmp/SHA256SUMS" "$base/terraform_${TERRAFORM_VERSION}_SHA256SUMS" || exit 1');
     expect(install).toContain('sha256sum -c -');
     expect(ci['.switchyard-aws'].before_script[0]).toBe(install);
     expect(ci['.switchyard-aws'].before_script[1]).toContain('awscli-exe-linux-$(uname -m).zip');
