@@ -19,10 +19,19 @@ export const CHART_PACKAGES = ['vega', 'vega-lite'] as const;
 export type VegaLiteSpec = Record<string, unknown>;
 
 const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const WEEK = 7 * DAY;
+
+/** Midnight UTC of the Sunday that starts the week of `t` (Vega's utcyearweek weeks start on Sunday). */
+function weekStart(t: number): number {
+  const day = Math.floor(t / DAY) * DAY;
+  return day - new Date(day).getUTCDay() * DAY;
+}
 
 /**
- * The chart of a report: per tier, deployments per week, the lead time of
- * each deployment, and the recovery time of each failed deployment, over time.
+ * The chart of a report, the four DORA metrics over time: per tier, deployments
+ * per week, the lead time of each deployment, the change failure rate per week,
+ * and the recovery time of each failed deployment.
  */
 export function chartSpec(report: MetricsReport, tierOrder: readonly string[]): VegaLiteSpec {
   const rows = report.services.flatMap((s) => s.events.map((d) => ({
@@ -32,6 +41,7 @@ export function chartSpec(report: MetricsReport, tierOrder: readonly string[]): 
     at: d.at,
     leadTimeHours: d.leadTimeMs === undefined ? null : Math.round((d.leadTimeMs / HOUR) * 10) / 10,
     failed: d.failed,
+    failedShare: d.failed ? 1 : 0,
     recoveryMinutes: d.recoveryMs === undefined ? null : Math.round(d.recoveryMs / 60_000),
   })));
   const tiers = tierOrder.filter((t) => report.services.some((s) => s.tier === t));
@@ -41,12 +51,19 @@ export function chartSpec(report: MetricsReport, tierOrder: readonly string[]): 
     axis: { format: '%d %b', labelAngle: 0 },
   });
   const width = 560;
+  // Weekly panels share one domain: from the Sunday of the first week to the end of the last.
+  const weeks = report.window ? [weekStart(Date.parse(report.window.from)), weekStart(Date.parse(report.window.to)) + WEEK] : undefined;
+  const weekScale = weeks ? { domain: weeks.map((t) => new Date(t).toISOString()) } : {};
+  const week = (title: string) => ({
+    field: 'at', timeUnit: 'utcyearweek', type: 'temporal', title, scale: weekScale,
+    axis: { format: '%d %b', labelAngle: 0, tickCount: 'week' },
+  });
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {
       text: `DORA metrics of ${report.app}`,
       subtitle: report.window
-        ? `${report.window.from.slice(0, 10)} to ${report.window.to.slice(0, 10)}; bands: ${report.bands}`
+        ? `${report.window.from.slice(0, 10)} to ${report.window.to.slice(0, 10)} (each row from its service's first event in the tier); bands: ${report.bands}`
         : 'no events in the ledger',
     },
     data: { values: rows },
@@ -58,10 +75,7 @@ export function chartSpec(report: MetricsReport, tierOrder: readonly string[]): 
         height: 120,
         mark: { type: 'bar', tooltip: true },
         encoding: {
-          x: {
-            field: 'at', timeUnit: 'utcyearweek', type: 'temporal', title: 'week (from Sunday)',
-            axis: { format: '%d %b', labelAngle: 0, tickCount: 'week' },
-          },
+          x: week('week (from Sunday)'),
           y: { aggregate: 'count', type: 'quantitative', title: 'deployments', axis: { tickMinStep: 1 } },
           color,
         },
@@ -77,6 +91,29 @@ export function chartSpec(report: MetricsReport, tierOrder: readonly string[]): 
           y: { field: 'leadTimeHours', type: 'quantitative', title: 'hours' },
           color,
           detail: { field: 'service' },
+        },
+      },
+      {
+        // A text per tier and week (a rate and its counts): weeks without deployments stay empty,
+        // and tiers at the same rate do not hide each other as points would.
+        title: 'Change failure rate per week (rolled back / deployed)',
+        width,
+        height: 24 * Math.max(tiers.length, 1),
+        transform: [
+          { timeUnit: 'utcyearweek', field: 'at', as: 'week' },
+          { aggregate: [{ op: 'sum', field: 'failedShare', as: 'failedCount' }, { op: 'count', as: 'deployed' }], groupby: ['tier', 'week'] },
+          { calculate: 'time(datum.week) + 3.5 * 864e5', as: 'midweek' },
+          { calculate: "format(datum.failedCount / datum.deployed, '.0%') + ' (' + datum.failedCount + '/' + datum.deployed + ')'", as: 'rate' },
+          { calculate: "'change failure rate of ' + datum.tier + ', week from ' + utcFormat(datum.week, '%d %b') + ': ' + datum.rate", as: 'label' },
+        ],
+        mark: { type: 'text', fontSize: 11 },
+        encoding: {
+          x: { field: 'midweek', type: 'temporal', title: 'week (from Sunday)', scale: weekScale, axis: { format: '%d %b', labelAngle: 0, tickCount: 'week', grid: true } },
+          y: { field: 'tier', type: 'nominal', title: null, sort: tiers },
+          text: { field: 'rate' },
+          color,
+          description: { field: 'label' },
+          tooltip: { field: 'label' },
         },
       },
       {

@@ -26,8 +26,8 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
 /** One usage line per verb, as `switchyard help` prints them. */
 export const USAGE: Readonly<Record<string, string>> = {
   ...RELEASE_USAGE,
-  pipeline: 'pipeline github|gitlab [--out DIR] [--model PATH]',
-  metrics: 'metrics [--tier T] [--since DATE] [--format table|json] [--svg FILE]',
+  pipeline: 'pipeline github|gitlab [--out DIR] [--model PATH] [--branch NAME] [--image REF] [--check]',
+  metrics: 'metrics [--tier T] [--since DATE] [--until DATE] [--format table|json] [--svg FILE]',
 };
 
 const FLAGS = [

@@ -17,14 +17,17 @@ import { DEFAULT_MODEL as DEFAULT_MODEL_PATH, readModel } from './model-file';
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
-/** Reads `--since`: a day (`2026-11-01`, midnight UTC) or an ISO 8601 time with its zone. */
-export function parseSince(value: string): Date {
+/** Reads a date flag (`--since`, `--until`): a day (`2026-11-01`, midnight UTC) or an ISO 8601 time with its zone. */
+export function parseDate(value: string, flag = '--since'): Date {
   const ms = DATE.test(value) ? Date.parse(`${value}T00:00:00Z`) : TIME.test(value) ? Date.parse(value) : NaN;
   if (Number.isNaN(ms)) {
-    fail('--since', 'date %v is not a date', value, 'use a day such as 2026-11-01 or an ISO 8601 time such as 2026-11-01T09:00:00Z');
+    fail(flag, 'date %v is not a date', value, 'use a day such as 2026-11-01 or an ISO 8601 time such as 2026-11-01T09:00:00Z');
   }
   return new Date(ms);
 }
+
+/** Reads `--since` (see {@link parseDate}). */
+export const parseSince = (value: string): Date => parseDate(value, '--since');
 
 /** The tiers of a model as Tiers, so the ledger is checked by the same rules as at synth. */
 function tiersOf(model: DeliveryModel): Tiers {
@@ -43,17 +46,23 @@ function ledgerPath(model: DeliveryModel, flag: string | undefined, modelPath: s
 
 const cell = (text: string, m: Measured): string => (m.band ? `${text} ${m.band}` : text);
 
+/** An ISO time for people: minutes, UTC ("2026-11-23 12:00 UTC"). */
+const shownTime = (iso: string): string => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+
 /** The report as an aligned text table. */
 export function metricsTable(report: MetricsReport): string[] {
+  const start = report.since ? `from ${shownTime(report.since)} or its service's first event in the tier, whichever is later` : 'from its service\'s first event in the tier';
   const head = report.window
-    ? `DORA metrics of ${report.app}, ${report.window.from.slice(0, 10)} to ${report.window.to.slice(0, 10)} (${report.window.days.toFixed(1)} days); bands: ${report.bands}`
-    : `DORA metrics of ${report.app}: the ledger has no events yet`;
-  const rows = [['tier', 'service', 'deployments', 'frequency', 'lead time (median)', 'change failure rate', 'recovery (median)']];
+    ? `DORA metrics of ${report.app} until ${shownTime(report.until)}, each row ${start}; bands: ${report.bands}`
+    : `DORA metrics of ${report.app}: the ledger has no events until ${shownTime(report.until)}`;
+  const rows = [['tier', 'service', 'from', 'days', 'deployments', 'frequency', 'lead time (median)', 'change failure rate', 'recovery (median)']];
   for (const s of report.services) {
     const rate = s.changeFailureRate.value;
     rows.push([
       s.tier,
       s.service,
+      s.window ? s.window.from.slice(0, 10) : 'n/a',
+      s.window ? s.window.days.toFixed(1) : 'n/a',
       String(s.deployments),
       cell(formatFrequency(s.frequency.value), s.frequency),
       cell(formatDuration(s.leadTime.value), s.leadTime),
@@ -61,7 +70,7 @@ export function metricsTable(report: MetricsReport): string[] {
       cell(formatDuration(s.recoveryTime.value), s.recoveryTime),
     ]);
   }
-  if (report.services.length === 0) rows.push(['(no service has a release in these tiers)', '', '', '', '', '', '']);
+  if (report.services.length === 0) rows.push(['(no service has a release in these tiers)', '', '', '', '', '', '', '', '']);
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   return [head, '', ...rows.map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd())];
 }
@@ -72,14 +81,18 @@ export function metricsJson(report: MetricsReport): string {
 }
 
 /**
- * `switchyard metrics [--ledger PATH] [--model PATH] [--tier T] [--since DATE] [--format table|json] [--svg FILE]`
+ * `switchyard metrics [--ledger PATH] [--model PATH] [--tier T] [--since DATE] [--until DATE] [--format table|json] [--svg FILE]`
  */
 export const metricsCommand: Command = refusing((args: string[], io: CliIo): number => {
-  const parsed = parseArgs(args, { ledger: 'string', model: 'string', tier: 'string', since: 'string', format: 'string', svg: 'string' }, 0);
+  const parsed = parseArgs(args, { ledger: 'string', model: 'string', tier: 'string', since: 'string', until: 'string', format: 'string', svg: 'string' }, 0);
   const flag = (name: string) => parsed.flags[name] as string | undefined;
   const format = flag('format') ?? 'table';
   if (format !== 'table' && format !== 'json') fail('--format', 'format %v is not known', format, 'use table or json');
-  const since = flag('since') !== undefined ? parseSince(flag('since')!) : undefined;
+  const since = flag('since') !== undefined ? parseDate(flag('since')!, '--since') : undefined;
+  const until = flag('until') !== undefined ? parseDate(flag('until')!, '--until') : io.now();
+  if (since && since.getTime() > io.now().getTime()) {
+    fail('--since', `date %v is in the future (now is ${io.now().toISOString()})`, since.toISOString(), 'give a start date before now, or leave --since out to start each row at its service\'s first event in the tier');
+  }
   const modelPath = flag('model') ?? DEFAULT_MODEL_PATH;
   const model = readModel(io.cwd, modelPath);
   const tiers = tiersOf(model);
@@ -91,7 +104,7 @@ export const metricsCommand: Command = refusing((args: string[], io: CliIo): num
     return fail(file, 'the release ledger %v cannot be read', file, 'pass the right path with --ledger (the model names it relative to the folder the synth ran in)');
   }
   const ledger = ReleaseLedger.parse(text, tiers, file);
-  const report = doraMetrics(ledger.data, { tiers: tiers.names, tier: flag('tier'), since, now: io.now(), source: file });
+  const report = doraMetrics(ledger.data, { tiers: tiers.names, tier: flag('tier'), since, until, source: file });
   const lines = format === 'json' ? [metricsJson(report)] : metricsTable(report);
   const svg = flag('svg');
   if (svg !== undefined) {

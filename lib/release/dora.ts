@@ -18,25 +18,39 @@ const MONTH = 30 * DAY;
 /**
  * Where the bands come from: the software delivery performance clusters of
  * Google Cloud's "Accelerate State of DevOps Report 2023" (DORA), the report
- * that named the fourth metric "failed deployment recovery time". The report
- * gives each cluster's typical value; the cut points below sit at the
- * boundaries it states:
+ * that named the fourth metric "failed deployment recovery time". Each cluster
+ * is given by a range (or, for the change failure rate, one typical value):
  *
  * | metric | elite | high | medium | low |
  * |---|---|---|---|---|
- * | deployment frequency | on demand (at least daily) | daily to weekly | weekly to monthly | less than monthly |
- * | lead time for changes | under a day | a day to a week | a week to a month | a month or more |
- * | change failure rate | 5% or less | 10% or less | 15% or less | more (the low cluster: 64%) |
- * | failed deployment recovery time | under an hour | under a day | under a week | a week or more |
+ * | deployment frequency | on demand (multiple deploys per day) | between once per day and once per week | between once per week and once per month | between once per week and once per month |
+ * | lead time for changes | less than one day | between one day and one week | between one week and one month | between one week and one month |
+ * | change failure rate | 5% | 10% | 15% | 64% |
+ * | failed deployment recovery time | less than one hour | less than one day | between one day and one week | between one month and six months |
  *
- * The 2023 report describes its medium and low clusters with the same frequency and lead time;
- * we read "low" as the slower side (below monthly deploys, a month or more of lead time).
+ * How a figure gets its band (the cut points below):
+ * - Ranges are read as stated: "less than" excludes its bound, "between" includes both ends.
+ *   A figure in two ranges (a shared end) takes the better band.
+ * - Elite deploys more than once a day: once a day is the top of the high range.
+ * - The report gives its low cluster the same frequency and lead time as its medium one; low
+ *   is read as beyond the medium range (fewer than one deploy a month, a lead time over a month).
+ * - A figure between two clusters takes the nearer one; at the exact middle, the better one.
+ *   Change failure rates are compared by difference (cuts at 7.5%, 12.5% and 39.5%);
+ *   durations by ratio (recovery between a week and a month: cut at the geometric mean of
+ *   7 and 30 days, about 14.5 days).
+ * - A month is 30 days.
  */
 export const DORA_BANDS_SOURCE = 'Accelerate State of DevOps Report 2023 (DORA)';
 
+/** The change failure rates of the 2023 clusters, elite to low. */
+export const CHANGE_FAILURE_CLUSTERS = [0.05, 0.10, 0.15, 0.64] as const;
+
+/** Recovery time cut between medium (up to a week) and low (from a month): the geometric mean of the two. */
+export const RECOVERY_LOW_CUT_MS = Math.sqrt(WEEK * MONTH);
+
 /** The band of a deployment frequency, in deployments per day. */
 export function frequencyBand(perDay: number): Band {
-  if (perDay >= 1) return 'elite';
+  if (perDay > 1) return 'elite';
   if (perDay * 7 >= 1) return 'high';
   if (perDay * 30 >= 1) return 'medium';
   return 'low';
@@ -45,16 +59,20 @@ export function frequencyBand(perDay: number): Band {
 /** The band of a (median) lead time for changes, in milliseconds. */
 export function leadTimeBand(ms: number): Band {
   if (ms < DAY) return 'elite';
-  if (ms < WEEK) return 'high';
-  if (ms < MONTH) return 'medium';
+  if (ms <= WEEK) return 'high';
+  if (ms <= MONTH) return 'medium';
   return 'low';
 }
 
-/** The band of a change failure rate (0 to 1). */
+const BANDS: readonly Band[] = ['elite', 'high', 'medium', 'low'];
+
+/** The band of a change failure rate (0 to 1): the nearest cluster; at the exact middle, the better one. */
 export function changeFailureBand(rate: number): Band {
-  if (rate <= 0.05) return 'elite';
-  if (rate <= 0.10) return 'high';
-  if (rate <= 0.15) return 'medium';
+  const c = CHANGE_FAILURE_CLUSTERS;
+  for (let i = 0; i < c.length - 1; i++) {
+    // The tolerance keeps a rate of exactly 3/40 at the 7.5% cut despite floating point.
+    if (rate <= (c[i] + c[i + 1]) / 2 + 1e-9) return BANDS[i];
+  }
   return 'low';
 }
 
@@ -62,7 +80,7 @@ export function changeFailureBand(rate: number): Band {
 export function recoveryBand(ms: number): Band {
   if (ms < HOUR) return 'elite';
   if (ms < DAY) return 'high';
-  if (ms < WEEK) return 'medium';
+  if (ms <= RECOVERY_LOW_CUT_MS) return 'medium';
   return 'low';
 }
 
@@ -87,10 +105,12 @@ export interface Measured {
   readonly band?: Band;
 }
 
-/** The four metrics of one service in one tier over a window. */
+/** The four metrics of one service in one tier over its window. */
 export interface ServiceMetrics {
   readonly tier: string;
   readonly service: string;
+  /** The window of this row; undefined when the service has no event in the tier up to `until`. */
+  readonly window?: MetricsWindow;
   /** Switches in the window. */
   readonly deployments: number;
   /** Deployments per day (value), per week, and band; n/a for an empty window. */
@@ -105,11 +125,11 @@ export interface ServiceMetrics {
   readonly events: readonly Deployment[];
 }
 
-/** The window the metrics cover. */
+/** A span of time the metrics cover. */
 export interface MetricsWindow {
-  /** ISO time of the start: `since`, else the ledger's first event. */
+  /** ISO time of the start. */
   readonly from: string;
-  /** ISO time of the end: now. */
+  /** ISO time of the end: `until`. */
   readonly to: string;
   readonly days: number;
 }
@@ -117,6 +137,11 @@ export interface MetricsWindow {
 /** Metrics of every service of the selected tiers. */
 export interface MetricsReport {
   readonly app: string;
+  /** ISO time the windows end at (`until`). */
+  readonly until: string;
+  /** ISO time of `since`, when given. */
+  readonly since?: string;
+  /** From the earliest row's start to `until`: the span of every row; undefined when no row has a window. */
   readonly window?: MetricsWindow;
   readonly bands: string;
   readonly services: readonly ServiceMetrics[];
@@ -128,10 +153,14 @@ export interface MetricsOptions {
   readonly tiers: readonly string[];
   /** Only this tier. */
   readonly tier?: string;
-  /** Start of the window. @default - the ledger's first event */
+  /**
+   * Start of every window. A row starts at `since` or at its service's first event in its
+   * tier, whichever is later (a service cannot deploy before it exists).
+   * @default - each row at its service's first event in its tier
+   */
   readonly since?: Date;
-  /** End of the window. */
-  readonly now: Date;
+  /** End of every window (usually now); events after it are left out, as if not yet recorded. */
+  readonly until: Date;
   /** The ledger's path, for messages. @default "releases.json" */
   readonly source?: string;
 }
@@ -169,9 +198,12 @@ function changeStart(data: LedgerData, service: string, version: string): number
   return stages.length > 0 ? Math.min(...stages.map((e) => Date.parse(e.at))) : undefined;
 }
 
-/** Every switch of `service` in `tier`, with its lead time and whether (and when) it was rolled back. */
-export function deploymentsOf(data: LedgerData, tier: string, service: string, source = 'releases.json'): Deployment[] {
-  const history = data.tiers[tier]?.[service]?.history ?? [];
+/**
+ * Every switch of `service` in `tier`, with its lead time and whether (and when) it was rolled
+ * back, from the history up to `until` (a rollback after it is not known yet).
+ */
+export function deploymentsOf(data: LedgerData, tier: string, service: string, source = 'releases.json', until = Infinity): Deployment[] {
+  const history = (data.tiers[tier]?.[service]?.history ?? []).filter((e) => Date.parse(e.at) <= until);
   const result: Deployment[] = [];
   history.forEach((e, i) => {
     if (e.verb !== 'switch' || e.version === undefined) return;
@@ -207,31 +239,29 @@ export function median(values: readonly number[]): number {
 }
 
 /**
- * The four DORA metrics per tier and service.
- * @throws ConfigurationError for a history out of time order, `since` after `now`, or an unknown tier
+ * The four DORA metrics per tier and service, each over its own window: from `since` or the
+ * service's first event in the tier (whichever is later) to `until`.
+ * @throws ConfigurationError for a history out of time order, `since` after `until`, or an unknown tier
  */
 export function doraMetrics(data: LedgerData, options: MetricsOptions): MetricsReport {
   const source = options.source ?? 'releases.json';
-  const now = options.now.getTime();
+  const until = options.until.getTime();
   if (options.tier !== undefined && !options.tiers.includes(options.tier)) {
     fail('--tier', 'tier %v is not known', options.tier, `use one of ${options.tiers.join(', ')}`);
   }
-  if (options.since && options.since.getTime() > now) {
-    fail('--since', `date %v is in the future (now is ${options.now.toISOString()})`, options.since.toISOString(), 'give a start date before now, or leave --since out to start at the ledger\'s first event');
+  if (options.since && options.since.getTime() > until) {
+    fail('--since', `date %v is after the end of the window (${options.until.toISOString()})`, options.since.toISOString(), 'give a start date before the end (--until, else now)');
   }
   checkTimeOrder(data, source);
 
-  const times = Object.values(data.tiers).flatMap((t) => Object.values(t).flatMap((r) => r.history.map((e) => Date.parse(e.at))));
-  const from = options.since?.getTime() ?? (times.length > 0 ? Math.min(...times) : undefined);
-  const window = from !== undefined ? { from: new Date(from).toISOString(), to: options.now.toISOString(), days: (now - from) / DAY } : undefined;
-
+  const windowOf = (from: number): MetricsWindow => ({ from: new Date(from).toISOString(), to: options.until.toISOString(), days: (until - from) / DAY });
   const services: ServiceMetrics[] = [];
   for (const tier of options.tiers.filter((t) => options.tier === undefined || t === options.tier)) {
     for (const service of Object.keys(data.tiers[tier] ?? {}).sort()) {
-      const events = deploymentsOf(data, tier, service, source).filter((d) => {
-        const at = Date.parse(d.at);
-        return from !== undefined && at >= from && at <= now;
-      });
+      const first = (data.tiers[tier][service].history ?? []).map((e) => Date.parse(e.at)).find((at) => at <= until);
+      const from = first === undefined ? undefined : Math.max(first, options.since?.getTime() ?? first);
+      const window = from === undefined ? undefined : windowOf(from);
+      const events = deploymentsOf(data, tier, service, source, until).filter((d) => from !== undefined && Date.parse(d.at) >= from);
       const leads = events.flatMap((d) => (d.leadTimeMs !== undefined ? [d.leadTimeMs] : []));
       const failures = events.filter((d) => d.failed);
       const recoveries = failures.map((d) => d.recoveryMs!);
@@ -240,6 +270,7 @@ export function doraMetrics(data: LedgerData, options: MetricsOptions): MetricsR
       services.push({
         tier,
         service,
+        ...(window ? { window } : {}),
         deployments: events.length,
         frequency: { ...measure(perDay, frequencyBand), perWeek: perDay === undefined ? undefined : perDay * 7 },
         leadTime: { ...measure(leads.length > 0 ? median(leads) : undefined, leadTimeBand), samples: leads.length },
@@ -249,7 +280,15 @@ export function doraMetrics(data: LedgerData, options: MetricsOptions): MetricsR
       });
     }
   }
-  return { app: data.app, ...(window ? { window } : {}), bands: DORA_BANDS_SOURCE, services };
+  const starts = services.flatMap((s) => (s.window ? [Date.parse(s.window.from)] : []));
+  return {
+    app: data.app,
+    until: options.until.toISOString(),
+    ...(options.since ? { since: options.since.toISOString() } : {}),
+    ...(starts.length > 0 ? { window: windowOf(Math.min(...starts)) } : {}),
+    bands: DORA_BANDS_SOURCE,
+    services,
+  };
 }
 
 /** A duration for people: "45 min", "3 h 20 min", "2 d 4 h"; "n/a" when undefined. */

@@ -41,16 +41,32 @@ describe('switchyard metrics', () => {
     const { code, out } = run([]);
     expect(code).toBe(0);
     expect(out).toEqual([
-      'DORA metrics of shop, 2026-10-26 to 2026-11-23 (28.1 days); bands: Accelerate State of DevOps Report 2023 (DORA)',
+      'DORA metrics of shop until 2026-11-23 12:00 UTC, each row from its service\'s first event in the tier; bands: Accelerate State of DevOps Report 2023 (DORA)',
       '',
-      'tier     service  deployments  frequency         lead time (median)  change failure rate  recovery (median)',
-      'dev      api      6            1.49/week high    1 h elite           0% (0/6) elite       n/a',
-      'dev      worker   1            0.24/week medium  58 min elite        0% (0/1) elite       n/a',
-      'staging  api      5            1.24/week high    20 h 10 min elite   0% (0/5) elite       n/a',
-      'staging  worker   1            0.24/week medium  1 d high            0% (0/1) elite       n/a',
-      'prod     api      4            0.99/week medium  2 d 1 h high        25% (1/4) low        35 min elite',
-      'prod     worker   1            0.24/week medium  3 d 6 h high        0% (0/1) elite       n/a',
+      'tier     service  from        days  deployments  frequency         lead time (median)  change failure rate  recovery (median)',
+      'dev      api      2026-10-26  28.1  6            1.49/week high    1 h elite           0% (0/6) elite       n/a',
+      'dev      worker   2026-11-03  20.1  1            0.34/week medium  58 min elite        0% (0/1) elite       n/a',
+      'staging  api      2026-10-27  27.1  5            1.29/week high    20 h 10 min elite   0% (0/5) elite       n/a',
+      'staging  worker   2026-11-04  19.1  1            0.36/week medium  1 d high            0% (0/1) elite       n/a',
+      'prod     api      2026-10-27  26.9  4            1.04/week high    2 d 1 h high        25% (1/4) medium     35 min elite',
+      'prod     worker   2026-11-06  16.9  1            0.41/week medium  3 d 6 h high        0% (0/1) elite       n/a',
     ]);
+  });
+
+  test('--until fixes the end of the window: the same figures whatever the clock says', () => {
+    const fixed = run(['--until', '2026-11-23T12:00:00Z']).out;
+    expect(fixed).toEqual(run([]).out);
+    const io = captureIo(project(), new Date('2027-03-01T00:00:00Z'));
+    expect(metricsCommand(['--until', '2026-11-23T12:00:00Z'], io)).toBe(0);
+    expect(io.stdout).toEqual(fixed);
+    // Without it, the window runs to the clock: three months later, the same ledger reads slower.
+    const later = captureIo(project(), new Date('2027-03-01T00:00:00Z'));
+    metricsCommand([], later);
+    expect(later.stdout[3]).toMatch(/^dev +api +2026-10-26 +125\.6 +6 +0\.33\/week medium/);
+    // An earlier --until leaves out what came after it: prod's rollback of 1.3.0 (2 Nov) is not known on 1 Nov.
+    const early = run(['--until', '2026-11-01', '--tier', 'prod', '--format', 'json']);
+    expect(JSON.parse(early.out.join('\n')).services.map((s: { deployments: number; changeFailureRate: { failed: number } }) => [s.deployments, s.changeFailureRate.failed]))
+      .toEqual([[2, 0], [0, 0]]);
   });
 
   test('--format json gives the figures in milliseconds and rates, "n/a" as null; --tier and --since narrow it', () => {
@@ -69,8 +85,8 @@ describe('switchyard metrics', () => {
   test('says n/a where an empty ledger has nothing to measure', () => {
     const { code, out } = run([], project({ app: 'shop', tiers: { dev: { api: { blue: '1.0.0', live: 'blue', history: [] } } } }));
     expect(code).toBe(0);
-    expect(out[0]).toBe('DORA metrics of shop: the ledger has no events yet');
-    expect(out[3]).toBe('dev   api      0            n/a        n/a                 n/a                  n/a');
+    expect(out[0]).toBe('DORA metrics of shop: the ledger has no events until 2026-11-23 12:00 UTC');
+    expect(out[3]).toBe('dev   api      n/a   n/a   0            n/a        n/a                 n/a                  n/a');
   });
 
   test('--svg draws the metrics over time as SVG, with a series per tier', () => {
@@ -89,7 +105,18 @@ describe('switchyard metrics', () => {
     expect(svg.match(/aria-roledescription="point"/g)!.length).toBe(15 + 3 + 1);
     expect(labels).toContain('switched: 05 Nov; hours: 80; tier: prod; service: api');
     expect(labels).toContain('week (from Sunday): 01 Nov; deployments: 3; tier: prod'); // two of api, one of worker
-    for (const text of ['DORA metrics of shop', 'Deployments per week', 'Lead time for changes (commit to live)', 'Failed deployments: time to rollback', '1.3.0 (35 min)', 'staging']) {
+    // The change failure rate per tier and week: prod's week of 1 Nov had 3 deployments, one rolled back.
+    expect(labels.filter((l) => l.startsWith('change failure rate of '))).toEqual([
+      'change failure rate of dev, week from 25 Oct: 0% (0/4)',
+      'change failure rate of dev, week from 01 Nov: 0% (0/2)',
+      'change failure rate of dev, week from 15 Nov: 0% (0/1)',
+      'change failure rate of staging, week from 25 Oct: 0% (0/4)',
+      'change failure rate of staging, week from 01 Nov: 0% (0/2)',
+      'change failure rate of prod, week from 25 Oct: 0% (0/2)',
+      'change failure rate of prod, week from 01 Nov: 33% (1/3)',
+    ]);
+    for (const text of ['DORA metrics of shop', 'Deployments per week', 'Lead time for changes (commit to live)', 'Change failure rate per week (rolled back / deployed)',
+      'Failed deployments: time to rollback', '1.3.0 (35 min)', '33% (1/3)', 'staging']) {
       expect(svg).toContain(`>${text}<`);
     }
     // The same ledger and clock draw the same bytes.
@@ -133,7 +160,11 @@ describe('switchyard metrics', () => {
     ['a history out of time order', [], outOfOrder,
       '[examples/shop/releases.json: tiers.dev.api.history[1]] event "switch 1.0.0" at "2026-11-02T09:00:00Z" comes before the event above it, history[0] "stage 1.0.0" at "2026-11-02T10:00:00Z": keep tier "dev", service "api" in time order: fix the time, or move the event after the one it follows'],
     ['--since in the future', ['--since', '2026-12-01'], undefined,
-      '[--since] date "2026-12-01T00:00:00.000Z" is in the future (now is 2026-11-23T12:00:00.000Z): give a start date before now, or leave --since out to start at the ledger\'s first event'],
+      '[--since] date "2026-12-01T00:00:00.000Z" is in the future (now is 2026-11-23T12:00:00.000Z): give a start date before now, or leave --since out to start each row at its service\'s first event in the tier'],
+    ['--since after --until', ['--since', '2026-11-10', '--until', '2026-11-05'], undefined,
+      '[--since] date "2026-11-10T00:00:00.000Z" is after the end of the window (2026-11-05T00:00:00.000Z): give a start date before the end (--until, else now)'],
+    ['--until that is not a date', ['--until', 'tomorrow'], undefined,
+      '[--until] date "tomorrow" is not a date: use a day such as 2026-11-01 or an ISO 8601 time such as 2026-11-01T09:00:00Z'],
     ['--since that is not a date', ['--since', 'last week'], undefined,
       '[--since] date "last week" is not a date: use a day such as 2026-11-01 or an ISO 8601 time such as 2026-11-01T09:00:00Z'],
     ['an unknown tier', ['--tier', 'qa'], undefined,

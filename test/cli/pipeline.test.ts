@@ -5,7 +5,7 @@ import { shop } from '../../examples/shop/shop';
 import { App, buildModel, ConfigurationError, DeliveryModel } from '../../lib';
 import { UsageError } from '../../lib/cli/io';
 import {
-  GENERATED_MARK, githubWorkflows, gitlabPipeline, PINNED_ACTIONS, pipelineCommand, tierDeployments, writeGenerated,
+  checkGenerated, GENERATED_MARK, githubWorkflows, gitlabPipeline, PINNED_ACTIONS, pipelineCommand, tierDeployments, writeGenerated,
 } from '../../lib/cli/pipeline';
 import { errorOf, tempDir } from '../helpers';
 import { captureIo } from './capture-io';
@@ -151,7 +151,7 @@ describe('GitHub Actions workflows', () => {
     for (const wf of [plan, deploy, drift]) {
       expect(wf.permissions).toEqual({ contents: 'read' });
       for (const [id, job] of Object.entries<any>(wf.jobs)) {
-        const managed = !id.endsWith('-dev');
+        const managed = !id.endsWith('-dev') && id !== 'pipeline-current';
         expect(job.permissions).toEqual(managed ? { contents: 'read', 'id-token': 'write' } : { contents: 'read' });
         const aws = job.steps.filter((s: any) => String(s.uses).startsWith('aws-actions/configure-aws-credentials@'));
         expect(aws.length).toBe(managed ? 1 : 0);
@@ -164,8 +164,56 @@ describe('GitHub Actions workflows', () => {
     expect(step(deploy, 'deploy-prod').with).toEqual({
       'role-to-assume': '${{ vars.AWS_ROLE_ARN_PROD }}', 'aws-region': 'eu-west-1', 'role-session-name': 'switchyard-deploy-prod-${{ github.run_id }}',
     });
-    expect(step(drift, 'drift-staging').with['role-to-assume']).toBe('${{ vars.AWS_PLAN_ROLE_ARN_STAGING || vars.AWS_ROLE_ARN_STAGING }}');
+    expect(step(drift, 'drift-staging').with['role-to-assume']).toBe('${{ vars.AWS_PLAN_ROLE_ARN_STAGING }}');
+    expect(step(plan, 'plan-prod').with['role-to-assume']).toBe('${{ vars.AWS_PLAN_ROLE_ARN_PROD }}');
     expect(Object.values(files).join('\n')).not.toMatch(/AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|aws-secret-access-key/);
+  });
+
+  test('never give plans or drift checks the deploy role: a read-only plan role, no fallback, a job without it stops', () => {
+    for (const name of ['switchyard-plan.yml', 'switchyard-drift.yml']) {
+      expect(files[name]).not.toContain('vars.AWS_ROLE_ARN_');
+      expect(files[name]).not.toMatch(/\$\{\{[^}]*\|\|/); // no `a || b` fallback in an expression
+    }
+    for (const [wf, id, variable] of [[plan, 'plan-staging', 'AWS_PLAN_ROLE_ARN_STAGING'], [drift, 'drift-prod', 'AWS_PLAN_ROLE_ARN_PROD'], [deploy, 'deploy-prod', 'AWS_ROLE_ARN_PROD']] as const) {
+      const steps = wf.jobs[id].steps;
+      const guard = steps.findIndex((x: any) => x.name === `Require vars.${variable}`);
+      expect(steps[guard].if).toBe(`vars.${variable} == ''`);
+      expect(steps[guard].run).toMatch(new RegExp(`^echo "::error::set the variable ${variable} to .*"; exit 1$`));
+      expect(String(steps[guard + 1].uses)).toMatch(/^aws-actions\/configure-aws-credentials@/);
+    }
+  });
+
+  test('say in the header which OIDC subjects each role must trust', () => {
+    expect(files['switchyard-plan.yml']).toContain('# Its trust policy admits the subjects (`sub`) repo:<owner>/<repo>:pull_request (this workflow) and\n# repo:<owner>/<repo>:ref:refs/heads/main (the drift check), and no other:\n');
+    expect(files['switchyard-drift.yml']).toContain('repo:<owner>/<repo>:pull_request (the plan workflow) and\n# repo:<owner>/<repo>:ref:refs/heads/main (this workflow)');
+    expect(files['switchyard-plan.yml']).toMatch(/^# - prod: vars\.AWS_PLAN_ROLE_ARN_PROD \(a job without it stops\)\.$/m);
+    expect(files['switchyard-deploy.yml']).toMatch(/^# - prod: vars\.AWS_ROLE_ARN_PROD; its role trusts repo:<owner>\/<repo>:environment:prod\.$/m);
+    expect(files['switchyard-deploy.yml']).toMatch(/^# - staging: vars\.AWS_ROLE_ARN_STAGING; its role trusts repo:<owner>\/<repo>:environment:staging\.$/m);
+    const custom = byPath(githubWorkflows(customModel(), { branch: 'trunk' }));
+    expect(custom['switchyard-drift.yml']).toContain('repo:<owner>/<repo>:ref:refs/heads/trunk (this workflow)');
+  });
+
+  test('deploy only from the branch: a manual run on another branch skips every deploy job', () => {
+    for (const job of Object.values<any>(deploy.jobs)) expect(job.if).toBe("github.ref == 'refs/heads/main'");
+    const custom = parse(byPath(githubWorkflows(customModel(), { branch: 'release/v2' }))['switchyard-deploy.yml']);
+    for (const job of Object.values<any>(custom.jobs)) expect(job.if).toBe("github.ref == 'refs/heads/release/v2'");
+    expect(files['switchyard-deploy.yml']).toContain("    # A manual run (workflow_dispatch) may pick any branch: only main deploys.\n    if: github.ref == 'refs/heads/main'\n");
+  });
+
+  test('plans and drift checks take no state lock (TF_CLI_ARGS_plan, which cdktf diff passes on), deploys do', () => {
+    expect(plan.env.TF_CLI_ARGS_plan).toBe('-lock=false');
+    expect(drift.env.TF_CLI_ARGS_plan).toBe('-lock=false');
+    expect(deploy.env.TF_CLI_ARGS_plan).toBeUndefined();
+    expect(files['switchyard-deploy.yml']).not.toContain('lock=false');
+    expect(files['switchyard-plan.yml']).toContain('  # No state lock for plans (TF_CLI_ARGS_plan adds -lock=false to every `terraform plan`, the one\n  # `cdktf diff` runs included)');
+  });
+
+  test('check on every pull request that the committed workflows are what the model gives now', () => {
+    const job = plan.jobs['pipeline-current'];
+    expect(job.permissions).toEqual({ contents: 'read' });
+    expect(job.steps.map((x: any) => x.run).filter(Boolean)).toEqual(['npm ci', 'npx cdktf synth', 'npx switchyard pipeline github --check']);
+    const custom = parse(byPath(githubWorkflows(customModel(), { branch: 'trunk', outDir: 'ci/workflows' }))['switchyard-plan.yml']);
+    expect(custom.jobs['pipeline-current'].steps.at(-1).run).toBe('npx switchyard pipeline github --check --branch trunk --out ci/workflows');
   });
 
   test('pin every action to a full commit SHA with its version beside it', () => {
@@ -179,7 +227,7 @@ describe('GitHub Actions workflows', () => {
     expect(plan.on).toEqual({ pull_request: { branches: ['main'] } });
     expect(plan.concurrency['cancel-in-progress']).toBe(true);
     const steps = plan.jobs['plan-staging'].steps;
-    expect(steps.map((s: any) => s.run).filter(Boolean)[1]).toBe('npx cdktf synth');
+    expect(steps.find((s: any) => s.name === 'Synthesize').run).toBe('npx cdktf synth');
     const diff = steps.at(-1).run;
     expect(diff).toContain("for stack in 'platform-staging' 'addons-staging' 'addons-config-staging' 'shop-staging'; do");
     expect(diff).toContain('npx cdktf diff "$stack" --skip-synth --no-color 2>&1 | tee -a "$GITHUB_STEP_SUMMARY" || status=1');
@@ -214,6 +262,8 @@ describe('GitHub Actions workflows', () => {
 });
 
 describe('the GitLab pipeline', () => {
+  const ON_MERGE_REQUEST = '$CI_PIPELINE_SOURCE == "merge_request_event" && $CI_MERGE_REQUEST_TARGET_BRANCH_NAME == "main"';
+  const ON_MAIN = '$CI_COMMIT_BRANCH == "main" && ($CI_PIPELINE_SOURCE == "push" || $CI_PIPELINE_SOURCE == "web")';
   let text: string;
   let ci: any;
   beforeAll(() => {
@@ -237,25 +287,79 @@ describe('the GitLab pipeline', () => {
       expect(job.resource_group).toBe(`switchyard-${t}`);
       expect(job.script.at(-1)).toMatch(/^npx cdktf deploy '.*' --auto-approve$/);
     }
-    expect(ci['deploy-prod'].rules).toEqual([{ if: '$CI_COMMIT_BRANCH == "main" && $CI_PIPELINE_SOURCE == "push"', when: 'manual' }]);
+    expect(ci['deploy-prod'].rules).toEqual([{ if: ON_MAIN, when: 'manual' }]);
     expect(ci['deploy-prod'].allow_failure).toBe(false);
     expect(ci['deploy-staging'].rules[0].when).toBeUndefined();
     expect(ci['deploy-dev'].rules[0].when).toBeUndefined();
     expect(ci['deploy-prod'].environment.deployment_tier).toBe('production');
   });
 
-  test('plans merge requests and checks drift on schedules', () => {
+  test('plans merge requests into the branch (every stack, failing at the end) and checks drift on schedules', () => {
     for (const t of ['dev', 'staging', 'prod']) {
-      expect(ci[`plan-${t}`].rules).toEqual([{ if: '$CI_PIPELINE_SOURCE == "merge_request_event"' }]);
-      expect(ci[`plan-${t}`].script.join('\n')).toContain('npx cdktf diff "$stack" --skip-synth --no-color');
+      expect(ci[`plan-${t}`].rules).toEqual([{ if: ON_MERGE_REQUEST }]);
+      expect(ci[`plan-${t}`].script.at(-1)).toBe([
+        'set -o pipefail', 'status=0', `: > "plan-${t}.txt"`, `for stack in ${tierDeployments(shopModel).find((x) => x.tier.name === t)!.stacks.map((x) => `'${x}'`).join(' ')}; do`,
+        `  npx cdktf diff "$stack" --skip-synth --no-color 2>&1 | tee -a "plan-${t}.txt" || status=1`, 'done', 'exit "$status"', '',
+      ].join('\n'));
       expect(ci[`drift-${t}`].rules).toEqual([{ if: '$CI_PIPELINE_SOURCE == "schedule"' }]);
       expect(ci[`drift-${t}`].script.join('\n')).toContain('-detailed-exitcode');
+      expect(ci[`plan-${t}`].variables.TF_CLI_ARGS_plan).toBe('-lock=false');
+      expect(ci[`drift-${t}`].variables.TF_CLI_ARGS_plan).toBe('-lock=false');
+      expect(ci[`deploy-${t}`].variables?.TF_CLI_ARGS_plan).toBeUndefined();
     }
+    const trunk = parse(gitlabPipeline(customModel(), { branch: 'trunk' })[0].content);
+    expect(trunk['plan-qa'].rules).toEqual([{ if: '$CI_PIPELINE_SOURCE == "merge_request_event" && $CI_MERGE_REQUEST_TARGET_BRANCH_NAME == "trunk"' }]);
   });
 
-  test('signs in to AWS with an OIDC ID token in managed tiers only', () => {
+  test('runs the deploy chain for pushes to the branch and "Run pipeline" on it; admits no other source', () => {
+    expect(ci.workflow.rules).toEqual([{ if: ON_MERGE_REQUEST }, { if: ON_MAIN }, { if: '$CI_PIPELINE_SOURCE == "schedule"' }]);
+    expect(ON_MAIN).toContain('$CI_PIPELINE_SOURCE == "web"');
+    for (const t of ['dev', 'staging']) expect(ci[`deploy-${t}`].rules).toEqual([{ if: ON_MAIN }]);
+    // Every source the workflow admits runs a job (an admitted pipeline without jobs is an error in GitLab).
+    const jobs = Object.entries<any>(ci).filter(([k, v]) => !k.startsWith('.') && v?.script);
+    for (const rule of ci.workflow.rules) expect(jobs.some(([, j]) => j.rules.some((r: any) => r.if === rule.if))).toBe(true);
+  });
+
+  test('checks on merge requests that the committed file is what the model gives now', () => {
+    expect(ci['pipeline-current']).toMatchObject({ stage: '.pre', needs: [], rules: [{ if: ON_MERGE_REQUEST }], script: ['npx cdktf synth', 'npx switchyard pipeline gitlab --check'] });
+    const custom = parse(gitlabPipeline(customModel(), { branch: 'trunk', outDir: 'ci', image: `node:20@sha256:${'a'.repeat(64)}` })[0].content);
+    expect(custom['pipeline-current'].script.at(-1)).toBe(`npx switchyard pipeline gitlab --check --branch trunk --out ci --image node:20@sha256:${'a'.repeat(64)}`);
+    expect(custom['.switchyard'].image).toBe(`node:20@sha256:${'a'.repeat(64)}`);
+  });
+
+  test('asks for the oldest_first process mode of each resource group (the YAML cannot set it)', () => {
+    expect(text).toContain('# One deploy of the tier at a time; set the group\'s process mode to oldest_first (see the header).\n  resource_group: switchyard-prod\n');
+    expect(text).toMatch(/^# Resource groups switchyard-dev, switchyard-staging, switchyard-prod run one deploy per tier at a time\./m);
+    expect(text).toContain('# PUT /projects/:id/resource_groups/<group> with process_mode=oldest_first.');
+  });
+
+  test('installs Terraform for the runner\'s architecture, checked against the release\'s SHA256SUMS; says the image is a tag', () => {
+    const install = ci['.switchyard'].before_script[0];
+    expect(install).toContain('case "$(uname -m)" in');
+    expect(install).not.toMatch(/linux_amd64/);
+    expect(install).toContain('curl -fsSLo "$tf_tmp/SHA256SUMS" "$base/terraform_${TERRAFORM_VERSION}_SHA256SUMS" || exit 1');
+    expect(install).toContain('sha256sum -c -');
+    expect(ci['.switchyard-aws'].before_script[0]).toBe(install);
+    expect(ci['.switchyard-aws'].before_script[1]).toContain('awscli-exe-linux-$(uname -m).zip');
+    expect(text).toContain('# The image is a tag, which moves: pin it by digest (--image node:20-bookworm@sha256:<digest>;');
+    expect(text).toContain('the signature of that file (terraform_<version>_SHA256SUMS.sig,');
+    const pinned = gitlabPipeline(shopModel, { image: `node:20@sha256:${'b'.repeat(64)}` })[0].content;
+    expect(pinned).toContain('# The image is pinned by digest.\n');
+  });
+
+  test('signs in to AWS with an OIDC ID token in managed tiers only, plans with a read-only role and no fallback', () => {
     expect(ci['deploy-prod'].id_tokens).toEqual({ AWS_ID_TOKEN: { aud: 'https://gitlab.com' } });
-    expect(ci['deploy-prod'].script[0]).toContain('AWS_ROLE_ARN="$AWS_ROLE_ARN_PROD"');
+    expect(ci['deploy-prod'].script[0]).toBe('test -n "$AWS_ROLE_ARN_PROD" || { echo "set the variable AWS_ROLE_ARN_PROD to the deploy role of tier prod" >&2; exit 1; }');
+    expect(ci['deploy-prod'].script[1]).toContain('AWS_ROLE_ARN="$AWS_ROLE_ARN_PROD"');
+    for (const id of ['plan-prod', 'drift-prod', 'plan-staging', 'drift-staging']) {
+      const lines = ci[id].script.join('\n');
+      expect(lines).toContain(`AWS_ROLE_ARN="$AWS_PLAN_ROLE_ARN_${id.split('-')[1].toUpperCase()}"`);
+      expect(lines).not.toMatch(/\$\{?AWS_ROLE_ARN_/);
+    }
+    // The subjects GitLab puts in its tokens, for the roles' trust policies.
+    expect(text).toContain('# forms as project_path:<group>/<project>:ref_type:branch:ref:<branch> (no environment in it):');
+    expect(text).toContain('trusts project_path:<group>/<project>:ref_type:branch:ref:* (a merge request pipeline');
+    expect(text).toContain('# - $AWS_ROLE_ARN_<TIER>, the deploy role, trusts only project_path:<group>/<project>:ref_type:branch:ref:main:');
     expect(ci['deploy-prod'].script.join('\n')).toContain('AWS_WEB_IDENTITY_TOKEN_FILE');
     expect(ci['deploy-dev'].id_tokens).toBeUndefined();
     expect(ci['deploy-dev'].extends).toBe('.switchyard');
@@ -343,6 +447,86 @@ describe('switchyard pipeline', () => {
     expect(pipelineCommand(['github'], io)).toBe(1);
     expect(io.stderr[0]).toMatch(/^\[\.github\/workflows\/switchyard-deploy\.yml\] file ".*" was written by hand/);
     expect(fs.readdirSync(path.join(dir, '.github/workflows'))).toEqual(['switchyard-deploy.yml']);
+  });
+
+  /** The command in a file's header, as arguments of `switchyard` (the synth before it left out). */
+  function headerCommand(content: string): string[] {
+    const m = content.match(/regenerate with `npx cdktf synth && npx switchyard (.*)`$/m);
+    expect(m).not.toBeNull();
+    return m![1].split(' ');
+  }
+
+  test('the header names the --out and --branch used: copying its command regenerates the same bytes', () => {
+    const dir = project();
+    expect(pipelineCommand(['github', '--out', './ci/workflows/', '--branch', 'trunk'], captureIo(dir))).toBe(0);
+    const deployFile = fs.readFileSync(path.join(dir, 'ci/workflows/switchyard-deploy.yml'), 'utf8');
+    expect(headerCommand(deployFile)).toEqual(['pipeline', 'github', '--branch', 'trunk', '--out', 'ci/workflows']);
+    const again = captureIo(dir);
+    expect(pipelineCommand(headerCommand(deployFile).slice(1), again)).toBe(0);
+    expect(again.stdout).toEqual(['switchyard-plan.yml', 'switchyard-deploy.yml', 'switchyard-drift.yml'].map((f) => `unchanged ci/workflows/${f}`));
+    expect(pipelineCommand(['gitlab', '--out', path.join(dir, 'ci'), '--model', 'cdktf.out/switchyard.json'], captureIo(dir))).toBe(0);
+    const gitlab = fs.readFileSync(path.join(dir, 'ci/.gitlab-ci.yml'), 'utf8');
+    expect(headerCommand(gitlab)).toEqual(['pipeline', 'gitlab', '--out', 'ci']); // an absolute --out, named from the project
+  });
+
+  test('--check exits 0 when the committed files are what the model gives, and writes nothing', () => {
+    const dir = project();
+    expect(pipelineCommand(['gitlab'], captureIo(dir))).toBe(0);
+    const io = captureIo(dir);
+    expect(pipelineCommand(['gitlab', '--check'], io)).toBe(0);
+    expect(io.stdout).toEqual(['current .gitlab-ci.yml']);
+    expect(io.stderr).toEqual([]);
+  });
+
+  test('--check exits 1 naming each file that is stale or missing, and writes nothing', () => {
+    const dir = project();
+    expect(pipelineCommand(['github', '--branch', 'trunk'], captureIo(dir))).toBe(0);
+    const workflows = path.join(dir, '.github/workflows');
+    const before = fs.readFileSync(path.join(workflows, 'switchyard-deploy.yml'), 'utf8');
+    // A tier added to the program, the workflows not regenerated; and one file deleted.
+    const grown: DeliveryModel = {
+      ...shopModel,
+      tiers: [...shopModel.tiers, { name: 'perf', order: 25, binding: 'managed', approvalRequired: false, highAvailability: false, region: 'eu-west-1' }],
+      stacks: [...shopModel.stacks, { name: 'shop-perf', tier: 'perf', kind: 'app', dependencies: [], backend: 's3' }],
+    };
+    fs.writeFileSync(path.join(dir, 'cdktf.out', 'switchyard.json'), JSON.stringify(grown));
+    fs.rmSync(path.join(workflows, 'switchyard-drift.yml'));
+    const io = captureIo(dir);
+    expect(pipelineCommand(['github', '--check', '--branch', 'trunk'], io)).toBe(1);
+    const again = '`npx cdktf synth && npx switchyard pipeline github --branch trunk`';
+    expect(io.stderr).toEqual([
+      `[.github/workflows/switchyard-plan.yml] differs from what the delivery model gives now: regenerate with ${again} and commit the result`,
+      `[.github/workflows/switchyard-deploy.yml] differs from what the delivery model gives now: regenerate with ${again} and commit the result`,
+      `[.github/workflows/switchyard-drift.yml] is missing: regenerate with ${again} and commit the result`,
+    ]);
+    expect(fs.readFileSync(path.join(workflows, 'switchyard-deploy.yml'), 'utf8')).toBe(before);
+    expect(fs.existsSync(path.join(workflows, 'switchyard-drift.yml'))).toBe(false);
+    // A different --branch is a different pipeline too.
+    fs.writeFileSync(path.join(dir, 'cdktf.out', 'switchyard.json'), JSON.stringify(shopModel));
+    expect(pipelineCommand(['github'], captureIo(dir))).toBe(0);
+    expect(pipelineCommand(['github', '--check', '--branch', 'trunk'], captureIo(dir))).toBe(1);
+    expect(pipelineCommand(['github', '--check'], captureIo(dir))).toBe(0);
+  });
+
+  test('checkGenerated compares byte for byte', () => {
+    const dir = tempDir();
+    const files = gitlabPipeline(shopModel);
+    expect(checkGenerated(dir, files)).toEqual([{ path: '.gitlab-ci.yml', status: 'missing' }]);
+    fs.writeFileSync(path.join(dir, '.gitlab-ci.yml'), `${files[0].content}\n`);
+    expect(checkGenerated(dir, files)).toEqual([{ path: '.gitlab-ci.yml', status: 'differs' }]);
+    fs.writeFileSync(path.join(dir, '.gitlab-ci.yml'), files[0].content);
+    expect(checkGenerated(dir, files)).toEqual([{ path: '.gitlab-ci.yml', status: 'current' }]);
+  });
+
+  test.each<[string, string[], string]>([
+    ['--image for GitHub', ['github', '--image', 'node:20'],
+      '[--image] option --image sets the container image of GitLab jobs, not of "github": leave it out (GitHub jobs run on ubuntu-latest), or use it with switchyard pipeline gitlab'],
+    ['an image that is not a reference', ['gitlab', '--image', 'node 20'],
+      '[--image] image "node 20" is not an image reference: use a name, tag and digest such as node:20-bookworm@sha256:<64 hex digits>'],
+  ])('refuses %s (exit 1)', (_what, args, message) => {
+    const io = captureIo(project());
+    expect(pipelineCommand(args, io)).toBe(1);
+    expect(io.stderr).toEqual([message]);
   });
 
   test('a missing provider or an unknown flag is a usage error', () => {
