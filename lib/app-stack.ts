@@ -2,7 +2,7 @@ import { Construct, IConstruct, NamespaceV1 } from './private/cdk';
 import { fail } from './private/errors';
 import { checkName } from './private/names';
 import type { IDependency } from './dependencies/contract';
-import { AlertSubscriptions, checkSubscriptions } from './observability/alarms';
+import { Alerts, AlertSubscriptions, checkSubscriptions } from './observability/alarms';
 import { GATEWAY_ACCESS_LABEL } from './platform/addons/gateway';
 import { PlatformRef } from './platform/platform-ref';
 import { ReleaseLedger } from './release/ledger';
@@ -20,8 +20,9 @@ export interface AppStackProps extends TierStackProps {
    */
   readonly namespace?: string;
   /**
-   * Who gets the alerts of the app's managed dependencies (CloudWatch alarms through the app's
-   * alert topic). Managed tiers only.
+   * Who gets the app's alerts in managed tiers, through its alert topic `<app>-<tier>-alerts`:
+   * the CloudWatch alarms of its managed dependencies and, where the platform runs
+   * kube-prometheus-stack, the Prometheus alerts of its services (routed by Alertmanager).
    * @default - no subscription (the topic and alarms exist; subscribe later)
    */
   readonly alerts?: AlertSubscriptions;
@@ -31,6 +32,13 @@ export interface AppStackProps extends TierStackProps {
 interface Named extends IConstruct {
   readonly name: string;
 }
+
+/**
+ * Construct IDs Switchyard gives children of an app's stack (its namespace, providers, alert topic,
+ * shared secrets store, in-cluster messaging server, platform data sources): no service or
+ * dependency may take one.
+ */
+export const RESERVED_IDS = ['alerts', 'aws', 'helm', 'kubernetes', 'messaging', 'namespace', 'platform-cluster', 'platform-oidc', 'platform-state', 'secrets'] as const;
 
 /**
  * The stack `<app>-<tier>`: the app's dependencies bound for the tier and its
@@ -87,6 +95,9 @@ export class AppStack extends TierStack {
       },
     });
 
+    // Subscribers get the alert topic even before anything alarms on it.
+    if (this.tier.managed && ((props.alerts?.email ?? []).length > 0 || (props.alerts?.https ?? []).length > 0)) Alerts.of(this);
+
     this.node.addValidation({
       validate: () => {
         const declared = [...this.services.keys()];
@@ -95,6 +106,22 @@ export class AppStack extends TierStack {
           .map((s) => `the ledger ${this.ledger.source} releases service "${s}" in tier "${this.tier.name}" but the app declares no such service: declare it (${declared.length ? `declared: ${declared.join(', ')}` : 'no services are declared'}) or remove it from the ledger`);
       },
     });
+  }
+
+  /**
+   * The construct ID of a service or dependency named `name` in `scope`: refused when Switchyard
+   * uses it in the app's stack, or when `scope` has a child of that name already (construct IDs
+   * are Terraform addresses: they are checked before the construct exists). @internal
+   */
+  public static _childId(scope: IConstruct, what: string, name: string): string {
+    if (scope instanceof AppStack && (RESERVED_IDS as readonly string[]).includes(name)) {
+      fail(`${scope.node.path}/${name}`, `${what} %v is a name Switchyard uses in the app's stack`, name, `pick another name (reserved: ${RESERVED_IDS.join(', ')})`);
+    }
+    const taken = scope.node.tryFindChild(name);
+    if (taken) {
+      fail(`${scope.node.path}/${name}`, `${what} %v is already used by ${taken.node.path}`, name, 'give each service and dependency of an app its own name');
+    }
+    return name;
   }
 
   /** Registers a service name; refuses a duplicate. @internal */

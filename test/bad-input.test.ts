@@ -111,6 +111,10 @@ const CATALOG: Record<string, Row[]> = {
       '[shop-production] stack name "shop-production" is not valid: use a lower-case DNS label of at most 40 characters that ends in "-prod"'],
     ['two dependencies of one name', (app) => { const s = shopIn(app); new Postgres(s, 'orders'); new Cache(new Construct(s, 'more'), 'orders'); },
       '[shop-dev/more/orders] dependency name "orders" is already used: give each dependency of app "shop" its own name (first used at shop-dev/orders)'],
+    ['a service and a dependency of one name', (app) => { const s = shopIn(app); new Postgres(s, 'api'); new BlueGreenService(s, 'api', API); },
+      '[shop-dev/api] service name "api" is already used by shop-dev/api: give each service and dependency of an app its own name'],
+    ['a dependency name Switchyard uses in the app\'s stack', (app) => { new Postgres(shopIn(app), 'secrets'); },
+      '[shop-dev/secrets] dependency name "secrets" is a name Switchyard uses in the app\'s stack: pick another name (reserved: alerts, aws, helm, kubernetes, messaging, namespace, platform-cluster, platform-oidc, platform-state, secrets)'],
     ['a dependency outside an app stack', (app) => { new Postgres(app, 'orders'); },
       '[orders] "orders" is not inside an AppStack: create services and dependencies inside an AppStack'],
   ],
@@ -288,6 +292,20 @@ const CATALOG: Record<string, Row[]> = {
   'queues and topics': [
     ['a retention beyond what the dead-letter queue keeps', (app) => { new Queue(shopIn(app), 'jobs', { retentionSeconds: 1_209_600 }); },
       '[shop-dev/jobs] retentionSeconds 1209600 is outside what SQS and the dead-letter queue allow: use a whole number of seconds from 60 to 1123200 (13 days): the dead-letter queue keeps messages 14 days, the SQS maximum, and must keep them longer than its source'],
+    ['a retention between 13 and 14 days', (app) => { new Queue(shopIn(app), 'jobs', { retentionSeconds: 1_123_201 }); },
+      '[shop-dev/jobs] retentionSeconds 1123201 is outside what SQS and the dead-letter queue allow: use a whole number of seconds from 60 to 1123200 (13 days): the dead-letter queue keeps messages 14 days, the SQS maximum, and must keep them longer than its source'],
+    ['a cache name too long for an ElastiCache ID', (app) => { new Cache(shopIn(app, staging), 'sessions-of-the-storefront-eu'); },
+      '[shop-staging/sessions-of-the-storefront-eu] cache name "sessions-of-the-storefront-eu" makes the ElastiCache ID "shop-staging-sessions-of-the-storefront-eu" (42 characters): ElastiCache allows 40 characters and no "--": shorten the cache name (or the app name)'],
+    ['a queue named as another queue\'s dead-letter queue', (app) => { const s = shopIn(app); new Queue(s, 'jobs'); new Queue(s, 'jobs-dlq'); },
+      '[shop-dev/jobs-dlq] queue name "jobs-dlq" is the name of the dead-letter queue of shop-dev/jobs: rename the queue, or give "jobs" this queue as its dead-letter queue (deadLetterQueue: "jobs-dlq", declared before it)'],
+    ['a queue whose dead-letter queue takes another queue\'s name', (app) => { const s = shopIn(app); new Queue(s, 'jobs-dlq'); new Queue(s, 'jobs'); },
+      '[shop-dev/jobs] the dead-letter queue of queue "jobs" would be named "jobs-dlq", the name of shop-dev/jobs-dlq: rename one of them, or make "jobs-dlq" this queue\'s dead-letter queue: deadLetterQueue: "jobs-dlq"'],
+    ['a queue name too long for SQS', (app) => {
+      const loadtest = Tier.custom('loadtest-eu1', 15, Profiles.dev);
+      const ledger = ledgerOf({ app: 'storefront-checkout-apis', tiers: {} }, new Tiers([loadtest]));
+      new Queue(appStack(app, loadtest, ledger), 'order-confirmation-emails-priority-eu-01', { fifo: true });
+    },
+      '[storefront-checkout-apis-loadtest-eu1/order-confirmation-emails-priority-eu-01] queue name "order-confirmation-emails-priority-eu-01" makes SQS names of 87 characters (storefront-checkout-apis-loadtest-eu1-order-confirmation-emails-priority-eu-01-dlq.fifo): SQS allows 80: shorten the queue name (or the app name)'],
     ['a visibility timeout longer than the retention', (app) => { new Queue(shopIn(app), 'jobs', { retentionSeconds: 600, visibilityTimeoutSeconds: 900 }); },
       '[shop-dev/jobs] visibilityTimeoutSeconds 900 is longer than the retention (600 s): keep the visibility timeout shorter than the retention, or a message expires while a consumer holds it'],
     ['no receive before dead-lettering', (app) => { new Queue(shopIn(app), 'jobs', { maxReceiveCount: 0 }); },

@@ -82,7 +82,7 @@ export class Queue extends Construct implements IQueue {
   private readonly topicArns: string[] = [];
 
   constructor(scope: Construct, name: string, props: QueueProps = {}) {
-    super(scope, name);
+    super(scope, AppStack._childId(scope, 'dependency name', name));
     this.app = AppStack.ofScope(this);
     this.name = checkName(this, 'dependency name', name, 40);
     this.app._registerDependency(this);
@@ -92,7 +92,7 @@ export class Queue extends Construct implements IQueue {
     this.retentionSeconds = props.retentionSeconds ?? 4 * DAY;
     this.maxReceiveCount = props.maxReceiveCount ?? 5;
     const dlqRetention = SQS.maxRetention;
-    if (!Number.isInteger(this.retentionSeconds) || this.retentionSeconds < SQS.minRetention || this.retentionSeconds >= dlqRetention) {
+    if (!Number.isInteger(this.retentionSeconds) || this.retentionSeconds < SQS.minRetention || this.retentionSeconds > dlqRetention - DAY) {
       fail(this, 'retentionSeconds %v is outside what SQS and the dead-letter queue allow', this.retentionSeconds,
         `use a whole number of seconds from ${SQS.minRetention} to ${dlqRetention - DAY} (13 days): the dead-letter queue keeps messages 14 days, the SQS maximum, and must keep them longer than its source`);
     }
@@ -125,6 +125,21 @@ export class Queue extends Construct implements IQueue {
       shared = target;
     }
     this.deadLetterQueueName = shared ? shared.name : `${name}-dlq`;
+    // A queue's own dead-letter queue is `<name>-dlq` in SQS and in the cluster: no other queue may have that name.
+    const clash = !shared && this.app.dependency(this.deadLetterQueueName);
+    if (clash) {
+      fail(this, `the dead-letter queue of queue "${name}" would be named %v, the name of ${clash.node.path}`, this.deadLetterQueueName,
+        `rename one of them, or make "${this.deadLetterQueueName}" this queue's dead-letter queue: deadLetterQueue: "${this.deadLetterQueueName}"`);
+    }
+    const owner = name.endsWith('-dlq') ? this.app.dependency(name.slice(0, -4)) : undefined;
+    if (owner instanceof Queue && owner.deadLetterQueueName === name) {
+      fail(this, `queue name %v is the name of the dead-letter queue of ${owner.node.path}`, name,
+        `rename the queue, or give "${owner.name}" this queue as its dead-letter queue (deadLetterQueue: "${name}", declared before it)`);
+    }
+    const sqsName = `${this.app.appName}-${this.app.tier.name}-${this.deadLetterQueueName}${this.fifo ? '.fifo' : ''}`;
+    if (sqsName.length > 80) {
+      fail(this, `queue name %v makes SQS names of ${sqsName.length} characters (${sqsName})`, name, 'SQS allows 80: shorten the queue name (or the app name)');
+    }
 
     if (this.app.tier.managed) {
       const provider = this.app.aws;
@@ -274,7 +289,7 @@ export class Topic extends Construct implements ITopic {
   private readonly app: AppStack;
 
   constructor(scope: Construct, name: string, props: TopicProps = {}) {
-    super(scope, name);
+    super(scope, AppStack._childId(scope, 'dependency name', name));
     this.app = AppStack.ofScope(this);
     this.name = checkName(this, 'dependency name', name, 40);
     this.app._registerDependency(this);
@@ -286,6 +301,8 @@ export class Topic extends Construct implements ITopic {
         provider: this.app.aws,
         name: `${this.app.appName}-${this.app.tier.name}-${topicName}`,
         fifoTopic: this.fifo || undefined,
+        // As for FIFO queues: a publisher need not give a deduplication ID (the same in the cluster).
+        contentBasedDeduplication: this.fifo || undefined,
         kmsMasterKeyId: 'alias/aws/sns',
       });
       this.topic.overrideLogicalId(`${tfId(name)}_topic`);
@@ -526,7 +543,8 @@ sns = boto3.client("sns", endpoint_url=endpoint)
 
 
 def queue_url(name, fifo):
-    return sqs.create_queue(QueueName=name, Attributes={"FifoQueue": "true"} if fifo else {})["QueueUrl"]
+    # FIFO with content-based deduplication, as in SQS, so a publisher works the same in every tier.
+    return sqs.create_queue(QueueName=name, Attributes={"FifoQueue": "true", "ContentBasedDeduplication": "true"} if fifo else {})["QueueUrl"]
 
 
 def queue_arn(url):
@@ -550,7 +568,7 @@ def ensure():
         arns[q["name"]] = queue_arn(url)
     topics = {}
     for t in spec["topics"]:
-        attributes = {"FifoTopic": "true"} if t["fifo"] else {}
+        attributes = {"FifoTopic": "true", "ContentBasedDeduplication": "true"} if t["fifo"] else {}
         topics[t["name"]] = sns.create_topic(Name=t["name"], Attributes=attributes)["TopicArn"]
     for s in spec["subscriptions"]:
         existing = sns.list_subscriptions_by_topic(TopicArn=topics[s["topic"]])["Subscriptions"]

@@ -132,7 +132,7 @@ export class Postgres extends Construct implements IDependency {
   private readonly peers: IConnectable[] = [];
 
   constructor(scope: Construct, name: string, props: PostgresProps = {}) {
-    super(scope, name);
+    super(scope, AppStack._childId(scope, 'dependency name', name));
     this.app = AppStack.ofScope(this);
     this.name = checkName(this, 'dependency name', name, 30);
     this.app._registerDependency(this);

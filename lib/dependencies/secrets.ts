@@ -153,14 +153,20 @@ export class AppSecrets extends Construct {
     return this.externalSecret(scope, id, name, undefined, {
       // Generated once: no refresh, no re-generation over an existing Secret.
       refreshPolicy: 'CreatedOnce',
-      target: { ...this.target(name, template), immutable: true },
+      // Orphan: the Secret has no owner, so it outlives its ExternalSecret (a replaced ExternalSecret, a
+      // rename); immutable, a new ExternalSecret cannot overwrite the password a database was made with.
+      target: { ...this.target(name, template, 'Orphan'), immutable: true },
       dataFrom: [{ sourceRef: { generatorRef: { apiVersion: ESO_GENERATORS_API, kind: 'Password', name } } }],
     }, [generator]);
   }
 
-  private target(name: string, template?: Record<string, unknown>): Record<string, unknown> {
-    // Retain: deleting the ExternalSecret (a rename, a refactor) never deletes the Secret.
-    return { name, creationPolicy: 'Owner', deletionPolicy: 'Retain', ...(template ? { template: { engineVersion: 'v2', ...template } } : {}) };
+  /**
+   * The Secret an ExternalSecret writes. A rendered contract secret is owned by its ExternalSecret
+   * (deleted with it, written again by the next one); generated credentials are orphaned. Retain:
+   * a value gone from the store does not delete the Secret.
+   */
+  private target(name: string, template?: Record<string, unknown>, creationPolicy: 'Owner' | 'Orphan' = 'Owner'): Record<string, unknown> {
+    return { name, creationPolicy, deletionPolicy: 'Retain', ...(template ? { template: { engineVersion: 'v2', ...template } } : {}) };
   }
 
   private externalSecret(

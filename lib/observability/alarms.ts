@@ -1,6 +1,7 @@
 import type { AppStack } from '../app-stack';
+import { alertTopicName } from '../platform/addons/observability';
 import {
-  CloudwatchMetricAlarm, Construct, DataAwsCallerIdentity, DataAwsPartition, KmsKey, SnsTopic, SnsTopicSubscription,
+  CloudwatchMetricAlarm, Construct, DataAwsCallerIdentity, DataAwsPartition, KmsKey, Manifest, SnsTopic, SnsTopicSubscription,
 } from '../private/cdk';
 import { fail } from '../private/errors';
 import { policyDocument } from '../private/iam';
@@ -55,8 +56,9 @@ export interface AlarmSpec {
  * The alert topic of an app in a managed tier, `<app>-<tier>-alerts`: SNS
  * encrypted with a KMS key of its own (CloudWatch cannot publish to a topic
  * encrypted with the AWS-managed key), with the subscriptions given to the
- * AppStack. Managed dependencies add their CloudWatch alarms to it; alarms
- * notify on alarm and on recovery.
+ * AppStack. Managed dependencies add their CloudWatch alarms to it (they
+ * notify on alarm and on recovery); monitored services route their
+ * Prometheus alerts to it through Alertmanager.
  */
 export class Alerts extends Construct {
   /** The app's alerts (made on first use). */
@@ -97,12 +99,54 @@ export class Alerts extends Construct {
     key.overrideLogicalId('alerts_key');
     this.topic = new SnsTopic(this, 'topic', {
       provider,
-      name: `${app.node.id}-alerts`,
+      name: alertTopicName(app.node.id),
       kmsMasterKeyId: key.arn,
     });
     const subs = app.alertSubscriptions;
     (subs.email ?? []).forEach((endpoint, i) => new SnsTopicSubscription(this, `email-${i}`, { provider, topicArn: this.topic.arn, protocol: 'email', endpoint }));
     (subs.https ?? []).forEach((endpoint, i) => new SnsTopicSubscription(this, `https-${i}`, { provider, topicArn: this.topic.arn, protocol: 'https', endpoint }));
+  }
+
+  /** The AlertmanagerConfig that sends the app's Prometheus alerts to the topic, once some service is monitored. */
+  public prometheusRoute?: Manifest;
+
+  /**
+   * Routes the Prometheus alerts of the app's namespace to the topic: an AlertmanagerConfig
+   * (kube-prometheus-stack's Alertmanager selects it, limited to this namespace) with an SNS
+   * receiver; Alertmanager publishes through its IRSA role, which may publish to the alert
+   * topics of the tier. Made once.
+   */
+  public routePrometheusAlerts(): Manifest {
+    if (this.prometheusRoute) return this.prometheusRoute;
+    const app = this.app;
+    this.prometheusRoute = new Manifest(this, 'alertmanager-route', {
+      provider: app.kubernetes,
+      manifest: {
+        apiVersion: 'monitoring.coreos.com/v1alpha1',
+        kind: 'AlertmanagerConfig',
+        metadata: { name: `${app.appName}-alerts`, namespace: app.namespace, labels: { 'app.kubernetes.io/part-of': app.appName, 'app.kubernetes.io/managed-by': 'switchyard' } },
+        spec: {
+          route: {
+            receiver: 'alert-topic',
+            groupBy: ['alertname', 'service', 'switchyard_dev_slot'],
+            groupWait: '30s',
+            groupInterval: '5m',
+            repeatInterval: '4h',
+          },
+          receivers: [{
+            name: 'alert-topic',
+            snsConfigs: [{
+              topicARN: this.topic.arn,
+              sigv4: { region: app.awsRegion },
+              subject: `[${app.node.id}] {{ .CommonLabels.alertname }} ({{ .Status }})`,
+              sendResolved: true,
+            }],
+          }],
+        },
+      },
+      dependsOn: [app.namespaceResource, this.topic],
+    });
+    return this.prometheusRoute;
   }
 
   /** Adds the alarms of a dependency, named `<stack>-<dependency>-<id>`. */

@@ -38,6 +38,12 @@ export interface MetricsOptions {
    * @default 0.05
    */
   readonly errorRatio?: number;
+  /**
+   * Requests per second a slot must serve before its error-rate and latency alerts fire (a few
+   * failures of an idle slot do not page).
+   * @default 0.1
+   */
+  readonly minRequestsPerSecond?: number;
 }
 
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
@@ -78,7 +84,11 @@ export function serviceMonitoring(
   const duration = options.durationMetric ?? 'http_request_duration_seconds';
   const sel = `namespace="${ns}", app_kubernetes_io_name="${service}"`;
   const pods = `namespace="${ns}", pod=~"${service}-(blue|green)-.+"`;
-  const severity = app.tier.profile.binding === 'managed' ? 'critical' : 'warning';
+  // Pages in the tiers that guard their releases (prod); a warning elsewhere.
+  const severity = app.tier.profile.approvalRequired || app.tier.profile.deletionProtection ? 'critical' : 'warning';
+  // Per slot: a canary that fails is not hidden by the healthy live slot's traffic.
+  const slot = 'switchyard_dev_slot';
+  const minRate = options.minRequestsPerSecond ?? 0.1;
   const alert = (name: string, expr: string, forDuration: string, summary: string) => ({
     alert: name, expr, for: forDuration, labels: { severity, tier: app.tier.name, service }, annotations: { summary },
   });
@@ -94,11 +104,13 @@ export function serviceMonitoring(
           name: `${app.appName}.${service}`,
           rules: [
             alert(`${title}HighErrorRate`,
-              `sum(rate(${requests}{${sel}, ${status}=~"5.."}[5m])) / sum(rate(${requests}{${sel}}[5m])) > ${options.errorRatio ?? 0.05}`,
-              '10m', `${service} in ${app.tier.name}: more than ${Math.round((options.errorRatio ?? 0.05) * 100)}% of requests fail`),
+              `(sum by (${slot}) (rate(${requests}{${sel}, ${status}=~"5.."}[5m])) / sum by (${slot}) (rate(${requests}{${sel}}[5m])) > ${options.errorRatio ?? 0.05})`
+                + ` and on (${slot}) sum by (${slot}) (rate(${requests}{${sel}}[5m])) > ${minRate}`,
+              '10m', `${service} in ${app.tier.name}: more than ${Math.round((options.errorRatio ?? 0.05) * 100)}% of requests to slot {{ $labels.${slot} }} fail`),
             alert(`${title}HighLatency`,
-              `histogram_quantile(0.99, sum by (le) (rate(${duration}_bucket{${sel}}[5m]))) > ${options.latencySeconds ?? 1}`,
-              '10m', `${service} in ${app.tier.name}: 99th percentile latency above ${options.latencySeconds ?? 1} s`),
+              `(histogram_quantile(0.99, sum by (le, ${slot}) (rate(${duration}_bucket{${sel}}[5m]))) > ${options.latencySeconds ?? 1})`
+                + ` and on (${slot}) sum by (${slot}) (rate(${duration}_count{${sel}}[5m])) > ${minRate}`,
+              '10m', `${service} in ${app.tier.name}: 99th percentile latency of slot {{ $labels.${slot} }} above ${options.latencySeconds ?? 1} s`),
             alert(`${title}Restarting`,
               `increase(kube_pod_container_status_restarts_total{${pods}}[15m]) > 3`,
               '0m', `${service} in ${app.tier.name}: a container restarted more than 3 times in 15 minutes`),
@@ -122,5 +134,6 @@ export function metricsProblem(options: MetricsOptions): [string, unknown, strin
   if (options.path !== undefined && !/^\/\S*$/.test(options.path)) return ['metrics.path %v is not a URL path', options.path, 'start it with "/", e.g. "/metrics"'];
   if (options.errorRatio !== undefined && !(options.errorRatio > 0 && options.errorRatio < 1)) return ['metrics.errorRatio %v is not between 0 and 1', options.errorRatio, 'give a share such as 0.05 (5%)'];
   if (options.latencySeconds !== undefined && !(options.latencySeconds > 0)) return ['metrics.latencySeconds %v is not positive', options.latencySeconds, 'give seconds such as 0.5'];
+  if (options.minRequestsPerSecond !== undefined && !(options.minRequestsPerSecond >= 0)) return ['metrics.minRequestsPerSecond %v is not a rate', options.minRequestsPerSecond, 'give requests per second, 0 or more, such as 0.1'];
   return undefined;
 }

@@ -82,6 +82,7 @@ export { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscrip
 export { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 export { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
 export { DataAwsSecretsmanagerRandomPassword } from '@cdktf/provider-aws/lib/data-aws-secretsmanager-random-password';
+export { DataAwsSecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/data-aws-secretsmanager-secret-version';
 export { ElasticacheReplicationGroup } from '@cdktf/provider-aws/lib/elasticache-replication-group';
 export { ElasticacheSubnetGroup } from '@cdktf/provider-aws/lib/elasticache-subnet-group';
 export { ElasticacheParameterGroup } from '@cdktf/provider-aws/lib/elasticache-parameter-group';

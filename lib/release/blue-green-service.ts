@@ -1,5 +1,6 @@
 import { AppStack } from '../app-stack';
 import { envVarName, IConnectable, IDependency, IQueue, ITopic } from '../dependencies/contract';
+import { Alerts } from '../observability/alarms';
 import { metricsProblem, MetricsOptions, serviceMonitoring, ServiceMonitoring } from '../observability/monitoring';
 import { AddonIds } from '../platform/addons/ids';
 import { GATEWAY_API } from '../platform/addons/gateway';
@@ -58,10 +59,11 @@ export interface AutoscalingOptions {
    */
   readonly maxReplicas?: number;
   /**
-   * Average CPU use, percent of the request, the autoscaler aims at (1 to 100).
+   * Average CPU use, percent of the request, the autoscaler aims at (1 to 100), or `false` to
+   * scale on memory alone (then `memoryPercent` is required).
    * @default 70
    */
-  readonly cpuPercent?: number;
+  readonly cpuPercent?: number | false;
   /**
    * Average memory use, percent of the request, the autoscaler aims at (1 to 100).
    * @default - memory is not a target
@@ -241,7 +243,7 @@ export class BlueGreenService extends Construct implements IConnectable {
   private awsRole?: IamRole;
 
   constructor(scope: Construct, name: string, props: BlueGreenServiceProps) {
-    super(scope, name);
+    super(scope, AppStack._childId(scope, 'service name', name));
     this.app = AppStack.ofScope(this);
     // Room for the "-preview" and "-migrate-green" suffixes in a 63-character name.
     this.name = checkName(this, 'service name', name, 40);
@@ -271,6 +273,8 @@ export class BlueGreenService extends Construct implements IConnectable {
     if (props.metrics !== false) {
       if (this.app.platform.hasAddon(AddonIds.kubePrometheusStack)) {
         this.monitoring = serviceMonitoring(this, this.app, this.name, this.podSelector, this.metricsPortName, props.metrics ?? {});
+        // In AWS, Alertmanager sends them to the app's alert topic, where the alarms go.
+        if (tier.managed && this.app.platform.kind === 'eks') Alerts.of(this.app).routePrometheusAlerts();
       } else if (props.metrics) {
         fail(this, 'metrics are configured but the platform of tier %v has no kube-prometheus-stack', tier.name, 'add KubePrometheusStack to the add-ons (its CRDs hold PodMonitor and PrometheusRule), or set metrics: false');
       }
@@ -511,7 +515,7 @@ export class BlueGreenService extends Construct implements IConnectable {
         maxReplicas: scaling.maxReplicas,
         scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: `${this.name}-${slot}` },
         metric: [
-          { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: scaling.cpuPercent } } },
+          ...(scaling.cpuPercent !== false ? [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: scaling.cpuPercent } } }] : []),
           ...(scaling.memoryPercent ? [{ type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: scaling.memoryPercent } } }] : []),
         ],
       },
@@ -690,8 +694,11 @@ function validateProps(scope: Construct, p: BlueGreenServiceProps, app: AppStack
     const max = a.maxReplicas ?? sizing.maxReplicas;
     if (!Number.isInteger(min) || min < 1) fail(scope, 'autoscaling.minReplicas %v is not valid', min, 'use a whole number of at least 1');
     if (!Number.isInteger(max) || max < min) fail(scope, `autoscaling min replicas %v are above max replicas ${max}`, min, 'keep minReplicas <= maxReplicas');
-    for (const [k, v] of [['cpuPercent', a.cpuPercent], ['memoryPercent', a.memoryPercent]] as const) {
+    for (const [k, v] of [['cpuPercent', a.cpuPercent === false ? undefined : a.cpuPercent], ['memoryPercent', a.memoryPercent]] as const) {
       if (v !== undefined && (!Number.isInteger(v) || v < 1 || v > 100)) fail(scope, `autoscaling.${k} %v is outside 1-100 %`, v, 'give a whole percentage of the request, e.g. 70');
+    }
+    if (a.cpuPercent === false && a.memoryPercent === undefined) {
+      fail(scope, 'autoscaling.cpuPercent is %v and no memoryPercent is given', false, 'give memoryPercent (e.g. 75) to scale on memory, or a cpuPercent');
     }
   }
   const exposed = [p.port, ...(p.metrics && p.metrics.port !== undefined ? [p.metrics.port] : [])];

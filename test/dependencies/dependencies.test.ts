@@ -67,7 +67,10 @@ describe('Postgres', () => {
     const [cluster] = manifests(s, 'Cluster');
     expect(cluster.manifest.spec).toMatchObject({ instances: 1, enableSuperuserAccess: false, imageName: 'ghcr.io/cloudnative-pg/postgresql:17.11-standard-trixie' });
     const creds = manifests(s, 'ExternalSecret').find((m) => m.manifest.metadata.name === 'orders-postgres-credentials').manifest;
-    expect(creds.spec).toMatchObject({ refreshPolicy: 'CreatedOnce', target: { immutable: true, template: { type: 'kubernetes.io/basic-auth' } } });
+    // Orphaned: the Secret outlives its ExternalSecret (a replaced ExternalSecret cannot take the password with it).
+    expect(creds.spec).toMatchObject({ refreshPolicy: 'CreatedOnce', target: { immutable: true, creationPolicy: 'Orphan', template: { type: 'kubernetes.io/basic-auth' } } });
+    // A contract secret is rendered again from them: owned by its ExternalSecret.
+    expect(manifests(s, 'ExternalSecret').find((m) => m.manifest.metadata.name === 'orders-db').manifest.spec.target.creationPolicy).toBe('Owner');
     const np = k8s(s, 'kubernetes_network_policy_v1', 'orders-postgres');
     const fromServices = np.spec.ingress.find((r: any) => r.ports); // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(fromServices.ports).toEqual([{ port: '5432', protocol: 'TCP' }]);
@@ -157,8 +160,15 @@ describe('Cache', () => {
         transit_encryption_mode: 'required', automatic_failover_enabled: ha, multi_az_enabled: ha, num_cache_clusters: ha ? 2 : 1,
         snapshot_retention_limit: t.get(tier).profile.backupRetentionDays, lifecycle: { prevent_destroy: ha, ignore_changes: ['auth_token'] },
       });
-      expect(g.auth_token).toMatch(/^\$\{data\.aws_secretsmanager_random_password\./);
-      expect(only(s, 'aws_secretsmanager_secret_version').secret_string_wo).toBe(g.auth_token);
+      // Secrets Manager generates the token; Terraform writes it once, write-only; the group reads it back from
+      // the secret, so a group made again gets the token the app reads.
+      const version = only(s, 'aws_secretsmanager_secret_version');
+      expect(version.secret_string_wo).toMatch(/^\$\{data\.aws_secretsmanager_random_password\./);
+      expect(version.secret_string_wo_version).toBe(1);
+      const [storedName, stored] = Object.entries(s.data.aws_secretsmanager_secret_version as Record<string, any>)[0]; // eslint-disable-line @typescript-eslint/no-explicit-any
+      expect(g.auth_token).toBe(`\${data.aws_secretsmanager_secret_version.${storedName}.secret_string}`);
+      expect(stored.secret_id).toBe(version.secret_id);
+      expect(stored.depends_on).toEqual([expect.stringMatching(/^aws_secretsmanager_secret_version\./)]);
       expect(only(s, 'aws_elasticache_parameter_group').family).toBe('valkey9');
     }
   });

@@ -27,6 +27,16 @@ describe('autoscaling', () => {
   });
 });
 
+test('a service can scale on memory alone', () => {
+  const s = synth((app) => {
+    new BlueGreenService(appStack(app, t.get('dev'), ledgerOf({ app: 'shop', tiers: { dev: { api: released() } } })), 'api', {
+      image: 'ghcr.io/acme/api', port: 8080, autoscaling: { cpuPercent: false, memoryPercent: 75 },
+    });
+  }).stacks['shop-dev'];
+  const live = Object.values(resources(s, 'kubernetes_horizontal_pod_autoscaler_v2'))[0];
+  expect(live.spec.metric).toEqual([{ type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', average_utilization: 75 } } }]);
+});
+
 describe('highly available tiers', () => {
   test('prod: a disruption budget per slot and pods spread over zones; dev: neither', () => {
     const prod = out.stacks['shop-prod'];
@@ -52,8 +62,14 @@ describe('monitors and alert rules', () => {
       expect(monitor.spec.podTargetLabels).toContain('switchyard.dev/slot');
       const rules = manifests(s, 'PrometheusRule').find((m) => m.manifest.metadata.name === 'api').manifest.spec.groups[0].rules;
       expect(rules.map((r: any) => r.alert)).toEqual(['ApiHighErrorRate', 'ApiHighLatency', 'ApiRestarting', 'ApiRolloutStuck']); // eslint-disable-line @typescript-eslint/no-explicit-any
-      expect(rules[0].expr).toBe('sum(rate(http_requests_total{namespace="shop", app_kubernetes_io_name="api", code=~"5.."}[5m])) / sum(rate(http_requests_total{namespace="shop", app_kubernetes_io_name="api"}[5m])) > 0.05');
-      expect(rules[0].labels.severity).toBe(tier === 'dev' ? 'warning' : 'critical');
+      // Per slot (a failing canary is not averaged away by the live slot), and only once a slot serves traffic.
+      expect(rules[0].expr).toBe('(sum by (switchyard_dev_slot) (rate(http_requests_total{namespace="shop", app_kubernetes_io_name="api", code=~"5.."}[5m]))'
+        + ' / sum by (switchyard_dev_slot) (rate(http_requests_total{namespace="shop", app_kubernetes_io_name="api"}[5m])) > 0.05)'
+        + ' and on (switchyard_dev_slot) sum by (switchyard_dev_slot) (rate(http_requests_total{namespace="shop", app_kubernetes_io_name="api"}[5m])) > 0.1');
+      expect(rules[1].expr).toBe('(histogram_quantile(0.99, sum by (le, switchyard_dev_slot) (rate(http_request_duration_seconds_bucket{namespace="shop", app_kubernetes_io_name="api"}[5m]))) > 1)'
+        + ' and on (switchyard_dev_slot) sum by (switchyard_dev_slot) (rate(http_request_duration_seconds_count{namespace="shop", app_kubernetes_io_name="api"}[5m])) > 0.1');
+      // Pages only where the tier guards its releases.
+      expect(rules[0].labels.severity).toBe(tier === 'prod' ? 'critical' : 'warning');
     }
     // The metrics port is a named port of the container.
     expect(k8s(out.stacks['shop-dev'], 'kubernetes_deployment_v1', 'api-blue').spec.template.spec.container[0].port)
@@ -65,6 +81,47 @@ describe('monitors and alert rules', () => {
       const stack = new AppStack(app, 'shop', { tier: t.get('dev'), platform: require('../../lib').PlatformRef.fromKubeconfig({ context: 'x', addons: ['external-secrets'] }), ledger: ledgerOf({ app: 'shop', tiers: { dev: { api: released() } } }) });
       new BlueGreenService(stack, 'api', { image: 'ghcr.io/acme/api', port: 8080, metrics: { path: '/metrics' } });
     }))).toBe('[shop-dev/api] metrics are configured but the platform of tier "dev" has no kube-prometheus-stack: add KubePrometheusStack to the add-ons (its CRDs hold PodMonitor and PrometheusRule), or set metrics: false');
+  });
+});
+
+describe('Prometheus alerts reach a person', () => {
+  test('in AWS tiers, Alertmanager sends the app\'s alerts to its alert topic through its own IRSA role; dev keeps them in Alertmanager', () => {
+    for (const tier of ['staging', 'prod']) {
+      const s = out.stacks[`shop-${tier}`];
+      const [route] = manifests(s, 'AlertmanagerConfig').map((m) => m.manifest);
+      expect(route.metadata).toMatchObject({ name: 'shop-alerts', namespace: 'shop' });
+      expect(route.spec.route.receiver).toBe('alert-topic');
+      const topic = Object.entries(resources(s, 'aws_sns_topic')).find(([, t]) => t.name === `shop-${tier}-alerts`)!;
+      expect(route.spec.receivers).toEqual([{
+        name: 'alert-topic',
+        snsConfigs: [{ topicARN: `\${aws_sns_topic.${topic[0]}.arn}`, sigv4: { region: 'eu-west-1' }, subject: `[shop-${tier}] {{ .CommonLabels.alertname }} ({{ .Status }})`, sendResolved: true }],
+      }]);
+      // The add-ons stack: Alertmanager's service account has a role that may publish to this tier's alert topics only.
+      const addons = out.stacks[`addons-${tier}`];
+      const values = JSON.parse(resources(addons, 'helm_release').addon_kube_prometheus_stack.values[0]);
+      expect(values.alertmanager.serviceAccount).toEqual({ create: true, name: 'alertmanager', annotations: { 'eks.amazonaws.com/role-arn': expect.stringMatching(/^\$\{aws_iam_role\.alertmanager-role/) } });
+      expect(values.alertmanager.alertmanagerSpec).toMatchObject({ alertmanagerConfigSelector: {}, alertmanagerConfigNamespaceSelector: {}, alertmanagerConfigMatcherStrategy: { type: 'OnNamespace' } });
+      const docs = addons.data.aws_iam_policy_document;
+      expect(docs['alertmanager-trust'].statement[0].condition[0].values).toEqual(['system:serviceaccount:monitoring:alertmanager']);
+      const [publish, kms] = docs['alertmanager-access'].statement;
+      expect(publish.actions).toEqual(['sns:Publish']);
+      expect(publish.resources).toEqual([expect.stringMatching(new RegExp(`^arn:.*:sns:eu-west-1:.*:\\*-${tier}-alerts$`))]);
+      expect(kms.condition).toEqual([{ test: 'StringEquals', variable: 'kms:ViaService', values: ['sns.eu-west-1.amazonaws.com'] }]);
+    }
+    expect(manifests(out.stacks['shop-dev'], 'AlertmanagerConfig')).toEqual([]);
+  });
+
+  test('subscribers get the alert topic even when nothing alarms on it yet', () => {
+    const s = synth((app) => {
+      new AppStack(app, 'shop', {
+        tier: t.get('staging'), platform: require('../../lib').PlatformRef.fromEksCluster({ clusterName: 'acme-staging', region: 'eu-west-1' }),
+        ledger: ledgerOf({ app: 'shop', tiers: {} }), alerts: { email: ['oncall@example.com'] },
+      });
+    }).stacks['shop-staging'];
+    const [topic] = Object.values(resources(s, 'aws_sns_topic'));
+    expect(topic.name).toBe('shop-staging-alerts');
+    expect(Object.values(resources(s, 'aws_sns_topic_subscription'))).toEqual([expect.objectContaining({ protocol: 'email', endpoint: 'oncall@example.com' })]);
+    expect(resources(out.stacks['addons-dev'], 'aws_iam_role')).toEqual({});
   });
 });
 
@@ -113,6 +170,10 @@ describe('bad observability input', () => {
       '[shop-dev/api] autoscaling.cpuPercent 150 is outside 1-100 %: give a whole percentage of the request, e.g. 70'],
     ['a memory target of 0 %', { autoscaling: { memoryPercent: 0 } },
       '[shop-dev/api] autoscaling.memoryPercent 0 is outside 1-100 %: give a whole percentage of the request, e.g. 70'],
+    ['no CPU target and no memory target', { autoscaling: { cpuPercent: false } },
+      '[shop-dev/api] autoscaling.cpuPercent is false and no memoryPercent is given: give memoryPercent (e.g. 75) to scale on memory, or a cpuPercent'],
+    ['a min requests rate below 0', { metrics: { minRequestsPerSecond: -1 } },
+      '[shop-dev/api] metrics.minRequestsPerSecond -1 is not a rate: give requests per second, 0 or more, such as 0.1'],
     ['a probe on a port the container does not expose', { probes: { liveness: { port: 9999 } } },
       '[shop-dev/api] the liveness probe\'s port 9999 is not a port the container exposes: probe 8080 (the service\'s port)'],
     ['a bad alert metric name', { metrics: { requestsMetric: 'http requests' } },

@@ -1,10 +1,22 @@
-import { Construct, ITerraformDependable } from '../../private/cdk';
+import { Construct, DataAwsCallerIdentity, DataAwsPartition, ITerraformDependable } from '../../private/cdk';
 import { privateBucket } from '../../private/s3';
 import { Addon, AddonContext, addonRole, CatalogAddonOptions, checkChart, HelmChart, helmRelease, mergeValues, pinned } from './addon';
 import { AddonIds } from './ids';
 
 /** Namespace of the observability add-ons. */
 export const MONITORING_NAMESPACE = 'monitoring';
+
+/** Service account of Alertmanager (kube-prometheus-stack), which the app stacks' AlertmanagerConfigs route through. */
+export const ALERTMANAGER_SERVICE_ACCOUNT = 'alertmanager';
+
+/**
+ * Name of an app's alert topic in a tier, `<app stack>-alerts` (`shop-prod-alerts`): CloudWatch
+ * alarms and, through Alertmanager, Prometheus alerts go to it. Alertmanager may publish to
+ * every topic of the tier named so.
+ */
+export function alertTopicName(appStack: string): string {
+  return `${appStack}-alerts`;
+}
 
 /** Days of metrics kept by Prometheus, by tier kind. */
 function metricsRetentionDays(ctx: AddonContext): number {
@@ -48,6 +60,22 @@ export class KubePrometheusStack extends Addon {
       probeSelectorNilUsesHelmValues: false,
       scrapeConfigSelectorNilUsesHelmValues: false,
     };
+    // In AWS, Alertmanager sends the alerts of each app to the app's alert topic (SNS, through IRSA):
+    // publish only to the alert topics of this tier, their KMS keys only through SNS.
+    const role = onEks && persistent ? (() => {
+      const provider = ctx.stack.aws;
+      const partition = new DataAwsPartition(scope, 'alertmanager-partition', { provider }).partition;
+      const account = new DataAwsCallerIdentity(scope, 'alertmanager-account', { provider }).accountId;
+      const region = ctx.stack.awsRegion;
+      return addonRole(scope, ctx, 'alertmanager', { namespace: MONITORING_NAMESPACE, name: ALERTMANAGER_SERVICE_ACCOUNT }, [
+        { actions: ['sns:Publish'], resources: [`arn:${partition}:sns:${region}:${account}:${alertTopicName(`*-${ctx.tier.name}`)}`] },
+        {
+          actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+          resources: ['*'],
+          conditions: [{ test: 'StringEquals', variable: 'kms:ViaService', values: [`sns.${region}.amazonaws.com`] }],
+        },
+      ]);
+    })() : undefined;
     return [helmRelease(scope, ctx, this.id, MONITORING_NAMESPACE, this.chart, mergeValues({
       crds: { enabled: true },
       prometheus: {
@@ -58,7 +86,21 @@ export class KubePrometheusStack extends Addon {
           ...(persistent ? { storageSpec: volume(ha ? 100 : 20) } : {}),
         },
       },
-      alertmanager: { alertmanagerSpec: { replicas: ha ? 2 : 1, ...(persistent ? { storage: volume(5) } : {}) } },
+      alertmanager: {
+        serviceAccount: {
+          create: true,
+          name: ALERTMANAGER_SERVICE_ACCOUNT,
+          ...(role ? { annotations: { 'eks.amazonaws.com/role-arn': role.arn } } : {}),
+        },
+        alertmanagerSpec: {
+          replicas: ha ? 2 : 1,
+          ...(persistent ? { storage: volume(5) } : {}),
+          // Every app's AlertmanagerConfig, each limited to the alerts of its own namespace.
+          alertmanagerConfigSelector: {},
+          alertmanagerConfigNamespaceSelector: {},
+          alertmanagerConfigMatcherStrategy: { type: 'OnNamespace' },
+        },
+      },
       grafana: {
         // The chart's default is the well-known "prom-operator"; empty makes Grafana's chart generate one in the cluster (and keep it).
         adminPassword: '',
