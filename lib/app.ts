@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { buildModel, MODEL_FILE } from './model';
-import { writePolicyReport } from './policy/report';
+import { buildPolicyReport, POLICY_REPORT_FILE, writePolicyReport } from './policy/report';
 import { AppConfig, CdktfApp } from './private/cdk';
 
 /**
@@ -36,6 +36,7 @@ export class App extends CdktfApp {
 
   public synth(): void {
     fs.mkdirSync(path.join(this.outdir, 'stacks'), { recursive: true });
+    const failedReport = `${this.targetOutdir}.${POLICY_REPORT_FILE}`;
     try {
       super.synth();
       // The delivery model for the `switchyard` CLI (tiers, stacks, apps), beside the manifest.
@@ -43,6 +44,12 @@ export class App extends CdktfApp {
       // The policy findings (policy-report.json); refuses unsuppressed errors even when validations were skipped.
       writePolicyReport(this, this.outdir);
       publish(this.outdir, this.targetOutdir);
+      fs.rmSync(failedReport, { force: true });
+    } catch (e) {
+      // A synth the policy failed leaves the output as it was; its report goes beside it, for CI.
+      const report = buildPolicyReport(this);
+      if (report.summary.errors > 0) fs.writeFileSync(failedReport, `${JSON.stringify(report, null, 2)}\n`);
+      throw e;
     } finally {
       fs.rmSync(this.outdir, { recursive: true, force: true });
     }

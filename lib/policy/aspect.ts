@@ -1,6 +1,6 @@
 import { Tier } from '../tier/tier';
 import {
-  Annotations, Aspects, IAspect, IConstruct, resolveTerraform, TerraformDataSource, TerraformResource, TerraformStack,
+  Annotations, IConstruct, resolveTerraform, TerraformDataSource, TerraformResource, TerraformStack,
 } from '../private/cdk';
 import { ConfigurationError, show } from '../private/errors';
 import type { PolicyResource, PolicyRule, RuleContext, TerraformConfig } from './rule';
@@ -50,18 +50,50 @@ export function findingsOf(stack: IConstruct): readonly PolicyFinding[] {
 }
 
 /**
- * Runs the rule pack on `stack` at every synth: an aspect that evaluates the
- * stack's resources, and one validation on the app's root that lists every
- * unsuppressed error of every stack (node validations fail a synth whatever
- * `CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS` says).
+ * Runs the rule pack on `stack` at every synth: a validation of the stack
+ * that evaluates its resources once every aspect has run (cdktf invokes a
+ * stack's aspects, then its validations, then writes it: an aspect added
+ * after this one cannot change a resource behind the pack's back), and one
+ * validation on the app's root that lists every unsuppressed error of every
+ * stack (node validations fail a synth whatever
+ * `CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS` says). A synth that skips
+ * validations is checked by {@link evaluateStack} from the App.
  */
 export function attachPolicy(stack: TerraformStack): void {
-  Aspects.of(stack).add(new PolicyAspect(stack));
+  ATTACHED.add(stack);
+  stack.node.addValidation({ validate: () => { evaluateStack(stack); return []; } });
   const root = stack.node.root;
   if (!ROOTS.has(root)) {
     ROOTS.add(root);
     root.node.addValidation({ validate: () => policyErrors(root) });
   }
+}
+
+/** Stacks the pack runs on. */
+const ATTACHED = new WeakSet<TerraformStack>();
+
+/** Evaluates every stack under `root` the pack runs on (those a skipped validation left out). */
+export function evaluateAll(root: IConstruct): void {
+  for (const c of root.node.findAll()) if (TerraformStack.isStack(c) && ATTACHED.has(c)) evaluateStack(c);
+}
+
+/** Stacks evaluated in the current synth, so a second call (a skipped validation) does not evaluate twice. */
+const EVALUATED = new WeakSet<TerraformStack>();
+
+/**
+ * Evaluates the rule pack on `stack` as it will be written: records its
+ * findings (for the report and the root's validation) and adds a warning
+ * annotation for each unsuppressed warning. Once per synth.
+ */
+export function evaluateStack(stack: TerraformStack): readonly PolicyFinding[] {
+  if (EVALUATED.has(stack)) return findingsOf(stack);
+  EVALUATED.add(stack);
+  const run = new Run(stack, true);
+  for (const c of stack.node.findAll()) {
+    if ((TerraformResource.isTerraformResource(c) || TerraformDataSource.isTerraformDataSource(c)) && TerraformStack.of(c) === stack) run.evaluate(c);
+  }
+  FINDINGS.set(stack, run.findings);
+  return run.findings;
 }
 
 /** The unsuppressed errors under `root`, as validation messages: a heading, then one line per finding. */
@@ -90,21 +122,6 @@ export function checkStack(scope: IConstruct): PolicyFinding[] {
     if (TerraformResource.isTerraformResource(c) || TerraformDataSource.isTerraformDataSource(c)) run.evaluate(c);
   }
   return run.findings;
-}
-
-class PolicyAspect implements IAspect {
-  private run?: Run;
-
-  constructor(private readonly stack: TerraformStack) {}
-
-  public visit(node: IConstruct): void {
-    if (node === this.stack || !this.run) {
-      this.run = new Run(this.stack, true);
-      FINDINGS.set(this.stack, this.run.findings);
-      if (node === this.stack) return;
-    }
-    if (TerraformResource.isTerraformResource(node) || TerraformDataSource.isTerraformDataSource(node)) this.run.evaluate(node);
-  }
 }
 
 type Element = TerraformResource | TerraformDataSource;

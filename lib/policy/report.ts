@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { IConstruct, TerraformStack } from '../private/cdk';
-import { findingsOf, PolicyFinding, policyErrors } from './aspect';
+import { evaluateAll, findingsOf, PolicyFinding, policyErrors } from './aspect';
 import { SWITCHYARD_RULES } from './rules';
 import { Severity } from './severity';
 import { DISABLE_METADATA } from './suppressions';
@@ -42,6 +42,7 @@ export class PolicyError extends Error {
 
 /** The report of everything under `root`, from the findings of the latest synth. */
 export function buildPolicyReport(root: IConstruct): PolicyReport {
+  evaluateAll(root);
   const nodes = root.node.findAll();
   const findings = nodes
     .filter((c): c is TerraformStack => TerraformStack.isStack(c))

@@ -42,6 +42,12 @@ describe('SQS, SNS and ElastiCache rules', () => {
     expect(findings(s, 'SY-SQS-2')).toEqual([]);
   });
 
+  test('a redrive allow policy that denies every source does not make a queue a dead-letter queue', () => {
+    const s = tierStack('staging');
+    queue(s, 'orders', { redrive_allow_policy: '{"redrivePermission":"denyAll"}' });
+    expect(findings(s, 'SY-SQS-2').map((f) => f.address)).toEqual(['aws_sqs_queue.orders']);
+  });
+
   test('failover and multi-AZ are asked for only in highly available tiers', () => {
     const s = tierStack('staging');
     group(s, { automatic_failover_enabled: false, multi_az_enabled: false, num_cache_clusters: 1 });

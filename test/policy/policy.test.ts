@@ -1,14 +1,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, ConfigurationError, Policy, POLICY_REPORT_FILE, PolicyError, PolicyReport, SUPPRESS_METADATA, TierStack } from '../../lib';
-import { Construct } from '../../lib/private/cdk';
+import { Aspects, Construct } from '../../lib/private/cdk';
 import { errorOf, tempDir } from '../helpers';
 import { raw, tierStack } from './support';
 
-/** A queue with neither encryption nor a dead-letter queue: two findings (SY-SQS-1, SY-SQS-2), inside `<stack>/orders/queue`. */
+/** A queue with neither encryption nor a dead-letter queue (but kept from destruction): two findings (SY-SQS-1, SY-SQS-2), inside `<stack>/orders/queue`. */
 function badQueue(stack: TierStack): Construct {
   const owner = new Construct(stack, 'orders');
-  raw(owner, 'queue', 'aws_sqs_queue', { name: 'orders' }, stack.aws);
+  raw(owner, 'queue', 'aws_sqs_queue', { name: 'orders', lifecycle: { prevent_destroy: true } }, stack.aws);
   return owner;
 }
 
@@ -77,6 +77,17 @@ describe('severity by tier', () => {
   });
 });
 
+test('an aspect added after the stack was built cannot change a resource behind the pack\'s back', () => {
+  const { app } = appWith('prod', (s) => {
+    const owner = new Construct(s, 'orders');
+    const queue = raw(owner, 'queue', 'aws_sqs_queue', { name: 'orders', sqs_managed_sse_enabled: true, redrive_policy: '{}', lifecycle: { prevent_destroy: true } }, s.aws);
+    // Runs after everything the stack added at construction: it turns encryption off at synth.
+    Aspects.of(s).add({ visit: (node) => { if (node === queue) queue.addOverride('sqs_managed_sse_enabled', false); } });
+  });
+  const message = errorOf(() => app.synth());
+  expect(message).toContain('SY-SQS-1 [things-prod/orders/queue] aws_sqs_queue.queue (stack things-prod, tier prod): sqs_managed_sse_enabled is false');
+});
+
 describe('suppressions', () => {
   test('a suppression with a reason covers the construct and its children, and the report lists it with the reason', () => {
     const { app, outdir } = appWith('prod', (s) => {
@@ -113,7 +124,7 @@ describe('suppressions', () => {
   test('an unknown rule ID is refused with the IDs that exist', () => {
     const owner = badQueue(tierStack('prod'));
     expect(errorOf(() => Policy.suppress(owner, 'SY-RDS-99', 'typo'))).toBe(
-      '[things-prod/orders] suppression names rule "SY-RDS-99", which the rule pack does not have: use one of SY-RDS-1..10, SY-SQS-1..2, SY-SNS-1, SY-CACHE-1..4, SY-EKS-1..3, SY-K8S-1..11, SY-EC2-1..2 (see the README\'s rules table)');
+      '[things-prod/orders] suppression names rule "SY-RDS-99", which the rule pack does not have: use one of SY-RDS-1..10, SY-SQS-1..2, SY-SNS-1, SY-CACHE-1..4, SY-EKS-1..3, SY-K8S-1..12, SY-EC2-1..2, SY-KMS-1, SY-DATA-1..2 (see the README\'s rules table)');
   });
 
   test('suppression metadata written by hand is held to the same rules at synth', () => {

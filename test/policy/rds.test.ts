@@ -26,6 +26,9 @@ function db(stack: TierStack, overrides: Partial<DbConfig> = {}, forceSsl = '1')
     enabledCloudwatchLogsExports: ['postgresql', 'upgrade'],
     copyTagsToSnapshot: true,
     parameterGroupName: pg.name,
+    skipFinalSnapshot: false,
+    finalSnapshotIdentifier: 'db-final',
+    lifecycle: { preventDestroy: true },
     ...overrides,
   });
   instance.overrideLogicalId('db');

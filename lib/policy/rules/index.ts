@@ -1,5 +1,7 @@
 /** The Switchyard rule pack: every rule, in report and README order. */
 import type { PolicyRule } from '../rule';
+import { dataFinalSnapshot } from './data/final-snapshot';
+import { dataPreventDestroy } from './data/prevent-destroy';
 import { defaultSecurityGroupClosed } from './ec2/default-security-group-closed';
 import { noPublicIngress } from './ec2/no-public-ingress';
 import { eksControlPlaneLogs } from './eks/control-plane-logs';
@@ -11,6 +13,7 @@ import { cacheFailover } from './elasticache/failover';
 import { cacheInTransitEncryption } from './elasticache/in-transit-encryption';
 import { k8sDropCapabilities } from './k8s/drop-capabilities';
 import { k8sImagePinned } from './k8s/image-pinned';
+import { k8sNoHostAccess } from './k8s/no-host-access';
 import { k8sNoPrivilegeEscalation } from './k8s/no-privilege-escalation';
 import { k8sNoServiceAccountToken } from './k8s/no-service-account-token';
 import { k8sNotDefaultNamespace } from './k8s/not-default-namespace';
@@ -20,6 +23,7 @@ import { k8sReadOnlyRootFilesystem } from './k8s/read-only-root-filesystem';
 import { k8sResources } from './k8s/resources';
 import { k8sRunAsNonRoot } from './k8s/run-as-non-root';
 import { k8sSeccomp } from './k8s/seccomp';
+import { kmsKeyRotation } from './kms/key-rotation';
 import { rdsAutoMinorVersionUpgrade } from './rds/auto-minor-version-upgrade';
 import { rdsBackupRetention } from './rds/backup-retention';
 import { rdsCopyTagsToSnapshot } from './rds/copy-tags-to-snapshot';
@@ -45,6 +49,8 @@ export const SWITCHYARD_RULES: readonly PolicyRule[] = Object.freeze([
   cacheAtRestEncryption, cacheInTransitEncryption, cacheAuthentication, cacheFailover,
   eksEndpointNotPublic, eksControlPlaneLogs, eksSecretsEncryption,
   k8sProbes, k8sResources, k8sImagePinned, k8sNotPrivileged, k8sNoPrivilegeEscalation, k8sReadOnlyRootFilesystem,
-  k8sRunAsNonRoot, k8sSeccomp, k8sDropCapabilities, k8sNotDefaultNamespace, k8sNoServiceAccountToken,
+  k8sRunAsNonRoot, k8sSeccomp, k8sDropCapabilities, k8sNotDefaultNamespace, k8sNoServiceAccountToken, k8sNoHostAccess,
   noPublicIngress, defaultSecurityGroupClosed,
+  kmsKeyRotation,
+  dataPreventDestroy, dataFinalSnapshot,
 ]);

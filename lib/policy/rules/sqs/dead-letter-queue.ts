@@ -6,10 +6,16 @@ function mentions(text: unknown, address: string, attributes: string[]): boolean
   return attributes.some((a) => text.includes(`${address}.${a}`));
 }
 
+/** A redrive allow policy that lets some queue use this one as its dead-letter queue (not `denyAll`). */
+function allowsRedrive(policy: unknown): boolean {
+  if (!isSet(policy)) return false;
+  return !(typeof policy === 'string' && /"redrivePermission"\s*[:=]\s*"denyAll"/.test(policy));
+}
+
 /** Queues of the stack that send their failed messages to `queue`, and whether it allows redrive to it. */
 function isDeadLetterQueue(queue: PolicyResource, ctx: RuleContext): boolean {
-  if (isSet(queue.config.redrive_allow_policy)) return true;
-  if (ctx.resources('aws_sqs_queue_redrive_allow_policy').some((p) => mentions(p.config.queue_url, queue.address, ['url', 'id']))) return true;
+  if (allowsRedrive(queue.config.redrive_allow_policy)) return true;
+  if (ctx.resources('aws_sqs_queue_redrive_allow_policy').some((p) => mentions(p.config.queue_url, queue.address, ['url', 'id']) && allowsRedrive(p.config.redrive_allow_policy))) return true;
   const policies = [
     ...ctx.resources('aws_sqs_queue').map((q) => q.config.redrive_policy),
     ...ctx.resources('aws_sqs_queue_redrive_policy').map((p) => p.config.redrive_policy),
@@ -25,8 +31,8 @@ function isDeadLetterQueue(queue: PolicyResource, ctx: RuleContext): boolean {
  * message that keeps failing is set aside instead of being retried until it
  * expires. A queue is a dead-letter queue when another queue's redrive policy
  * in the stack targets its ARN, or when it has a redrive allow policy (inline
- * or `aws_sqs_queue_redrive_allow_policy`): declare one on a DLQ whose
- * sources live in another stack.
+ * or `aws_sqs_queue_redrive_allow_policy`) that admits some source (not
+ * `denyAll`): declare one on a DLQ whose sources live in another stack.
  *
  * Checkov has no such check: this is one of the gaps this pack fills.
  *
