@@ -3,7 +3,7 @@
  * staging and prod with CDK for Terraform.
  */
 export { App } from './app';
-export { buildModel, DeliveryModel, MODEL_FILE, ModelApp, ModelAppTier, ModelService, ModelStack, ModelTier } from './model';
+export { buildModel, DeliveryModel, MODEL_FILE, ModelApp, ModelAppTier, ModelDependency, ModelGrant, ModelService, ModelStack, ModelTier } from './model';
 export { AppStack, AppStackProps } from './app-stack';
 export { ConfigurationError } from './private/errors';
 

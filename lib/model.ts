@@ -1,7 +1,10 @@
 import * as path from 'path';
 import { AppStack } from './app-stack';
+import { Cache } from './dependencies/cache';
 import { IDependency } from './dependencies/contract';
 import type { Engine } from './dependencies/versions';
+import { Queue, Topic } from './dependencies/messaging';
+import { Postgres } from './dependencies/postgres';
 import { IConstruct } from './private/cdk';
 import { AddonsStack, PlatformStack } from './platform/stacks';
 import { BlueGreenService } from './release/blue-green-service';
@@ -34,6 +37,14 @@ export interface ModelStack {
   readonly backend?: 'local' | 's3' | 'hcp';
 }
 
+/** What a service may do with a queue or a topic beyond reading its connection secret. */
+export interface ModelGrant {
+  /** The dependency's name. */
+  readonly dependency: string;
+  /** `send` or `consume` (a queue), `publish` (a topic). */
+  readonly action: 'send' | 'consume' | 'publish';
+}
+
 /** A service of an app in one tier. */
 export interface ModelService {
   readonly name: string;
@@ -45,8 +56,35 @@ export interface ModelService {
    * before Switchyard recorded it.
    */
   readonly route?: boolean;
+  /**
+   * What it may do with the queues and topics it connects to (`grantSend`,
+   * `grantConsume`, `grantPublish`). Absent in models written before it was
+   * added.
+   */
+  readonly grants?: ModelGrant[];
   /** Its release in the tier, if any. */
   readonly release?: ServiceRelease;
+}
+
+/** A dependency of an app in one tier. */
+export interface ModelDependency {
+  readonly name: string;
+  /** The kind of its connection contract: `db`, `queue`, `topic` or `cache`. */
+  readonly kind: string;
+  /** How the tier binds it: `in-cluster` or `managed`. */
+  readonly binding: string;
+  /**
+   * What runs it in the tier, e.g. `RDS PostgreSQL 17`, `CloudNativePG
+   * (PostgreSQL 17)`, `SQS`, `ElastiCache Valkey 9.0`. Absent for a
+   * dependency of the user's own kind, and in models written before it was added.
+   */
+  readonly runsOn?: string;
+  /** The queues a topic delivers to (`Topic.subscribe`). Absent when none, and in older models. */
+  readonly subscribers?: string[];
+  /** The engine, where a release may require its version (absent in models written before). */
+  readonly engine?: Engine;
+  /** The engine version the program declares, with `engine`. */
+  readonly engineVersion?: string;
 }
 
 /** An app in one tier. */
@@ -55,17 +93,6 @@ export interface ModelAppTier {
   readonly namespace: string;
   readonly services: ModelService[];
   readonly dependencies: ModelDependency[];
-}
-
-/** A dependency of an app in one tier. */
-export interface ModelDependency {
-  readonly name: string;
-  readonly kind: string;
-  readonly binding: string;
-  /** The engine, where a release may require its version (absent in models written before). */
-  readonly engine?: Engine;
-  /** The engine version the program declares, with `engine`. */
-  readonly engineVersion?: string;
 }
 
 /** An app of the program. */
@@ -124,14 +151,10 @@ export function buildModel(root: IConstruct): DeliveryModel {
         image: s.image,
         connections: s.connectedDependencies.map((d) => d.name),
         route: s.routed,
+        grants: s.grantedAccess.map((g) => ({ dependency: g.dependency.name, action: g.action })),
         ...(s.release ? { release: s.release } : {}),
       })),
-      dependencies: children.filter(isDependency).map((d) => ({
-        name: d.name,
-        kind: d.kind,
-        binding: stack.tier.profile.binding,
-        ...(d.engine && d.declaredEngineVersion ? { engine: d.engine, engineVersion: d.declaredEngineVersion } : {}),
-      })),
+      dependencies: children.filter(isDependency).map((d) => modelDependency(d, stack.tier)),
     };
   }
   return {
@@ -146,6 +169,33 @@ export function buildModel(root: IConstruct): DeliveryModel {
     })),
     apps: [...apps.values()],
   };
+}
+
+function modelDependency(d: IDependency, tier: Tier): ModelDependency {
+  const runsOn = runsOnOf(d, tier);
+  const subscribers = d instanceof Topic ? d.subscribers.map((q) => q.name) : [];
+  return {
+    name: d.name,
+    kind: d.kind,
+    binding: tier.profile.binding,
+    ...(d.engine && d.declaredEngineVersion ? { engine: d.engine, engineVersion: d.declaredEngineVersion } : {}),
+    ...(runsOn ? { runsOn } : {}),
+    ...(subscribers.length ? { subscribers } : {}),
+  };
+}
+
+/** What runs a dependency of Switchyard's own in the tier, named as its provider names it. */
+function runsOnOf(d: IDependency, tier: Tier): string | undefined {
+  const fifo = (x: Queue | Topic) => (x.fifo ? ' FIFO' : '');
+  if (d instanceof Postgres) {
+    if (d.instance) return `RDS PostgreSQL ${d.engineVersion}`;
+    if (d.auroraCluster) return `Aurora PostgreSQL ${d.engineVersion}`;
+    return `CloudNativePG (PostgreSQL ${d.engineVersion})`;
+  }
+  if (d instanceof Cache) return tier.managed ? `ElastiCache Valkey ${d.engineVersion}` : 'Valkey (official chart)';
+  if (d instanceof Queue) return tier.managed ? `SQS${fifo(d)}` : `messaging server (SQS${fifo(d)} API)`;
+  if (d instanceof Topic) return tier.managed ? `SNS${fifo(d)}` : `messaging server (SNS${fifo(d)} API)`;
+  return undefined;
 }
 
 function isDependency(c: IConstruct): c is IDependency {

@@ -235,6 +235,7 @@ export class BlueGreenService extends Construct implements IConnectable {
   public readonly serviceAccount: ServiceAccountV1;
   private readonly props: BlueGreenServiceProps;
   private readonly connections: IDependency[] = [];
+  private readonly grants: Array<{ readonly dependency: IQueue | ITopic; readonly action: 'send' | 'consume' | 'publish' }> = [];
   private readonly env: Record<string, string>;
   private readonly statements: Statement[] = [];
   private readonly extraEnv: Array<{ name: string; secret: string; key: string }> = [];
@@ -336,18 +337,21 @@ export class BlueGreenService extends Construct implements IConnectable {
   /** Lets the service send messages to a queue of the app (and connects it: `<NAME>_QUEUE_URL`, ...). */
   public grantSend(queue: IQueue): void {
     this.connect(queue);
+    this.recordGrant(queue, 'send');
     this.grantAws(queue._permissions('send'));
   }
 
   /** Lets the service receive and delete messages of a queue of the app (and connects it). */
   public grantConsume(queue: IQueue): void {
     this.connect(queue);
+    this.recordGrant(queue, 'consume');
     this.grantAws(queue._permissions('consume'));
   }
 
   /** Lets the service publish to a topic of the app (and connects it: `<NAME>_TOPIC_ARN`, ...). */
   public grantPublish(topic: ITopic): void {
     this.connect(topic);
+    this.recordGrant(topic, 'publish');
     this.grantAws(topic._permissions('publish'));
   }
 
@@ -373,6 +377,15 @@ export class BlueGreenService extends Construct implements IConnectable {
   /** The dependencies this service connects to. */
   public get connectedDependencies(): readonly IDependency[] {
     return this.connections;
+  }
+
+  /** What the service may do with queues and topics beyond connecting (`grantSend`, `grantConsume`, `grantPublish`), in grant order. */
+  public get grantedAccess(): ReadonlyArray<{ readonly dependency: IQueue | ITopic; readonly action: 'send' | 'consume' | 'publish' }> {
+    return this.grants;
+  }
+
+  private recordGrant(dependency: IQueue | ITopic, action: 'send' | 'consume' | 'publish'): void {
+    if (!this.grants.some((g) => g.dependency === dependency && g.action === action)) this.grants.push({ dependency, action });
   }
 
   /** Environment variable names this service gets from its connections. */
