@@ -294,7 +294,7 @@ describe('switchyard CLI: refusals leave the ledger byte-identical', () => {
 
 describe('switchyard CLI: usage', () => {
   test.each<[string, string[], string[]]>([
-    ['an unknown verb', ['deploy'], ['switchyard: unknown verb "deploy" (known: status, stage, switch, rollback, weight, approve, promote, retire, pipeline, metrics)']],
+    ['an unknown verb', ['deploy'], ['switchyard: unknown verb "deploy" (known: status, stage, switch, rollback, weight, approve, promote, retire, graph, pipeline, metrics)']],
     ['no verb', [], ['switchyard: no verb given']],
     ['a missing argument', ['stage', 'api', '--tier', 'dev'], ['switchyard stage: missing <version>', 'usage: switchyard stage <service> <version> --tier TIER [--by NAME] [--commit-time ISO] [--requires DEP.SETTING=VALUE[,...]]']],
     ['an extra argument', ['switch', 'api', 'now', '--tier', 'dev'], ['switchyard switch: unexpected argument "now"', 'usage: switchyard switch <service> --tier TIER [--by NAME]']],
@@ -321,7 +321,7 @@ describe('switchyard CLI: usage', () => {
     const r = run(project(), 'help');
     expect(r.code).toBe(0);
     expect(r.out).toContain('  switchyard promote <service> --from TIER --to TIER [--by NAME]');
-    expect(r.out.filter((l) => l.startsWith('  switchyard '))).toHaveLength(10);
+    expect(r.out.filter((l) => l.startsWith('  switchyard '))).toHaveLength(11);
   });
 });
 
