@@ -48,4 +48,10 @@ export {
 
 // Releases
 export { Approval, HistoryEvent, LedgerData, ReleaseLedger, ServiceRelease, Slot, SLOTS, Verb, VERBS, otherSlot } from './release/ledger';
-export { BlueGreenService, BlueGreenServiceProps, ServiceResources } from './release/blue-green-service';
+export {
+  AutoscalingOptions, BlueGreenService, BlueGreenServiceProps, MigrationOptions, ProbeOptions, RouteOptions, ServiceResources, SlotResources,
+} from './release/blue-green-service';
+
+// Observability
+export { AlertSubscriptions } from './observability/alarms';
+export { MetricsOptions, ServiceMonitoring } from './observability/monitoring';
