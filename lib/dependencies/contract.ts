@@ -54,9 +54,15 @@ export interface IDependency extends IConstruct {
   readonly readyAfter: ITerraformDependable[];
   /** Opens the network path from `peer` to this dependency, and nothing else. */
   grantConnect(peer: IConnectable): void;
-  /** The engine, for a dependency whose engine version a release may require (`requires`). */
+  /**
+   * The engine, for a dependency whose engine version a release may require (`requires`).
+   * @default - none: no release can require a version of it
+   */
   readonly engine?: Engine;
-  /** The engine version the program declares, with `engine`. */
+  /**
+   * The engine version the program declares, with `engine`.
+   * @default - none, as `engine`
+   */
   readonly declaredEngineVersion?: string;
 }
 

@@ -218,6 +218,7 @@ export interface SlotResources {
   /**
    * Whether the slot serves or is retired, when it autoscales: a change replaces the Deployment,
    * so it comes back from `retire` with its replicas.
+   * @default - none: the service does not autoscale
    */
   readonly servingMarker?: TerraformData;
 }
