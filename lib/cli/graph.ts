@@ -12,6 +12,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { DeliveryModel, ModelApp, ModelAppTier, ModelStack, ModelTier } from '../model';
+import { CDKTF_CLI } from '../private/cdk-cli';
 import { fail } from '../private/errors';
 import { LedgerData, otherSlot, ReleaseLedger, ServiceRelease, Slot, SLOTS, versionIn } from '../release/ledger';
 import { parseArgs, ParsedArgs } from './args';
@@ -24,7 +25,7 @@ export const GRAPH_USAGE: Readonly<Record<string, string>> = {
   graph: 'graph [--tier T] [--out FILE] [--model PATH] [--ledger PATH]',
 };
 
-const SYNTH_AGAIN = 'run `npm run synth` (or `cdktf synth`) again to rewrite it with this version of switchyard';
+const SYNTH_AGAIN = `run \`npm run synth\` (or \`${CDKTF_CLI} synth\`) again to rewrite it with this version of switchyard`;
 
 /** What the graph is drawn from. */
 export interface GraphInput {
