@@ -52,8 +52,11 @@ export class AppStack extends TierStack {
     return fail(scope, '%v is not inside an AppStack', scope.node.path, 'create services and dependencies inside an AppStack');
   }
 
+  /** The app name: the stack is `<appName>-<tier>`. */
   public readonly appName: string;
+  /** The platform of the tier the app runs on. */
   public readonly platform: PlatformRef;
+  /** The release ledger the app's services take their versions, live slots and weights from. */
   public readonly ledger: ReleaseLedger;
   /** The namespace name. */
   public readonly namespace: string;

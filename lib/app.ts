@@ -34,6 +34,10 @@ export class App extends CdktfApp {
     fs.rmSync(staging, { recursive: true, force: true });
   }
 
+  /**
+   * Synthesizes every stack, then writes the delivery model (`switchyard.json`) and the policy report
+   * (`policy-report.json`) beside the manifest, and moves the output into `outdir` in one step.
+   */
   public synth(): void {
     fs.mkdirSync(path.join(this.outdir, 'stacks'), { recursive: true });
     const failedReport = `${this.targetOutdir}.${POLICY_REPORT_FILE}`;

@@ -3,7 +3,7 @@
  * staging and prod with CDK for Terraform.
  */
 export { App } from './app';
-export { buildModel, DeliveryModel, MODEL_FILE, ModelApp, ModelAppTier, ModelService, ModelStack, ModelTier } from './model';
+export { buildModel, DeliveryModel, MODEL_FILE, ModelApp, ModelAppTier, ModelDependency, ModelGrant, ModelService, ModelStack, ModelTier } from './model';
 export { AppStack, AppStackProps } from './app-stack';
 export { ConfigurationError } from './private/errors';
 
@@ -48,4 +48,10 @@ export {
 
 // Releases
 export { Approval, HistoryEvent, LedgerData, ReleaseLedger, ServiceRelease, Slot, SLOTS, Verb, VERBS, otherSlot } from './release/ledger';
-export { BlueGreenService, BlueGreenServiceProps, ServiceResources } from './release/blue-green-service';
+export {
+  AutoscalingOptions, BlueGreenService, BlueGreenServiceProps, MigrationOptions, ProbeOptions, RouteOptions, ServiceResources, SlotResources,
+} from './release/blue-green-service';
+
+// Observability
+export { AlertSubscriptions } from './observability/alarms';
+export { MetricsOptions, ServiceMonitoring } from './observability/monitoring';

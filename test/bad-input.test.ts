@@ -75,6 +75,19 @@ function step(now: string, ...argv: string[]): void {
   if (code !== 0) throw new CliRefusal(err.join('\n'), code);
 }
 
+/** Runs `switchyard graph` on the shop's model (changed by `edit`) and ledger; throws what it printed when it refuses. */
+function graph(edit: (model: typeof MODEL) => unknown, ...argv: string[]): void {
+  const dir = tempDir('switchyard-bad-graph-');
+  fs.copyFileSync(path.join(__dirname, '../examples/shop/releases.json'), path.join(dir, 'releases.json'));
+  fs.mkdirSync(path.join(dir, 'cdktf.out'));
+  const model = JSON.parse(JSON.stringify(MODEL)) as typeof MODEL;
+  edit(model);
+  fs.writeFileSync(path.join(dir, 'cdktf.out', 'switchyard.json'), JSON.stringify(model));
+  const err: string[] = [];
+  const code = main(['graph', ...argv], { out: () => undefined, err: (l) => err.push(l), cwd: dir, now: () => new Date('2026-12-01T10:00:00Z') });
+  if (code !== 0) throw new CliRefusal(err.join('\n'), code);
+}
+
 /** The error of a full synth (validations included) of what `build` declares; fails the test when nothing is refused. */
 function refusal(build: (app: App) => void): Error {
   const app = new App({ outdir: path.join(tempDir('switchyard-bad-'), 'cdktf.out') });
@@ -396,6 +409,12 @@ const CATALOG: Record<string, Row[]> = {
       '[releases.json: tiers] tier "production" is not known: use one of dev, staging, prod (the tiers of cdktf.out/switchyard.json)'],
     ['a service the app does not declare', () => step('2026-12-01T10:00:00Z', 'stage', 'web', '1.0.0', '--tier', 'dev'),
       '[releases.json: tiers.dev.web] service "web" is not declared by app "shop" in tier "dev" (cdktf.out/switchyard.json): use one of api, worker; or declare it (a BlueGreenService) and run `npm run synth`'],
+  ],
+  'CLI graph': [
+    ['an unknown tier', () => graph(() => undefined, '--tier', 'qa'),
+      '[--tier] tier "qa" is not known: use one of dev, staging, prod (the tiers of cdktf.out/switchyard.json)'],
+    ['a model without the dependencies of an app per tier (written by an older switchyard)', () => graph((m) => { delete (m.apps[0].tiers.prod as Partial<typeof m.apps[0]['tiers']['prod']>).dependencies; }),
+      '[cdktf.out/switchyard.json: apps.shop.tiers.prod] app "shop" lacks its dependencies with their binding in the tier (a model written by an older switchyard): run `npm run synth` (or `cdktf synth`) again to rewrite it with this version of switchyard'],
   ],
   'policy and moves': [
     ['a suppression of an unknown rule', (app) => { Policy.suppress(shopIn(app), 'SY-RDS-99', 'replica'); },

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { parseFlowchart } from './cli/mermaid';
 import { deployExcerpt, METRICS_UNTIL, readmeBlocks, readmeExamples, ReadmeExamples, withBlocks } from './support/readme-examples';
 
 const ROOT = path.join(__dirname, '..');
@@ -16,8 +17,24 @@ describe('the README examples of the main example', () => {
   });
 
   test('the README has each generated block once', () => {
-    expect(Object.keys(readmeBlocks(README)).sort()).toEqual(['deploy-prod', 'metrics']);
-    for (const name of ['deploy-prod', 'metrics']) expect(README.split(`<!-- readme-examples: ${name} `).length).toBe(2);
+    expect(Object.keys(readmeBlocks(README)).sort()).toEqual(['deploy-prod', 'graph', 'metrics', 'status']);
+    for (const name of ['deploy-prod', 'graph', 'metrics', 'status']) expect(README.split(`<!-- readme-examples: ${name} `).length).toBe(2);
+  });
+
+  test('the status table is what `switchyard status` prints for the example\'s ledger, every service of every tier', () => {
+    const block = readmeBlocks(README).status;
+    expect(block).toBe(examples.blocks.status);
+    const rows = block.split('\n').slice(3, -1).map((l) => l.split(/\s+/).slice(0, 2).join(' '));
+    expect(rows).toEqual(['dev api', 'dev worker', 'staging api', 'staging worker', 'prod api', 'prod worker']);
+    expect(block).toContain('WEIGHT TO IDLE');
+  });
+
+  test('the diagram is what `switchyard graph` prints: a flowchart of the three tiers', () => {
+    const block = readmeBlocks(README).graph;
+    expect(block).toBe(examples.blocks.graph);
+    const lines = block.split('\n');
+    expect([lines[0], lines[lines.length - 1]]).toEqual(['```mermaid', '```']);
+    expect(parseFlowchart(lines.slice(1, -1)).top).toHaveLength(3);
   });
 
   test('the metrics table is what `switchyard metrics --until` prints, and the README shows that command', () => {

@@ -8,17 +8,16 @@
  * error (unknown verb, bad flags or arguments).
  */
 import { ConfigurationError } from '../private/errors';
+import { GRAPH_COMMANDS, GRAPH_USAGE } from './graph';
 import { CliIo, Command, processIo, UsageError } from './io';
 import { metricsCommand } from './metrics';
 import { pipelineCommand } from './pipeline';
 import { RELEASE_COMMANDS, RELEASE_USAGE } from './release';
 
-/**
- * Every verb of the CLI. Other parts add theirs here, e.g. `...GRAPH_COMMANDS`,
- * with their usage lines in {@link USAGE}.
- */
+/** Every verb of the CLI; each has its usage line in {@link USAGE}. */
 export const COMMANDS: Readonly<Record<string, Command>> = {
   ...RELEASE_COMMANDS,
+  ...GRAPH_COMMANDS,
   pipeline: pipelineCommand,
   metrics: metricsCommand,
 };
@@ -26,13 +25,14 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
 /** One usage line per verb, as `switchyard help` prints them. */
 export const USAGE: Readonly<Record<string, string>> = {
   ...RELEASE_USAGE,
+  ...GRAPH_USAGE,
   pipeline: 'pipeline github|gitlab [--out DIR] [--model PATH] [--branch NAME] [--image REF] [--check]',
   metrics: 'metrics [--tier T] [--since DATE] [--until DATE] [--format table|json] [--svg FILE]',
 };
 
 const FLAGS = [
   'flags:',
-  '  --ledger PATH   the release ledger (default releases.json, in the current folder)',
+  '  --ledger PATH   the release ledger (default releases.json, in the current folder; graph and metrics: the ledger the model names)',
   '  --model PATH    the delivery model written by synth (default cdktf.out/switchyard.json)',
   '  --by NAME       who takes a step (default $SWITCHYARD_USER, then $USER)',
 ];

@@ -7,6 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { DeliveryModel, ModelApp } from '../model';
+import { CDKTF_CLI } from '../private/cdk-cli';
 import { fail } from '../private/errors';
 import { Profiles } from '../tier/profile';
 import { Tier, Tiers } from '../tier/tier';
@@ -14,8 +15,8 @@ import { Tier, Tiers } from '../tier/tier';
 /** Where `npm run synth` (cdktf synth) writes the model, relative to the project folder. */
 export const DEFAULT_MODEL = path.join('cdktf.out', 'switchyard.json');
 
-const SYNTH_FIRST = 'run `npm run synth` (or `cdktf synth`) first: synth writes the model beside cdktf\'s manifest; or pass --model PATH';
-const SYNTH_AGAIN = 'run `npm run synth` (or `cdktf synth`) again to rewrite it';
+const SYNTH_FIRST = `run \`npm run synth\` (or \`${CDKTF_CLI} synth\`) first: synth writes the model beside ${CDKTF_CLI}'s manifest; or pass --model PATH`;
+const SYNTH_AGAIN = `run \`npm run synth\` (or \`${CDKTF_CLI} synth\`) again to rewrite it`;
 
 /** Reads and checks the model at `file` (as the user gave it, resolved against `cwd`). */
 export function readModel(cwd: string, file: string): DeliveryModel {
@@ -111,6 +112,6 @@ export function checkService(app: ModelApp, tier: string, service: string, model
 export function deployCommand(app: ModelApp, tier: string): string {
   const stack = app.tiers[tier]?.stack;
   return stack
-    ? `npx cdktf deploy ${stack} --ignore-missing-stack-dependencies`
+    ? `npx ${CDKTF_CLI} deploy ${stack} --ignore-missing-stack-dependencies`
     : `npm run synth  # app "${app.name}" has no stack in tier "${tier}": add the tier to the program to deploy it`;
 }

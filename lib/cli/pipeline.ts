@@ -7,6 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { DeliveryModel, ModelStack, ModelTier } from '../model';
+import { CDKTF_CLI } from '../private/cdk-cli';
 import { fail } from '../private/errors';
 import { commentAfter, commentBefore, toYaml, YamlMap, YamlValue } from '../private/yaml';
 import { parseArgs } from './args';
@@ -117,7 +118,7 @@ export function tierDeployments(model: DeliveryModel, source = DEFAULT_MODEL_PAT
     result.push({ tier, stacks: dependencyOrder(stacks, source), varSuffix: tier.name.toUpperCase().replace(/-/g, '_') });
   }
   if (result.length === 0) {
-    fail(source, 'the delivery model has %v stacks', 0, 'declare stacks in the program and synthesize (`npx cdktf synth`) before generating a pipeline');
+    fail(source, 'the delivery model has %v stacks', 0, `declare stacks in the program and synthesize (\`npx ${CDKTF_CLI} synth\`) before generating a pipeline`);
   }
   return result;
 }
@@ -130,7 +131,7 @@ function dependencyOrder(stacks: ModelStack[], source: string): string[] {
   while (left.length > 0) {
     const i = left.findIndex((s) => s.dependencies.every((d) => !names.has(d) || done.includes(d)));
     if (i < 0) {
-      fail(`${source}: stacks`, 'stacks %v depend on each other in a cycle', left.map((s) => s.name), 'break the cycle in the program (cdktf cannot deploy it either)');
+      fail(`${source}: stacks`, 'stacks %v depend on each other in a cycle', left.map((s) => s.name), `break the cycle in the program (${CDKTF_CLI} cannot deploy it either)`);
     }
     done.push(left[i].name);
     left.splice(i, 1);
@@ -182,7 +183,7 @@ function commandFlags(s: Settings): string {
 
 /** The command that regenerates the same files: the options that were used, from the project folder. */
 function regenerate(s: Settings): string {
-  return `npx cdktf synth && npx switchyard pipeline ${s.provider}${commandFlags(s)}`;
+  return `npx ${CDKTF_CLI} synth && npx switchyard pipeline ${s.provider}${commandFlags(s)}`;
 }
 
 /** The command that checks the committed files against the model (exit 1 when one differs). */
@@ -277,7 +278,7 @@ function githubPermissions(t: TierDeployment): YamlMap {
  */
 const NO_PLAN_LOCK = commentBefore('-lock=false',
   'No state lock for plans (TF_CLI_ARGS_plan adds -lock=false to every `terraform plan`, the one',
-  '`cdktf diff` runs included): a plan never waits for, or fails on, the lock a running deploy holds.',
+  `\`${CDKTF_CLI} diff\` runs included): a plan never waits for, or fails on, the lock a running deploy holds.`,
   'A plan writes nothing; at worst it reads the state from just before that deploy ends.');
 
 function githubPlan(tiers: TierDeployment[], s: Settings): GeneratedFile {
@@ -289,7 +290,7 @@ function githubPlan(tiers: TierDeployment[], s: Settings): GeneratedFile {
       permissions: { contents: 'read' },
       steps: [
         ...githubSetup(s),
-        { name: 'Synthesize', run: 'npx cdktf synth' },
+        { name: 'Synthesize', run: `npx ${CDKTF_CLI} synth` },
         { name: 'Compare the workflows with the model', run: checkCommand(s) },
       ],
     }, 'Fails when the committed workflows differ from what the model gives now (a tier added without regenerating).'),
@@ -303,7 +304,7 @@ function githubPlan(tiers: TierDeployment[], s: Settings): GeneratedFile {
       steps: [
         ...githubSetup(s),
         ...githubAccess(t, 'plan'),
-        { name: 'Synthesize', run: 'npx cdktf synth' },
+        { name: 'Synthesize', run: `npx ${CDKTF_CLI} synth` },
         {
           name: `Diff the stacks of ${t.tier.name}`,
           run: script(
@@ -311,7 +312,7 @@ function githubPlan(tiers: TierDeployment[], s: Settings): GeneratedFile {
             'status=0',
             `for stack in ${shellList(t.stacks)}; do`,
             '  printf \'\\n#### %s\\n\\n```\\n\' "$stack" >> "$GITHUB_STEP_SUMMARY"',
-            '  npx cdktf diff "$stack" --skip-synth --no-color 2>&1 | tee -a "$GITHUB_STEP_SUMMARY" || status=1',
+            `  npx ${CDKTF_CLI} diff "$stack" --skip-synth --no-color 2>&1 | tee -a "$GITHUB_STEP_SUMMARY" || status=1`,
             '  printf \'```\\n\' >> "$GITHUB_STEP_SUMMARY"',
             'done',
             'exit "$status"',
@@ -332,7 +333,7 @@ function githubPlan(tiers: TierDeployment[], s: Settings): GeneratedFile {
   return {
     path: 'switchyard-plan.yml',
     content: toYaml(doc, header('github', s, [
-      `On every pull request to ${s.branch}: synthesize, then \`cdktf diff\` each stack of each tier;`,
+      `On every pull request to ${s.branch}: synthesize, then \`${CDKTF_CLI} diff\` each stack of each tier;`,
       'the result is the job summary of each plan job. Nothing is changed.',
       `The job pipeline-current runs \`${checkCommand(s)}\`: it fails when these files are stale.`,
       ...accessNotes(tiers, 'plan', s),
@@ -358,7 +359,7 @@ function githubDeploy(tiers: TierDeployment[], s: Settings): GeneratedFile {
       steps: [
         ...githubSetup(s),
         ...githubAccess(t, 'deploy'),
-        { name: `Deploy ${t.stacks.join(', ')}`, run: `npx cdktf deploy ${shellList(t.stacks)} --auto-approve` },
+        { name: `Deploy ${t.stacks.join(', ')}`, run: `npx ${CDKTF_CLI} deploy ${shellList(t.stacks)} --auto-approve` },
       ],
     };
     jobs[id] = commentBefore(job, tierNote(t));
@@ -405,7 +406,7 @@ function githubDrift(tiers: TierDeployment[], s: Settings): GeneratedFile {
       steps: [
         ...githubSetup(s),
         ...githubAccess(t, 'drift'),
-        { name: 'Synthesize', run: 'npx cdktf synth' },
+        { name: 'Synthesize', run: `npx ${CDKTF_CLI} synth` },
         { name: `Plan the stacks of ${t.tier.name}`, run: driftScript(t, s, '"$GITHUB_STEP_SUMMARY"') },
       ],
     };
@@ -596,7 +597,7 @@ export function gitlabPipeline(model: DeliveryModel, options: PipelineOptions = 
       extends: '.switchyard',
       needs: [],
       rules: [{ if: onMergeRequest }],
-      script: ['npx cdktf synth', checkCommand(s)],
+      script: [`npx ${CDKTF_CLI} synth`, checkCommand(s)],
     }, 'Fails when the committed pipeline differs from what the model gives now (a tier added without regenerating).'),
   };
   let previous: string | undefined;
@@ -613,14 +614,14 @@ export function gitlabPipeline(model: DeliveryModel, options: PipelineOptions = 
       variables: { ...(plan.job.variables as YamlMap | undefined), TF_CLI_ARGS_plan: NO_PLAN_LOCK },
       script: [
         ...plan.script,
-        'npx cdktf synth',
+        `npx ${CDKTF_CLI} synth`,
         // Every stack is planned, also after one fails; the job fails at the end if any did.
         script(
           'set -o pipefail',
           'status=0',
           `: > "${report}"`,
           `for stack in ${shellList(t.stacks)}; do`,
-          `  npx cdktf diff "$stack" --skip-synth --no-color 2>&1 | tee -a "${report}" || status=1`,
+          `  npx ${CDKTF_CLI} diff "$stack" --skip-synth --no-color 2>&1 | tee -a "${report}" || status=1`,
           'done',
           'exit "$status"',
         ),
@@ -638,7 +639,7 @@ export function gitlabPipeline(model: DeliveryModel, options: PipelineOptions = 
       environment: { name: t.tier.name, deployment_tier: DEPLOYMENT_TIERS[t.tier.name] ?? 'other' },
       resource_group: commentBefore(`switchyard-${t.tier.name}`, 'One deploy of the tier at a time; set the group\'s process mode to oldest_first (see the header).'),
       ...deploy.job,
-      script: [...deploy.script, `npx cdktf deploy ${shellList(t.stacks)} --auto-approve`],
+      script: [...deploy.script, `npx ${CDKTF_CLI} deploy ${shellList(t.stacks)} --auto-approve`],
     }, t.tier.approvalRequired
       ? `Tier ${t.tier.name} asks for an approval: a manual job; protect environment "${t.tier.name}" and require an approval there.`
       : `Tier ${t.tier.name}: deploys as soon as the tier before it succeeded.`);
@@ -651,7 +652,7 @@ export function gitlabPipeline(model: DeliveryModel, options: PipelineOptions = 
       rules: [{ if: onSchedule }],
       ...drift.job,
       variables: { ...(drift.job.variables as YamlMap | undefined), TF_CLI_ARGS_plan: NO_PLAN_LOCK },
-      script: [...drift.script, 'npx cdktf synth', driftScript(t, s, `"drift-${t.tier.name}.md"`)],
+      script: [...drift.script, `npx ${CDKTF_CLI} synth`, driftScript(t, s, `"drift-${t.tier.name}.md"`)],
       artifacts: { when: 'always', expose_as: `drift ${t.tier.name}`, paths: [`drift-${t.tier.name}.md`] },
     };
   }
@@ -659,7 +660,7 @@ export function gitlabPipeline(model: DeliveryModel, options: PipelineOptions = 
   return [{
     path: '.gitlab-ci.yml',
     content: toYaml(doc, header('gitlab', s, [
-      `Merge requests into ${s.branch}: \`cdktf diff\` of every stack of every tier (artifact plan-<tier>.txt, linked in the merge request),`,
+      `Merge requests into ${s.branch}: \`${CDKTF_CLI} diff\` of every stack of every tier (artifact plan-<tier>.txt, linked in the merge request),`,
       `and \`${checkCommand(s)}\` (job pipeline-current), which fails when this file is stale.`,
       `Pushes to ${s.branch}, and "Run pipeline" on ${s.branch}: deploy the tiers in promotion order (${tiers.map((t) => t.tier.name).join(' -> ')}), one stage per tier;`,
       reviewed.length > 0 ? `Deploys to ${reviewed.join(', ')} wait for someone to run the manual job.` : 'No tier asks for an approval.',

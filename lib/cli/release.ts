@@ -158,7 +158,7 @@ export const RELEASE_COMMANDS: Readonly<Record<string, Command>> = {
 function status(args: string[], io: CliIo): number {
   const p = parseArgs(args, COMMON, 0);
   const { tiers, app, ledger, ledgerFile } = read(io, p);
-  const rows: string[][] = [['TIER', 'SERVICE', 'LIVE', 'BLUE', 'GREEN', 'WEIGHT', 'RETIRED', 'PENDING APPROVALS']];
+  const rows: string[][] = [['TIER', 'SERVICE', 'LIVE', 'BLUE', 'GREEN', 'WEIGHT TO IDLE', 'RETIRED', 'PENDING APPROVALS']];
   for (const tier of tiers) {
     const declared = app.tiers[tier.name]?.services.map((s) => s.name) ?? [];
     const services = [...new Set([...declared, ...ledger.servicesIn(tier.name)])].sort();

@@ -7,14 +7,14 @@ import { fail } from '../private/errors';
 import { checkName, tfId } from '../private/names';
 import { CONTRACT_KEYS, IConnectable, IDependency, secretName } from './contract';
 import { Alerts } from '../observability/alarms';
+import type { HelmChart } from '../platform/addons/addon';
 import { allowFrom } from './network-policy';
 import { admitCluster, engineVersionOf } from './requires';
 import { AppSecrets } from './secrets';
 import { DEFAULT_VALKEY_VERSION, engineVersionProblem, VALKEY_VERSIONS } from './versions';
 
-/** ElastiCache Valkey versions and their parameter group families. */
 /** The official Valkey chart (not Bitnami), for in-cluster tiers. */
-export const VALKEY_CHART = { repository: 'https://valkey.io/valkey-helm/', chart: 'valkey', version: '1.0.0' };
+export const VALKEY_CHART: HelmChart = { repository: 'https://valkey.io/valkey-helm/', chart: 'valkey', version: '1.0.0' };
 const PORT = 6379;
 /** Node families that cannot encrypt in transit or are no longer offered for new clusters. */
 const UNENCRYPTED_FAMILIES = ['t1', 't2', 'm1', 'm2', 'm3', 'c1', 'r3'];
@@ -51,17 +51,20 @@ export interface CacheProps {
  */
 export class Cache extends Construct implements IDependency {
   public readonly name: string;
+  /** Always `cache`. */
   public readonly kind = 'cache' as const;
   public readonly secretName: string;
   public readonly contractKeys = CONTRACT_KEYS.cache;
   public readonly readyAfter: ITerraformDependable[] = [];
+  /** Valkey version of the managed cache in this tier (the declared one, or the one a release requires). */
   public readonly engineVersion: string;
   /** The engine version the program declares (a release may require a newer one). */
   public readonly declaredEngineVersion: string;
   /** The engine: Valkey (in the cluster or ElastiCache). */
   public readonly engine = 'valkey' as const;
-  /** The replication group and its security group (managed tiers). */
+  /** The replication group (managed tiers). */
   public readonly replicationGroup?: ElasticacheReplicationGroup;
+  /** The security group of the replication group: it admits the cluster on the Valkey port only (managed tiers). */
   public readonly securityGroup?: SecurityGroup;
   /** The Valkey release (in-cluster tiers). */
   public readonly release?: HelmRelease;

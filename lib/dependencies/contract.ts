@@ -41,6 +41,10 @@ export interface IConnectable extends IConstruct {
 export interface IDependency extends IConstruct {
   /** The dependency's name (a DNS label, unique in the app). */
   readonly name: string;
+  /**
+   * The kind of its connection contract: the keys of its secret and the middle of its environment variables
+   * (`<NAME>_<KIND>_<KEY>`).
+   */
   readonly kind: DependencyKind;
   /** Kubernetes secret in the app's namespace with the contract keys. */
   readonly secretName: string;
@@ -50,9 +54,15 @@ export interface IDependency extends IConstruct {
   readonly readyAfter: ITerraformDependable[];
   /** Opens the network path from `peer` to this dependency, and nothing else. */
   grantConnect(peer: IConnectable): void;
-  /** The engine, for a dependency whose engine version a release may require (`requires`). */
+  /**
+   * The engine, for a dependency whose engine version a release may require (`requires`).
+   * @default - none: no release can require a version of it
+   */
   readonly engine?: Engine;
-  /** The engine version the program declares, with `engine`. */
+  /**
+   * The engine version the program declares, with `engine`.
+   * @default - none, as `engine`
+   */
   readonly declaredEngineVersion?: string;
 }
 
@@ -61,6 +71,7 @@ export type QueueAction = 'send' | 'consume';
 
 /** A queue a service can be granted `send` or `consume` on. */
 export interface IQueue extends IDependency {
+  /** Always `queue`. */
   readonly kind: 'queue';
   /** The IAM statements a service needs for `action` (empty where no IAM applies, e.g. in the cluster). @internal */
   _permissions(action: QueueAction): Statement[];
@@ -68,6 +79,7 @@ export interface IQueue extends IDependency {
 
 /** A topic a service can be granted `publish` on. */
 export interface ITopic extends IDependency {
+  /** Always `topic`. */
   readonly kind: 'topic';
   /** The IAM statements a publisher needs (empty where no IAM applies). @internal */
   _permissions(action: 'publish'): Statement[];

@@ -65,18 +65,24 @@ export interface QueueProps {
  */
 export class Queue extends Construct implements IQueue {
   public readonly name: string;
+  /** Always `queue`. */
   public readonly kind = 'queue' as const;
   public readonly secretName: string;
   public readonly contractKeys = CONTRACT_KEYS.queue;
   public readonly readyAfter: ITerraformDependable[] = [];
+  /** True for a FIFO queue (its SQS name ends with `.fifo`). */
   public readonly fifo: boolean;
+  /** Seconds a received message stays invisible to other consumers. */
   public readonly visibilityTimeoutSeconds: number;
+  /** Seconds a message is kept. */
   public readonly retentionSeconds: number;
+  /** Receives of a message before it moves to the dead-letter queue. */
   public readonly maxReceiveCount: number;
   /** The name of the queue failed messages go to (in SQS and in the cluster, without `.fifo`). */
   public readonly deadLetterQueueName: string;
-  /** The SQS queue and its dead-letter queue of its own (managed tiers). */
+  /** The SQS queue (managed tiers). */
   public readonly queue?: SqsQueue;
+  /** Its dead-letter queue of its own, `<name>-dlq` (managed tiers, unless it shares another queue of the app). */
   public readonly deadLetterQueue?: SqsQueue;
   private readonly app: AppStack;
   private readonly topicArns: string[] = [];
@@ -277,10 +283,12 @@ export interface SubscribeOptions {
  */
 export class Topic extends Construct implements ITopic {
   public readonly name: string;
+  /** Always `topic`. */
   public readonly kind = 'topic' as const;
   public readonly secretName: string;
   public readonly contractKeys = CONTRACT_KEYS.topic;
   public readonly readyAfter: ITerraformDependable[] = [];
+  /** True for a FIFO topic (its SNS name ends with `.fifo`; it delivers to FIFO queues only). */
   public readonly fifo: boolean;
   /** The SNS topic (managed tiers). */
   public readonly topic?: SnsTopic;
@@ -384,6 +392,7 @@ export class InClusterMessaging extends Construct {
 
   /** What SDKs use as the SQS and SNS endpoint. */
   public readonly endpoint: string;
+  /** The server's Deployment in the app's namespace. */
   public readonly deployment: DeploymentV1;
   private readonly queues: Queue[] = [];
   private readonly topics: Topic[] = [];

@@ -101,18 +101,22 @@ function databaseAlarms(dimensions: Record<string, string>, maxConnections: numb
  */
 export class Postgres extends Construct implements IDependency {
   public readonly name: string;
+  /** Always `db`. */
   public readonly kind = 'db' as const;
   public readonly secretName: string;
   public readonly contractKeys = CONTRACT_KEYS.db;
   public readonly readyAfter: ITerraformDependable[] = [];
   /** Major version. */
   public readonly majorVersion: string;
+  /** Name of the database the app connects to. */
   public readonly databaseName: string;
+  /** The database's owner, the user the app connects as (the master user in managed tiers). */
   public readonly username: string;
   /** The RDS instance (managed tiers, engine `rds`). */
   public readonly instance?: DbInstance;
   /** The Aurora cluster and its instances (managed tiers, engine `aurora`). */
   public readonly auroraCluster?: RdsCluster;
+  /** The Aurora cluster's instances: a writer, and a reader in another zone in HA tiers (empty unless engine `aurora`). */
   public readonly auroraInstances: RdsClusterInstance[] = [];
   /** The security group of the RDS instance (managed tiers). */
   public readonly securityGroup?: SecurityGroup;

@@ -50,7 +50,9 @@ const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 
 /** The monitoring of one service: what Prometheus scrapes and the alerts on it. */
 export interface ServiceMonitoring {
+  /** The PodMonitor that has Prometheus scrape the service's pods, both slots. */
   readonly podMonitor: Manifest;
+  /** The PrometheusRule with the service's alert rules. */
   readonly rules: Manifest;
 }
 

@@ -59,14 +59,23 @@ export interface EksClusterProps {
  * sized by the tier.
  */
 export class EksCluster extends Construct {
+  /** The EKS cluster. */
   public readonly cluster: AwsEksCluster;
+  /** The cluster's name. */
   public readonly clusterName: string;
+  /** The cluster's Kubernetes version (major.minor). */
   public readonly version: string;
+  /** The KMS key (rotating) that envelope-encrypts the cluster's Kubernetes secrets. */
   public readonly secretsKey: KmsKey;
+  /** The role the EKS control plane assumes. */
   public readonly clusterRole: IamRole;
+  /** The role of the managed node group's instances. */
   public readonly nodeRole: IamRole;
+  /** The managed node group, sized by the tier. */
   public readonly nodeGroup: EksNodeGroup;
+  /** The cluster's OIDC provider in IAM, which service roles (IRSA) trust. */
   public readonly oidcProvider: IamOpenidConnectProvider;
+  /** The CloudWatch log group of the control-plane logs, kept for the tier's log retention. */
   public readonly logGroup: CloudwatchLogGroup;
 
   constructor(scope: Construct, id: string, props: EksClusterProps) {

@@ -15,7 +15,10 @@ export interface INetwork {
   readonly privateSubnetIds: string[];
   /** Public subnets (internet-facing load balancers, NAT). */
   readonly publicSubnetIds: string[];
-  /** The VPC's IPv4 range, when known at synth. */
+  /**
+   * The VPC's IPv4 range, when known at synth.
+   * @default - unknown (an existing VPC given by IDs)
+   */
   readonly cidr?: string;
 }
 
@@ -51,9 +54,14 @@ export interface NetworkProps {
 
 /** An existing VPC, by IDs. */
 export interface ExistingNetworkProps {
+  /** ID of the VPC (`vpc-...`). */
   readonly vpcId: string;
+  /** Its private subnets, in at least 2 availability zones (nodes, databases, caches). */
   readonly privateSubnetIds: string[];
-  /** @default [] */
+  /**
+   * Its public subnets (internet-facing load balancers).
+   * @default []
+   */
   readonly publicSubnetIds?: string[];
 }
 
@@ -79,12 +87,17 @@ export class Network extends Construct implements INetwork {
     return { vpcId: props.vpcId, privateSubnetIds: [...props.privateSubnetIds], publicSubnetIds: [...(props.publicSubnetIds ?? [])] };
   }
 
+  /** The VPC. */
   public readonly vpc: Vpc;
   public readonly vpcId: string;
   public readonly cidr: string;
+  /** The private subnets, one per availability zone. */
   public readonly privateSubnets: Subnet[] = [];
+  /** The public subnets, one per availability zone. */
   public readonly publicSubnets: Subnet[] = [];
+  /** The NAT gateways: one, or one per zone. */
   public readonly natGateways: NatGateway[] = [];
+  /** The VPC's flow log, where the tier keeps flow logs. */
   public readonly flowLog?: FlowLog;
 
   constructor(scope: Construct, id: string, props: NetworkProps = {}) {

@@ -5,8 +5,11 @@ import { IClusterConnection, KubernetesAccess, TierStack } from '../tier/stack';
 
 /** What an app stack needs to know of an EKS platform, as values valid in that stack. */
 export interface EksAttributes {
+  /** The EKS cluster's name. */
   readonly clusterName: string;
+  /** The AWS region of the cluster. */
   readonly region: string;
+  /** The VPC of the cluster. */
   readonly vpcId: string;
   /** Private subnets of the cluster (databases and caches go there too). */
   readonly privateSubnetIds: string[];
@@ -20,7 +23,9 @@ export interface EksAttributes {
 
 /** The Gateway (Gateway API) that services attach their HTTPRoutes to. */
 export interface GatewayRef {
+  /** The Gateway's name. */
   readonly name: string;
+  /** The namespace of the Gateway. */
   readonly namespace: string;
 }
 

@@ -22,12 +22,21 @@ export interface PlatformStackProps extends TierStackProps {
    * A new VPC (the default) or an existing one.
    * @default - a new VPC with the defaults of `NetworkProps`
    */
-  readonly network?: NetworkProps | { readonly existing: ExistingNetworkProps };
+  readonly network?: NetworkProps | {
+    /** An existing VPC, by IDs: nothing is created. */
+    readonly existing: ExistingNetworkProps;
+  };
   /**
    * The EKS cluster.
    * @default - Kubernetes 1.35, private endpoint, nodes sized by the tier
    */
-  readonly cluster?: Omit<EksClusterProps, 'network' | 'clusterName'> & { readonly clusterName?: string };
+  readonly cluster?: Omit<EksClusterProps, 'network' | 'clusterName'> & {
+    /**
+     * Name of the EKS cluster.
+     * @default - the stack's name, `<name>-<tier>`
+     */
+    readonly clusterName?: string;
+  };
 }
 
 /**
@@ -36,7 +45,9 @@ export interface PlatformStackProps extends TierStackProps {
  * which read the cluster it created).
  */
 export class PlatformStack extends TierStack {
+  /** The VPC the cluster runs in: new, or an existing one. */
   public readonly network: INetwork;
+  /** The EKS cluster. */
   public readonly eks: EksCluster;
   /** What later stacks of this program need of the platform. */
   public readonly ref: PlatformRef;

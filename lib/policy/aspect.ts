@@ -16,7 +16,9 @@ export interface PolicyFinding {
   readonly title: string;
   /** `error` (fails the synth unless suppressed) or `warning`, by tier. */
   readonly severity: Severity;
+  /** The tier of the resource's stack. */
   readonly tier: string;
+  /** The resource's stack. */
   readonly stack: string;
   /** Construct path of the resource. */
   readonly path: string;
@@ -26,8 +28,12 @@ export interface PolicyFinding {
   readonly message: string;
   /** What to do. */
   readonly fix: string;
+  /** True when a `Policy.suppress` on the resource or a scope above it covers the rule. */
   readonly suppressed: boolean;
-  /** The suppression's reason, when suppressed. */
+  /**
+   * The suppression's reason.
+   * @default - none: the finding is not suppressed
+   */
   readonly reason?: string;
   /** The construct, for messages (not in the report). @internal */
   readonly _construct: IConstruct;

@@ -14,27 +14,48 @@ export type ReportedFinding = Omit<PolicyFinding, '_construct'>;
 
 /** `policy-report.json`: every finding of the synth, suppressed ones with their reason. */
 export interface PolicyReport {
+  /** The report's format: 1. */
   readonly version: 1;
   /** How severity follows the tier. */
   readonly severityRule: string;
+  /** How many findings of each outcome. */
   readonly summary: {
     /** Unsuppressed errors (a synth with any fails, so a written report has 0). */
     readonly errors: number;
     /** Unsuppressed warnings. */
     readonly warnings: number;
+    /** Suppressed findings, errors and warnings alike. */
     readonly suppressed: number;
   };
   /** Sorted by stack, construct path, rule. */
   readonly findings: ReportedFinding[];
   /** Scopes where the rule pack is turned off, with the reason. */
-  readonly disabled: Array<{ readonly path: string; readonly reason: string }>;
+  readonly disabled: Array<{
+    /** Construct path of the scope (`Policy.disable`). */
+    readonly path: string;
+    /** Why the rule pack does not run there. */
+    readonly reason: string;
+  }>;
   /** The rules that ran. */
-  readonly rules: Array<{ readonly id: string; readonly title: string; readonly checkov: readonly string[]; readonly fsbp: readonly string[] }>;
+  readonly rules: Array<{
+    /** Rule ID, e.g. `SY-RDS-1`. */
+    readonly id: string;
+    /** What the rule requires. */
+    readonly title: string;
+    /** The Checkov checks it matches (`CKV_AWS_...`). */
+    readonly checkov: readonly string[];
+    /** The AWS Foundational Security Best Practices controls it matches. */
+    readonly fsbp: readonly string[];
+  }>;
 }
 
 /** The synth's policy failed: unsuppressed errors remain. */
 export class PolicyError extends Error {
-  constructor(public readonly findings: readonly ReportedFinding[], message: string) {
+  constructor(
+    /** The unsuppressed errors. */
+    public readonly findings: readonly ReportedFinding[],
+    message: string,
+  ) {
     super(message);
     this.name = 'PolicyError';
   }

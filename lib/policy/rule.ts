@@ -36,7 +36,10 @@ export interface PolicyResource {
 export interface Violation {
   /** What is wrong; `%v` is replaced by the quoted value. */
   readonly problem: string;
-  /** The offending value (`undefined` when the setting is missing). */
+  /**
+   * The offending value.
+   * @default - none: the setting is missing
+   */
   readonly value?: unknown;
   /** What to do instead. */
   readonly fix: string;

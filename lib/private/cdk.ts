@@ -4,8 +4,10 @@
  * Every provider class is imported by its deep path: the package roots of the
  * providers load every resource type (the AWS root alone costs seconds and
  * hundreds of MB). Keeping all imports here also makes a move to CDK Terrain
- * (`cdktn`), whose packages are a rename of these, a change to this file only.
- * `test/private/imports.test.ts` fails if any other file imports them.
+ * (`cdktn`, `@cdktn/provider-*`), whose packages are a rename of these, a
+ * change to this file only in lib/ (with the CLI's name in cdk-cli.ts).
+ * `test/private/imports.test.ts` fails if any other file loads them, under
+ * either name.
  */
 
 export { Construct, IConstruct } from 'constructs';

@@ -16,13 +16,13 @@ import { otherSlot, ServiceRelease, Slot, SLOTS, versionIn } from './ledger';
 
 /** CPU and memory of a service's container. */
 export interface ServiceResources {
-  /** @default "100m" */
+  /** CPU the scheduler reserves for each pod (Kubernetes quantity). @default "100m" */
   readonly cpuRequest?: string;
-  /** @default "500m" */
+  /** CPU each pod may use at most. @default "500m" */
   readonly cpuLimit?: string;
-  /** @default "128Mi" */
+  /** Memory the scheduler reserves for each pod. @default "128Mi" */
   readonly memoryRequest?: string;
-  /** @default "256Mi" */
+  /** Memory each pod may use at most (above it the container is killed). @default "256Mi" */
   readonly memoryLimit?: string;
 }
 
@@ -38,11 +38,11 @@ export interface ProbeOptions {
    * @default - the service's port
    */
   readonly port?: number;
-  /** @default 2 for readiness, 10 for liveness */
+  /** Seconds after the container starts before the first probe. @default 2 for readiness, 10 for liveness */
   readonly initialDelaySeconds?: number;
-  /** @default 5 for readiness, 10 for liveness */
+  /** Seconds between probes. @default 5 for readiness, 10 for liveness */
   readonly periodSeconds?: number;
-  /** @default 3 */
+  /** Failed probes in a row before the pod is taken out of the Service (readiness) or restarted (liveness). @default 3 */
   readonly failureThreshold?: number;
 }
 
@@ -151,7 +151,18 @@ export interface BlueGreenServiceProps {
    * Probes, each setting overriding the default.
    * @default - readiness and liveness on `healthPath` (or TCP) at the service's port
    */
-  readonly probes?: { readonly readiness?: ProbeOptions; readonly liveness?: ProbeOptions };
+  readonly probes?: {
+    /**
+     * When a pod takes traffic.
+     * @default - on `healthPath` (or TCP) at the service's port, from 2 s, every 5 s
+     */
+    readonly readiness?: ProbeOptions;
+    /**
+     * When a pod is restarted.
+     * @default - on `healthPath` (or TCP) at the service's port, from 10 s, every 10 s
+     */
+    readonly liveness?: ProbeOptions;
+  };
   /**
    * CPU and memory.
    * @default - requests 100m / 128Mi, limits 500m / 256Mi
@@ -189,13 +200,27 @@ const SLOT_LABEL = 'switchyard.dev/slot';
 
 /** What is made for one slot that holds a version. */
 export interface SlotResources {
+  /** The slot's Deployment, `<name>-<slot>`. */
   readonly deployment: DeploymentV1;
+  /**
+   * The migration Job run with the slot's version before the Deployment rolls out.
+   * @default - none: the service has no migration
+   */
   readonly migration?: JobV1;
+  /**
+   * The slot's HorizontalPodAutoscaler.
+   * @default - none: the service does not autoscale, or the slot is retired
+   */
   readonly autoscaler?: HorizontalPodAutoscalerV2;
+  /**
+   * The slot's PodDisruptionBudget (one pod at a time in a drain).
+   * @default - none: not a highly available tier, or the slot is retired
+   */
   readonly disruptionBudget?: PodDisruptionBudgetV1;
   /**
    * Whether the slot serves or is retired, when it autoscales: a change replaces the Deployment,
    * so it comes back from `retire` with its replicas.
+   * @default - none: the service does not autoscale
    */
   readonly servingMarker?: TerraformData;
 }
@@ -216,7 +241,9 @@ export interface SlotResources {
  * routes; `retire` scales the idle slot to zero and removes its autoscaler.
  */
 export class BlueGreenService extends Construct implements IConnectable {
+  /** The service's name (the construct id): its Deployments are `<name>-blue` and `<name>-green`. */
   public readonly name: string;
+  /** The app stack the service belongs to. */
   public readonly app: AppStack;
   /** The release state of this service in this tier, undefined when it was never staged here. */
   public readonly release?: ServiceRelease;
@@ -234,9 +261,11 @@ export class BlueGreenService extends Construct implements IConnectable {
   public readonly route?: Manifest;
   /** The PodMonitor and alert rules, when the platform has kube-prometheus-stack. */
   public readonly monitoring?: ServiceMonitoring;
+  /** The pods' service account (no API token mounted); the service's IAM role (IRSA) trusts it alone. */
   public readonly serviceAccount: ServiceAccountV1;
   private readonly props: BlueGreenServiceProps;
   private readonly connections: IDependency[] = [];
+  private readonly grants: Array<{ readonly dependency: IQueue | ITopic; readonly action: 'send' | 'consume' | 'publish' }> = [];
   private readonly env: Record<string, string>;
   private readonly statements: Statement[] = [];
   private readonly extraEnv: Array<{ name: string; secret: string; key: string }> = [];
@@ -340,18 +369,21 @@ export class BlueGreenService extends Construct implements IConnectable {
   /** Lets the service send messages to a queue of the app (and connects it: `<NAME>_QUEUE_URL`, ...). */
   public grantSend(queue: IQueue): void {
     this.connect(queue);
+    this.recordGrant(queue, 'send');
     this.grantAws(queue._permissions('send'));
   }
 
   /** Lets the service receive and delete messages of a queue of the app (and connects it). */
   public grantConsume(queue: IQueue): void {
     this.connect(queue);
+    this.recordGrant(queue, 'consume');
     this.grantAws(queue._permissions('consume'));
   }
 
   /** Lets the service publish to a topic of the app (and connects it: `<NAME>_TOPIC_ARN`, ...). */
   public grantPublish(topic: ITopic): void {
     this.connect(topic);
+    this.recordGrant(topic, 'publish');
     this.grantAws(topic._permissions('publish'));
   }
 
@@ -377,6 +409,20 @@ export class BlueGreenService extends Construct implements IConnectable {
   /** The dependencies this service connects to. */
   public get connectedDependencies(): readonly IDependency[] {
     return this.connections;
+  }
+
+  /** What the service may do with queues and topics beyond connecting (`grantSend`, `grantConsume`, `grantPublish`), in grant order. */
+  public get grantedAccess(): ReadonlyArray<{
+    /** The queue or topic. */
+    readonly dependency: IQueue | ITopic;
+    /** What the service may do with it. */
+    readonly action: 'send' | 'consume' | 'publish';
+  }> {
+    return this.grants;
+  }
+
+  private recordGrant(dependency: IQueue | ITopic, action: 'send' | 'consume' | 'publish'): void {
+    if (!this.grants.some((g) => g.dependency === dependency && g.action === action)) this.grants.push({ dependency, action });
   }
 
   /** Environment variable names this service gets from its connections. */

@@ -67,14 +67,17 @@ export interface HcpBackendOptions {
  * - `Backend.hcp({...})`: an HCP Terraform workspace per stack.
  */
 export abstract class Backend {
+  /** State in a local file per stack, `terraform.<stack>.tfstate` (the default). */
   public static local(options: LocalBackendOptions = {}): Backend {
     return new LocalStateBackend(options);
   }
 
+  /** State in an S3 object per stack, `switchyard/<stack>.tfstate`: encrypted, locked with S3's lock file. */
   public static s3(options: S3BackendOptions): Backend {
     return new S3StateBackend(options);
   }
 
+  /** State in an HCP Terraform workspace per stack. */
   public static hcp(options: HcpBackendOptions): Backend {
     return new HcpStateBackend(options);
   }

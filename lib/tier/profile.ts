@@ -59,6 +59,45 @@ export interface TierProfile {
 
 /** Per-setting overrides of a profile; `sizing` is merged key by key. */
 export interface TierProfileOverrides extends Partial<Omit<TierProfile, 'sizing'>> {
+  /**
+   * How dependencies are bound in this tier.
+   * @default - the profile's
+   */
+  readonly binding?: Binding;
+  /**
+   * Spread over several availability zones: multi-AZ databases, cache failover, NAT per AZ, PDBs.
+   * @default - the profile's
+   */
+  readonly highAvailability?: boolean;
+  /**
+   * Promotion into this tier needs an approval recorded in the release ledger.
+   * @default - the profile's
+   */
+  readonly approvalRequired?: boolean;
+  /**
+   * Deletion protection, final snapshots and `prevent_destroy` on stateful resources.
+   * @default - the profile's
+   */
+  readonly deletionProtection?: boolean;
+  /**
+   * Days of automated backups kept for databases (0 turns them off).
+   * @default - the profile's
+   */
+  readonly backupRetentionDays?: number;
+  /**
+   * VPC flow logs.
+   * @default - the profile's
+   */
+  readonly flowLogs?: boolean;
+  /**
+   * Days CloudWatch keeps logs (flow logs, control plane, database).
+   * @default - the profile's
+   */
+  readonly logRetentionDays?: number;
+  /**
+   * Sizes to change, each key on its own; the others keep the profile's.
+   * @default - the profile's sizes
+   */
   readonly sizing?: Partial<TierSizing>;
 }
 

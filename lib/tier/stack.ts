@@ -6,16 +6,38 @@ import { Tier, TIER_OF_STACK } from './tier';
 
 /** How the Kubernetes and Helm providers of a stack authenticate to a cluster. */
 export interface KubernetesAccess {
-  /** Kubeconfig file, with `context`. */
+  /**
+   * Kubeconfig file, with `context`.
+   * @default - not set: the cluster is given by `host` and its credentials
+   */
   readonly configPath?: string;
-  /** Kubeconfig context. */
+  /**
+   * Kubeconfig context.
+   * @default - the kubeconfig's current context
+   */
   readonly configContext?: string;
-  /** API server URL. */
+  /**
+   * API server URL.
+   * @default - not set: taken from the kubeconfig
+   */
   readonly host?: string;
-  /** PEM CA bundle of the API server (decoded). */
+  /**
+   * PEM CA bundle of the API server (decoded).
+   * @default - not set: taken from the kubeconfig
+   */
   readonly clusterCaCertificate?: string;
-  /** Exec credential plugin (e.g. `aws eks get-token`). */
-  readonly exec?: { readonly apiVersion: string; readonly command: string; readonly args: string[] };
+  /**
+   * Exec credential plugin (e.g. `aws eks get-token`).
+   * @default - not set: credentials from the kubeconfig
+   */
+  readonly exec?: {
+    /** The client.authentication.k8s.io API version the plugin speaks. */
+    readonly apiVersion: string;
+    /** The plugin's command, e.g. `aws`. */
+    readonly command: string;
+    /** Its arguments, e.g. `eks get-token --cluster-name <name> --region <region>`. */
+    readonly args: string[];
+  };
 }
 
 /** Something that knows how a stack reaches a Kubernetes cluster. */

@@ -82,12 +82,17 @@ export class Tier {
     return fail(scope, '%v is not inside a tier stack', scope.node.path, 'create it inside a PlatformStack, AddonsStack or AppStack (or another TierStack)');
   }
 
+  /** The tier's name: stacks end with `-<name>`. */
   public readonly name: string;
+  /** Its place in the promotion order: lower orders are promoted first. */
   public readonly order: number;
   /** The effective profile (overrides applied). */
   public readonly profile: TierProfile;
+  /** AWS region of the tier's AWS resources, when it has some. */
   public readonly region?: string;
+  /** Where the tier's stacks keep their state, when not in local files. */
   public readonly backend?: Backend;
+  /** Extra tags on every AWS resource of the tier. */
   public readonly tags: Readonly<Record<string, string>>;
 
   constructor(props: TierProps) {
@@ -120,6 +125,7 @@ export class Tier {
     return this.profile.binding === 'managed';
   }
 
+  /** The tier's name. */
   public toString(): string {
     return this.name;
   }
@@ -239,6 +245,7 @@ export class Tiers implements Iterable<Tier> {
     return i > 0 ? this.all[i - 1] : undefined;
   }
 
+  /** The tiers in promotion order. */
   public [Symbol.iterator](): Iterator<Tier> {
     return this.all[Symbol.iterator]();
   }

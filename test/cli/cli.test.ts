@@ -294,7 +294,7 @@ describe('switchyard CLI: refusals leave the ledger byte-identical', () => {
 
 describe('switchyard CLI: usage', () => {
   test.each<[string, string[], string[]]>([
-    ['an unknown verb', ['deploy'], ['switchyard: unknown verb "deploy" (known: status, stage, switch, rollback, weight, approve, promote, retire, pipeline, metrics)']],
+    ['an unknown verb', ['deploy'], ['switchyard: unknown verb "deploy" (known: status, stage, switch, rollback, weight, approve, promote, retire, graph, pipeline, metrics)']],
     ['no verb', [], ['switchyard: no verb given']],
     ['a missing argument', ['stage', 'api', '--tier', 'dev'], ['switchyard stage: missing <version>', 'usage: switchyard stage <service> <version> --tier TIER [--by NAME] [--commit-time ISO] [--requires DEP.SETTING=VALUE[,...]]']],
     ['an extra argument', ['switch', 'api', 'now', '--tier', 'dev'], ['switchyard switch: unexpected argument "now"', 'usage: switchyard switch <service> --tier TIER [--by NAME]']],
@@ -321,7 +321,7 @@ describe('switchyard CLI: usage', () => {
     const r = run(project(), 'help');
     expect(r.code).toBe(0);
     expect(r.out).toContain('  switchyard promote <service> --from TIER --to TIER [--by NAME]');
-    expect(r.out.filter((l) => l.startsWith('  switchyard '))).toHaveLength(10);
+    expect(r.out.filter((l) => l.startsWith('  switchyard '))).toHaveLength(11);
   });
 });
 
@@ -330,25 +330,25 @@ describe('switchyard status', () => {
     const dir = project();
     expect(run(dir, 'status')).toEqual({ code: 0, err: [], out: [
       'app shop, ledger releases.json',
-      'TIER     SERVICE  LIVE   BLUE   GREEN  WEIGHT  RETIRED  PENDING APPROVALS',
-      'dev      api      green  1.4.0  1.5.0  0%      no       -',
-      'dev      worker   blue   2.0.0  -      0%      no       -',
-      'staging  api      blue   1.4.0  1.5.0  0%      no       -',
-      'staging  worker   blue   2.0.0  -      0%      no       -',
-      'prod     api      blue   1.4.0  -      0%      no       none',
-      'prod     worker   blue   2.0.0  -      0%      no       none',
+      'TIER     SERVICE  LIVE   BLUE   GREEN  WEIGHT TO IDLE  RETIRED  PENDING APPROVALS',
+      'dev      api      green  1.4.0  1.5.0  0%              no       -',
+      'dev      worker   blue   2.0.0  -      0%              no       -',
+      'staging  api      blue   1.4.0  1.5.0  0%              no       -',
+      'staging  worker   blue   2.0.0  -      0%              no       -',
+      'prod     api      blue   1.4.0  -      0%              no       none',
+      'prod     worker   blue   2.0.0  -      0%              no       none',
     ] });
     run(dir, 'switch', 'api', '--tier', 'staging');
     run(dir, 'weight', 'api', '5', '--tier', 'staging');
     run(dir, 'retire', 'api', '--tier', 'dev');
     expect(run(dir, 'status').out.slice(1)).toEqual([
-      'TIER     SERVICE  LIVE   BLUE   GREEN  WEIGHT  RETIRED     PENDING APPROVALS',
-      'dev      api      green  1.4.0  1.5.0  0%      yes (blue)  -',
-      'dev      worker   blue   2.0.0  -      0%      no          -',
-      'staging  api      green  1.4.0  1.5.0  5%      no          -',
-      'staging  worker   blue   2.0.0  -      0%      no          -',
-      'prod     api      blue   1.4.0  -      0%      no          1.5.0',
-      'prod     worker   blue   2.0.0  -      0%      no          none',
+      'TIER     SERVICE  LIVE   BLUE   GREEN  WEIGHT TO IDLE  RETIRED     PENDING APPROVALS',
+      'dev      api      green  1.4.0  1.5.0  0%              yes (blue)  -',
+      'dev      worker   blue   2.0.0  -      0%              no          -',
+      'staging  api      green  1.4.0  1.5.0  5%              no          -',
+      'staging  worker   blue   2.0.0  -      0%              no          -',
+      'prod     api      blue   1.4.0  -      0%              no          1.5.0',
+      'prod     worker   blue   2.0.0  -      0%              no          none',
     ]);
   });
 
@@ -357,18 +357,18 @@ describe('switchyard status', () => {
     fs.writeFileSync(path.join(dir, 'releases.json'), '{"app": "shop", "tiers": {}}\n');
     for (const argv of [['stage', 'api', '2.0.0', '--tier', 'dev'], ['promote', 'api', '--from', 'dev', '--to', 'staging']]) expect(run(dir, ...argv).code).toBe(0);
     expect(run(dir, 'status').out.slice(1)).toEqual([
-      'TIER     SERVICE  LIVE  BLUE   GREEN  WEIGHT  RETIRED  PENDING APPROVALS',
-      'dev      api      blue  2.0.0  -      0%      no       -',
-      'dev      worker   -     -      -      -       -        -',
-      'staging  api      blue  2.0.0  -      0%      no       -',
-      'staging  worker   -     -      -      -       -        -',
-      'prod     api      -     -      -      -       -        2.0.0',
-      'prod     worker   -     -      -      -       -        none',
+      'TIER     SERVICE  LIVE  BLUE   GREEN  WEIGHT TO IDLE  RETIRED  PENDING APPROVALS',
+      'dev      api      blue  2.0.0  -      0%              no       -',
+      'dev      worker   -     -      -      -               -        -',
+      'staging  api      blue  2.0.0  -      0%              no       -',
+      'staging  worker   -     -      -      -               -        -',
+      'prod     api      -     -      -      -               -        2.0.0',
+      'prod     worker   -     -      -      -               -        none',
     ]);
     expect(run(dir, 'approve', 'api', '2.0.0', '--tier', 'prod', '--by', 'dana').out).toEqual([
       'approved api 2.0.0 for prod (by dana)', 'next: switchyard promote api --from staging --to prod',
     ]);
-    expect(run(dir, 'status').out.slice(-2)).toEqual(['prod     api      -     -      -      -       -        none', 'prod     worker   -     -      -      -       -        none']);
+    expect(run(dir, 'status').out.slice(-2)).toEqual(['prod     api      -     -      -      -               -        none', 'prod     worker   -     -      -      -               -        none']);
     expect(run(dir, 'promote', 'api', '--from', 'staging', '--to', 'prod').out[0]).toBe(
       'promoted api 2.0.0 from staging into blue in prod: the first release of api in prod, live at once');
   });

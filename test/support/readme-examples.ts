@@ -1,7 +1,8 @@
 /**
  * The README's examples of the main example (examples/shop), made by the commands themselves:
- * the `switchyard metrics` table at a fixed end of the window, its chart (docs/dora.svg), and
- * the deploy-prod job of the generated GitHub deploy workflow.
+ * the `switchyard status` table, the `switchyard graph` diagram, the `switchyard metrics` table at
+ * a fixed end of the window, its chart (docs/dora.svg), and the deploy-prod job of the generated
+ * GitHub deploy workflow.
  *
  * `npm run readme` writes them into README.md (between `<!-- readme-examples: NAME -->` and
  * `<!-- /readme-examples: NAME -->`) and docs/dora.svg; test/readme-examples.test.ts fails
@@ -13,6 +14,7 @@ import * as path from 'path';
 import { shop } from '../../examples/shop/shop';
 import { App, buildModel } from '../../lib';
 import { CliIo } from '../../lib/cli/io';
+import { main } from '../../lib/cli/main';
 import { metricsCommand } from '../../lib/cli/metrics';
 import { pipelineCommand } from '../../lib/cli/pipeline';
 
@@ -25,7 +27,7 @@ const SETUP_STEPS = ['Set up Node.js', 'Set up Terraform', 'Install packages'];
 
 /** The generated parts of the README, by marker name, and the chart. */
 export interface ReadmeExamples {
-  readonly blocks: Readonly<Record<'metrics' | 'deploy-prod', string>>;
+  readonly blocks: Readonly<Record<'status' | 'graph' | 'metrics' | 'deploy-prod', string>>;
   readonly svg: string;
 }
 
@@ -87,8 +89,17 @@ export function readmeExamples(root = path.join(__dirname, '../..')): ReadmeExam
     const pipeline = recording(dir);
     if (pipelineCommand(['github'], pipeline) !== 0) throw new Error(`switchyard pipeline failed: ${pipeline.errors.join('\n')}`);
     const workflow = fs.readFileSync(path.join(dir, '.github/workflows/switchyard-deploy.yml'), 'utf8');
+    // The graph from the project folder, where the model names the ledger; the status as the README's
+    // steps run it, with the example's ledger kept as releases.json.
+    const graph = recording(dir);
+    if (main(['graph'], graph) !== 0) throw new Error(`switchyard graph failed: ${graph.errors.join('\n')}`);
+    for (const a of apps) fs.copyFileSync(path.join(root, a.ledger), path.join(dir, 'releases.json'));
+    const status = recording(dir);
+    if (main(['status'], status) !== 0) throw new Error(`switchyard status failed: ${status.errors.join('\n')}`);
     return {
       blocks: {
+        status: ['```', ...status.lines, '```'].join('\n'),
+        graph: ['```mermaid', ...graph.lines, '```'].join('\n'),
         metrics: ['```sh', `npx switchyard metrics ${METRICS_ARGS.join(' ')}`, '```', '', '```', ...metrics.lines, '```'].join('\n'),
         'deploy-prod': ['```yaml', deployExcerpt(workflow), '```'].join('\n'),
       },
@@ -130,5 +141,5 @@ if (require.main === module) {
   fs.writeFileSync(readme, withBlocks(fs.readFileSync(readme, 'utf8'), examples.blocks));
   fs.mkdirSync(path.join(root, 'docs'), { recursive: true });
   fs.writeFileSync(path.join(root, 'docs/dora.svg'), examples.svg);
-  process.stdout.write('wrote README.md (metrics, deploy-prod) and docs/dora.svg\n');
+  process.stdout.write(`wrote README.md (${Object.keys(examples.blocks).join(', ')}) and docs/dora.svg\n`);
 }

@@ -10,6 +10,7 @@ import type { GatewayRef, PlatformRef } from '../platform-ref';
 export interface AddonContext {
   /** The stack the add-on's resources go to. */
   readonly stack: TierStack;
+  /** The tier of that stack. */
   readonly tier: Tier;
   /** The platform the add-ons stack installs into (before its own add-ons). */
   readonly platform: PlatformRef;
@@ -117,7 +118,9 @@ const EXACT_VERSION = /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
 export class HelmAddon extends Addon {
   public readonly id: string;
   public readonly requires: readonly string[];
+  /** The chart it installs, pinned to one version. */
   public readonly chart: HelmChart;
+  /** The namespace it installs into. */
   public readonly namespace: string;
   private readonly props: HelmAddonProps;
 

@@ -32,7 +32,8 @@ const SA = { namespace: 'kube-system', name: 'aws-load-balancer-controller' };
  * available tiers. Needs an EKS platform.
  */
 export class AwsLoadBalancerController extends Addon {
-  public static readonly CHART = { repository: 'https://aws.github.io/eks-charts', chart: 'aws-load-balancer-controller', version: '3.5.0' };
+  /** The chart it installs, pinned to one version. */
+  public static readonly CHART: HelmChart = { repository: 'https://aws.github.io/eks-charts', chart: 'aws-load-balancer-controller', version: '3.5.0' };
   public readonly id = AddonIds.awsLoadBalancerController;
   public readonly requires: readonly string[];
   private readonly chart: HelmChart;

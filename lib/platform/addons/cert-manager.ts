@@ -27,7 +27,8 @@ const SA = { namespace: 'cert-manager', name: 'cert-manager' };
  * anything creates certificates: add-ons that need it list it first.
  */
 export class CertManager extends Addon {
-  public static readonly CHART = { repository: 'https://charts.jetstack.io', chart: 'cert-manager', version: 'v1.21.2' };
+  /** The chart it installs, pinned to one version. */
+  public static readonly CHART: HelmChart = { repository: 'https://charts.jetstack.io', chart: 'cert-manager', version: 'v1.21.2' };
   public readonly id = AddonIds.certManager;
   public readonly requires: readonly string[];
   private readonly chart: HelmChart;
@@ -82,11 +83,23 @@ export interface ClusterIssuerProps {
    * @default - a self-signed issuer (dev)
    */
   readonly acme?: {
+    /** Email of the ACME account (Let's Encrypt sends expiry notices to it). */
     readonly email: string;
     /** `production`, `staging` or a directory URL. @default "production" */
     readonly server?: 'production' | 'staging' | string;
-    /** @default "http01" */
-    readonly solver?: 'http01' | { readonly route53: { readonly region: string; readonly hostedZoneId: string } };
+    /**
+     * How challenges are solved: `http01` through the platform's Gateway, or DNS-01 records in a Route53 zone.
+     * @default "http01"
+     */
+    readonly solver?: 'http01' | {
+      /** DNS-01 in a Route53 hosted zone (cert-manager's IRSA role must be allowed to change it). */
+      readonly route53: {
+        /** AWS region of the Route53 API calls. */
+        readonly region: string;
+        /** ID of the hosted zone the challenge records go to. */
+        readonly hostedZoneId: string;
+      };
+    };
   };
 }
 

@@ -20,7 +20,8 @@ const SA = { namespace: 'kube-system', name: 'cluster-autoscaler' };
  * groups.
  */
 export class ClusterAutoscaler extends Addon {
-  public static readonly CHART = { repository: 'https://kubernetes.github.io/autoscaler', chart: 'cluster-autoscaler', version: '9.59.0' };
+  /** The chart it installs, pinned to one version. */
+  public static readonly CHART: HelmChart = { repository: 'https://kubernetes.github.io/autoscaler', chart: 'cluster-autoscaler', version: '9.59.0' };
   public readonly id = AddonIds.clusterAutoscaler;
   private readonly chart: HelmChart;
   private readonly options: ClusterAutoscalerOptions;

@@ -25,7 +25,8 @@ const SA = { namespace: 'external-dns', name: 'external-dns' };
  * the Gateway API CRDs.
  */
 export class ExternalDns extends Addon {
-  public static readonly CHART = { repository: 'https://kubernetes-sigs.github.io/external-dns/', chart: 'external-dns', version: '1.22.0' };
+  /** The chart it installs, pinned to one version. */
+  public static readonly CHART: HelmChart = { repository: 'https://kubernetes-sigs.github.io/external-dns/', chart: 'external-dns', version: '1.22.0' };
   public readonly id = AddonIds.externalDns;
   public readonly requires: readonly string[] = [AddonIds.gatewayApiCrds];
   private readonly chart: HelmChart;

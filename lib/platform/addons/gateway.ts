@@ -23,6 +23,7 @@ const ENVOY_CRDS_CHART: HelmChart = { repository: 'oci://docker.io/envoyproxy', 
  * need them first.
  */
 export class GatewayApiCrds extends Addon {
+  /** The chart it installs, pinned to one version. */
   public static readonly CHART = ENVOY_CRDS_CHART;
   public readonly id = AddonIds.gatewayApiCrds;
   private readonly chart: HelmChart;
@@ -69,7 +70,8 @@ export interface EnvoyGatewayOptions extends CatalogAddonOptions {
  * `switchyard.dev/gateway=switchyard` (every Switchyard app namespace).
  */
 export class EnvoyGateway extends Addon {
-  public static readonly CHART = { repository: 'oci://docker.io/envoyproxy', chart: 'gateway-helm', version: 'v1.9.1' };
+  /** The chart it installs, pinned to one version. */
+  public static readonly CHART: HelmChart = { repository: 'oci://docker.io/envoyproxy', chart: 'gateway-helm', version: 'v1.9.1' };
   public readonly id = AddonIds.envoyGateway;
   public readonly requires: readonly string[];
   private readonly chart: HelmChart;

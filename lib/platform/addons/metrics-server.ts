@@ -1,4 +1,4 @@
-import { AddonContext, CatalogAddonOptions, HelmAddon, mergeValues, pinned } from './addon';
+import { AddonContext, CatalogAddonOptions, HelmAddon, HelmChart, mergeValues, pinned } from './addon';
 import { AddonIds } from './ids';
 
 /** Options of {@link MetricsServer}. */
@@ -13,7 +13,8 @@ export interface MetricsServerOptions extends CatalogAddonOptions {
 
 /** metrics-server: resource metrics for `kubectl top` and CPU/memory autoscaling. Two replicas and a PDB in HA tiers. */
 export class MetricsServer extends HelmAddon {
-  public static readonly CHART = { repository: 'https://kubernetes-sigs.github.io/metrics-server/', chart: 'metrics-server', version: '3.14.0' };
+  /** The chart it installs, pinned to one version. */
+  public static readonly CHART: HelmChart = { repository: 'https://kubernetes-sigs.github.io/metrics-server/', chart: 'metrics-server', version: '3.14.0' };
 
   constructor(options: MetricsServerOptions = {}) {
     super({

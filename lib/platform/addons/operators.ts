@@ -1,4 +1,4 @@
-import { AddonContext, CatalogAddonOptions, HelmAddon, mergeValues, pinned } from './addon';
+import { AddonContext, CatalogAddonOptions, HelmAddon, HelmChart, mergeValues, pinned } from './addon';
 import { AddonIds } from './ids';
 
 /**
@@ -7,7 +7,8 @@ import { AddonIds } from './ids';
  * leader election in highly available tiers.
  */
 export class CloudNativePg extends HelmAddon {
-  public static readonly CHART = { repository: 'https://cloudnative-pg.github.io/charts', chart: 'cloudnative-pg', version: '0.29.0' };
+  /** The chart it installs, pinned to one version. */
+  public static readonly CHART: HelmChart = { repository: 'https://cloudnative-pg.github.io/charts', chart: 'cloudnative-pg', version: '0.29.0' };
 
   constructor(options: CatalogAddonOptions = {}) {
     super({
@@ -30,7 +31,8 @@ export class CloudNativePg extends HelmAddon {
  * the app's own IRSA service account.
  */
 export class ExternalSecrets extends HelmAddon {
-  public static readonly CHART = { repository: 'https://charts.external-secrets.io', chart: 'external-secrets', version: '2.10.0' };
+  /** The chart it installs, pinned to one version. */
+  public static readonly CHART: HelmChart = { repository: 'https://charts.external-secrets.io', chart: 'external-secrets', version: '2.10.0' };
 
   constructor(options: CatalogAddonOptions = {}) {
     super({

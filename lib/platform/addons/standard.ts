@@ -19,7 +19,9 @@ export interface StandardAddonsOptions {
    * @default - no DNS records, no public certificate (HTTP, or a self-signed certificate in dev)
    */
   readonly dns?: {
+    /** The domain apps are served under (the Gateway's certificate is for `*.<domain>`). */
     readonly domain: string;
+    /** ID of its Route53 hosted zone, where external-dns writes the records. */
     readonly hostedZoneId: string;
     /** Email Let's Encrypt sends expiry notices to. */
     readonly acmeEmail: string;
@@ -71,7 +73,12 @@ export function standardAddons(tier: Tier, options: StandardAddonsOptions = {}):
  * repository that consumes it by name:
  * `PlatformRef.fromEksCluster({ clusterName, region, ...standardPlatform(tier) })`.
  */
-export function standardPlatform(tier: Tier, options: StandardAddonsOptions = {}): { addons: string[]; gateway: GatewayRef } {
+export function standardPlatform(tier: Tier, options: StandardAddonsOptions = {}): {
+  /** Catalog IDs of the add-ons {@link standardAddons} installs in the tier. */
+  addons: string[];
+  /** The Gateway routes attach to (Envoy Gateway's). */
+  gateway: GatewayRef;
+} {
   return {
     addons: standardAddons(tier, options).map((a) => a.id),
     gateway: { name: GATEWAY_NAME, namespace: GATEWAY_NAMESPACE },
