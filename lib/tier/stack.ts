@@ -67,6 +67,12 @@ export interface TierStackProps {
 }
 
 /**
+ * The Terraform versions every Switchyard stack accepts: 1.11 brings the write-only arguments the
+ * cache's AUTH token is written with, 1.10 the S3 backend's `use_lockfile`.
+ */
+export const REQUIRED_TERRAFORM = '>= 1.11';
+
+/**
  * A Terraform stack of one tier. Every Switchyard stack is one: it carries the
  * tier (`Tier.of(construct)` finds it), its state backend, and creates the
  * AWS, Kubernetes and Helm providers only when something in it needs them, so
@@ -108,6 +114,8 @@ export class TierStack extends TerraformStack {
     this.region = props.region ?? props.tier.region;
     this.backend = props.backend ?? props.tier.backend ?? Backend.local();
     this.backend._bind(this);
+    // What the stacks use needs it: write-only arguments (1.11), S3-native locking (1.10), moved blocks (1.5).
+    this.addOverride('terraform.required_version', REQUIRED_TERRAFORM);
     // The rule pack runs on every tier stack; only Policy.disable(scope, reason) turns it off.
     attachPolicy(this);
   }

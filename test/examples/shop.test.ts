@@ -16,6 +16,12 @@ describe('the shop example', () => {
     ]);
   });
 
+  test('every stack asks for the Terraform its arguments need (write-only arguments: 1.11)', () => {
+    for (const [name, s] of Object.entries(out.stacks)) expect([name, s.terraform.required_version]).toEqual([name, '>= 1.11']);
+    // The cache's AUTH token is written with a write-only argument, which Terraform < 1.11 does not know.
+    expect(Object.values(resources(out.stacks['shop-prod'], 'aws_secretsmanager_secret_version'))[0]).toHaveProperty('secret_string_wo');
+  });
+
   test('orders the stacks: app after add-ons after platform', () => {
     expect(out.dependencies['addons-staging']).toEqual(['platform-staging']);
     expect(out.dependencies['addons-config-staging'].sort()).toEqual(['addons-staging', 'platform-staging']);
