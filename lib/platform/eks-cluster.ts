@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import {
   AwsEksCluster, CloudwatchLogGroup, Construct, DataAwsPartition, EksAccessEntry, EksAccessPolicyAssociation, EksAddon,
   EksNodeGroup, IamOpenidConnectProvider, IamRole, IamRolePolicyAttachment, KmsAlias, KmsKey,
@@ -10,7 +11,7 @@ import { TierStack } from '../tier/stack';
 import { INetwork } from './network';
 
 /** Kubernetes minor versions Switchyard accepts for EKS (standard and extended support). */
-export const EKS_VERSIONS = ['1.32', '1.33', '1.34', '1.35'] as const;
+export const EKS_VERSIONS = ['1.32', '1.33', '1.34', '1.35', '1.36'] as const;
 /** The version a new cluster gets unless told otherwise. */
 export const DEFAULT_EKS_VERSION = '1.35';
 
@@ -93,6 +94,15 @@ export class EksCluster extends Construct {
       const parsed = parseCidr(c);
       if (!parsed) fail(this, 'publicAccessCidrs entry %v is not a valid IPv4 CIDR', c, 'use a network address with a prefix, e.g. "203.0.113.0/24"');
       if (isAnywhere(parsed)) fail(this, 'publicAccessCidrs entry %v opens the API endpoint to the internet', c, 'list the CIDRs of your offices, VPN or CI runners, or leave the list empty for a private endpoint');
+      // Wider than /8 is a share of the internet, not an office (and two /1 halves are all of it).
+      if (parsed.prefix < 8) fail(this, 'publicAccessCidrs entry %v opens the API endpoint to a large part of the internet', c, 'list the narrow CIDRs of your offices, VPN or CI runners (/8 or narrower)');
+      if (PRIVATE_RANGES.some((r) => overlaps(r, parsed))) {
+        fail(this, 'publicAccessCidrs entry %v is a private range, which never reaches the public endpoint', c, 'leave private networks out: they reach the API through the private endpoint (from the VPC, or a network peered with it)');
+      }
+      const other = cidrs.find((o) => o !== c && parseCidr(o) && overlaps(parseCidr(o)!, parsed));
+      if (other !== undefined || cidrs.indexOf(c) !== cidrs.lastIndexOf(c)) {
+        fail(this, `publicAccessCidrs entry %v overlaps ${other ?? 'itself, listed twice'}`, c, 'list each range once, and none inside another');
+      }
     }
     if (props.serviceCidr !== undefined) {
       const svc = parseCidr(props.serviceCidr);
@@ -188,6 +198,8 @@ export class EksCluster extends Construct {
       nodeGroupNamePrefix: 'default-',
       nodeRoleArn: this.nodeRole.arn,
       subnetIds: props.network.privateSubnetIds,
+      // The nodes follow the control plane: an upgrade of the cluster's version upgrades them after it.
+      version: this.cluster.version,
       amiType: 'AL2023_x86_64_STANDARD',
       instanceTypes: [...sizing.nodeInstanceTypes],
       scalingConfig: { minSize: sizing.nodesMin, desiredSize: sizing.nodesDesired, maxSize: sizing.nodesMax },
@@ -230,8 +242,10 @@ export class EksCluster extends Construct {
       }
       // EKS keeps one access entry per principal: a second one fails the apply.
       if (all.indexOf(arn) !== i) fail(this, 'admins entry %v is listed twice', arn, 'list each principal once');
-      const entry = new EksAccessEntry(this, `admin-${i}`, { provider, clusterName: this.cluster.name, principalArn: arn });
-      new EksAccessPolicyAssociation(this, `admin-${i}-policy`, {
+      // Named after the principal, not its place in the list: removing one admin leaves the others' entries alone.
+      const key = `admin-${createHash('sha256').update(arn).digest('hex').slice(0, 10)}`;
+      const entry = new EksAccessEntry(this, key, { provider, clusterName: this.cluster.name, principalArn: arn });
+      new EksAccessPolicyAssociation(this, `${key}-policy`, {
         provider,
         clusterName: this.cluster.name,
         principalArn: entry.principalArn,

@@ -192,3 +192,46 @@ describe('bad observability input', () => {
     }))).toBe(message);
   });
 });
+
+describe('the platform side: metrics and logs sized by tier', () => {
+  const values = (stack: string, release: string) => JSON.parse(resources(out.stacks[stack], 'helm_release')[release].values[0]);
+
+  test('kube-prometheus-stack: a day on ephemeral storage in dev, volumes and longer retention in managed tiers, two replicas in prod', () => {
+    const spec = (tier: string) => values(`addons-${tier}`, 'addon_kube_prometheus_stack').prometheus.prometheusSpec;
+    expect(spec('dev')).toMatchObject({ retention: '1d', replicas: 1 });
+    expect(spec('dev').storageSpec).toBeUndefined();
+    expect(spec('staging')).toMatchObject({ retention: '7d', replicas: 1, storageSpec: { volumeClaimTemplate: { spec: { resources: { requests: { storage: '20Gi' } } } } } });
+    expect(spec('prod')).toMatchObject({ retention: '15d', replicas: 2, storageSpec: { volumeClaimTemplate: { spec: { resources: { requests: { storage: '100Gi' } } } } } });
+    // Every monitor and rule of the cluster is selected, not only the chart's own.
+    expect(spec('prod')).toMatchObject({ podMonitorSelectorNilUsesHelmValues: false, ruleSelectorNilUsesHelmValues: false, serviceMonitorSelectorNilUsesHelmValues: false });
+  });
+
+  test('Loki: the pod\'s volume in dev; a private, encrypted S3 bucket in managed tiers, through a role limited to it', () => {
+    const dev = values('addons-dev', 'addon_loki');
+    expect(dev.loki.storage).toEqual({ type: 'filesystem' });
+    expect(dev.singleBinary.replicas).toBe(1);
+    const prod = values('addons-prod', 'addon_loki');
+    expect(prod.loki.storage.type).toBe('s3');
+    expect(prod.singleBinary.replicas).toBe(3);
+    expect(prod.loki.limits_config.retention_period).toBe(`${t.get('prod').profile.logRetentionDays * 24}h`);
+    const s = out.stacks['addons-prod'];
+    const [bucketName] = Object.keys(resources(s, 'aws_s3_bucket'));
+    expect(prod.loki.storage.bucketNames.chunks).toBe(`\${aws_s3_bucket.${bucketName}.bucket}`);
+    expect(Object.values(resources(s, 'aws_s3_bucket_public_access_block'))[0]).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+    expect(Object.values(resources(s, 'aws_s3_bucket_server_side_encryption_configuration'))[0].rule[0].apply_server_side_encryption_by_default.sse_algorithm).toBe('AES256');
+    const access = s.data.aws_iam_policy_document['loki-access'].statement;
+    expect(access.map((st: { actions: string[]; resources: string[] }) => [st.actions, st.resources])).toEqual([
+      [['s3:ListBucket'], [`\${aws_s3_bucket.${bucketName}.arn}`]],
+      [['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], [`\${aws_s3_bucket.${bucketName}.arn}/*`]],
+    ]);
+  });
+
+  test('a highly available tier that keeps logs in the cluster runs one Loki (replicas need object storage)', () => {
+    const { Tier: TierClass, Profiles, AddonsStack, PlatformRef, Loki } = require('../../lib');
+    const perf = TierClass.custom('perf', 25, { ...Profiles.prod, binding: 'in-cluster' });
+    const s = synth((app) => {
+      new AddonsStack(app, { tier: perf, platform: PlatformRef.fromKubeconfig({ context: 'kind-perf' }), addons: [new Loki()] });
+    }).stacks['addons-perf'];
+    expect(JSON.parse(resources(s, 'helm_release').addon_loki.values[0]).singleBinary.replicas).toBe(1);
+  });
+});

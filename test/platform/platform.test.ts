@@ -54,7 +54,23 @@ describe('platform stacks', () => {
       expect(ng.scaling_config).toEqual({ min_size: s.nodesMin, desired_size: s.nodesDesired, max_size: s.nodesMax });
       expect(ng.instance_types).toEqual(s.nodeInstanceTypes);
       expect(ng.lifecycle.ignore_changes).toEqual(['scaling_config[0].desired_size']);
+      // The nodes follow the control plane's version.
+      expect(ng.version).toMatch(/^\$\{aws_eks_cluster\.[\w-]+\.version\}$/);
     }
+  });
+
+  test('an admin\'s access entry is named after the principal, not its place in the list', () => {
+    const entries = (admins: string[]) => Object.keys(resources(synth((app) => {
+      new PlatformStack(app, { tier: t.get('staging'), cluster: { admins } });
+    }).stacks['platform-staging'], 'aws_eks_access_entry'));
+    const a = 'arn:aws:iam::123456789012:role/platform-admins';
+    const b = 'arn:aws:iam::123456789012:role/sre';
+    const both = entries([a, b]);
+    expect(both).toHaveLength(2);
+    // Removing the first admin leaves the second one's address as it was.
+    const [onlyB] = entries([b]);
+    expect(both).toContain(onlyB);
+    expect(entries([a])).toEqual(both.filter((e) => e !== onlyB));
   });
 
   test('EKS add-ons include the EBS CSI driver through Pod Identity', () => {
@@ -222,7 +238,7 @@ describe('bad platform input', () => {
     ['one zone in an HA tier', (app) => { new PlatformStack(app, { tier: t.get('prod'), network: { zones: 1 } }); },
       '[platform-prod/network] zones 1 is fewer than 2: tier "prod" is highly available: use 2 to 4 availability zones (3 recommended)'],
     ['an unsupported Kubernetes version', (app) => { new PlatformStack(app, { tier: staging(), cluster: { version: '1.29' } }); },
-      '[platform-staging/cluster] Kubernetes version "1.29" is not supported: use one of 1.32, 1.33, 1.34, 1.35 (a minor version as a string, e.g. "1.35")'],
+      '[platform-staging/cluster] Kubernetes version "1.29" is not supported: use one of 1.32, 1.33, 1.34, 1.35, 1.36 (a minor version as a string, e.g. "1.35")'],
     ['an API endpoint open to the internet', (app) => { new PlatformStack(app, { tier: staging(), cluster: { publicAccessCidrs: ['0.0.0.0/0'] } }); },
       '[platform-staging/cluster] publicAccessCidrs entry "0.0.0.0/0" opens the API endpoint to the internet: list the CIDRs of your offices, VPN or CI runners, or leave the list empty for a private endpoint'],
     ['an add-on listed twice', (app) => { new AddonsStack(app, { tier: t.get('dev'), platform: kube(), addons: [new ExternalSecrets(), new ExternalSecrets()] }); },

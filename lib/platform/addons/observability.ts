@@ -120,7 +120,7 @@ export class KubePrometheusStack extends Addon {
  * Loki (chart from the grafana-community repository), monolithic. Dev keeps
  * logs on the pod's volume; managed tiers keep them in a private, encrypted
  * S3 bucket (IRSA role limited to it) that expires objects after the tier's
- * log retention, with three replicas in HA tiers.
+ * log retention, with three replicas in HA tiers (one on the filesystem).
  */
 export class Loki extends Addon {
   /** The chart it installs, pinned to one version. */
@@ -138,7 +138,9 @@ export class Loki extends Addon {
 
   public _install(scope: Construct, ctx: AddonContext): ITerraformDependable[] {
     const p = ctx.tier.profile;
-    const replicas = p.highAvailability ? 3 : 1;
+    // Replicas share their chunks through object storage: on the filesystem (in-cluster tiers,
+    // highly available or not) Loki runs one (the chart refuses more).
+    const replicas = p.highAvailability && p.binding === 'managed' ? 3 : 1;
     const sa = { namespace: MONITORING_NAMESPACE, name: 'loki' };
     let storage: Record<string, unknown> = { type: 'filesystem' };
     let objectStore = 'filesystem';
