@@ -141,6 +141,16 @@ describe('platform stacks', () => {
     }
   });
 
+  test('the load balancer controller may re-tag only what it made, and never the cluster tag that marks it', () => {
+    const statements = out.stacks['addons-prod'].data.aws_iam_policy_document['aws-load-balancer-controller-access'].statement as Array<{ actions: string[]; resources: string[]; condition?: unknown[] }>;
+    const tagging = statements.filter((st) => st.actions.some((a) => /:(AddTags|RemoveTags|CreateTags|DeleteTags)$/.test(a)));
+    for (const st of tagging.filter((x) => x.resources.some((r) => /loadbalancer\/|targetgroup\/|security-group\//.test(r)))) {
+      expect([st.actions, st.condition]).toEqual([st.actions, expect.arrayContaining([expect.objectContaining({ variable: expect.stringMatching(/elbv2\.k8s\.aws\/cluster$/) })])]);
+    }
+    // Partition-aware ARNs (GovCloud, China).
+    expect(statements.flatMap((st) => st.resources).filter((r) => r.startsWith('arn:aws:'))).toEqual([]);
+  });
+
   test('add-ons that call AWS get a role trusted by their service account only', () => {
     const s = out.stacks['addons-prod'];
     const docs = s.data.aws_iam_policy_document;
@@ -150,7 +160,7 @@ describe('platform stacks', () => {
       { test: 'StringEquals', variable: expect.stringMatching(/identity0oidc0issuer, "https:\/\/", ""\)\}:sub$/), values: ['system:serviceaccount:external-dns:external-dns'] },
       { test: 'StringEquals', variable: expect.stringMatching(/:aud$/), values: ['sts.amazonaws.com'] },
     ]);
-    expect(docs['external-dns-access'].statement[0]).toMatchObject({ actions: ['route53:ChangeResourceRecordSets'], resources: ['arn:aws:route53:::hostedzone/Z0123456789EXAMPLE'] });
+    expect(docs['external-dns-access'].statement[0]).toMatchObject({ actions: ['route53:ChangeResourceRecordSets'], resources: ['arn:${data.aws_partition.external-dns-partition.partition}:route53:::hostedzone/Z0123456789EXAMPLE'] });
     const values = JSON.parse(resources(s, 'helm_release').addon_external_dns.values[0]);
     expect(values.serviceAccount.annotations['eks.amazonaws.com/role-arn']).toMatch(/^\$\{aws_iam_role\.external-dns-role/);
     expect(values).toMatchObject({ provider: { name: 'aws' }, domainFilters: ['shop.example.com'], policy: 'upsert-only', sources: ['service', 'gateway-httproute'] });

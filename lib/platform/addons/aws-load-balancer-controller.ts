@@ -1,4 +1,4 @@
-import { Construct, ITerraformDependable, Manifest } from '../../private/cdk';
+import { Construct, DataAwsPartition, ITerraformDependable, Manifest } from '../../private/cdk';
 import { Statement } from '../../private/iam';
 import type { GatewayRef } from '../platform-ref';
 import { Addon, AddonContext, addonRole, CatalogAddonOptions, checkChart, HelmChart, helmRelease, mergeValues, pinned } from './addon';
@@ -49,7 +49,8 @@ export class AwsLoadBalancerController extends Addon {
 
   public _install(scope: Construct, ctx: AddonContext): ITerraformDependable[] {
     const eks = ctx.platform.eks(ctx.stack, `add-on "${this.id}"`);
-    const role = addonRole(scope, ctx, this.id, SA, loadBalancerControllerPolicy());
+    const partition = new DataAwsPartition(scope, 'aws-load-balancer-controller-partition', { provider: ctx.stack.aws }).partition;
+    const role = addonRole(scope, ctx, this.id, SA, loadBalancerControllerPolicy(partition));
     const ha = ctx.tier.profile.highAvailability;
     const gates = this.options.gatewayApi ? { ALBGatewayAPI: true, NLBGatewayAPI: true, GatewayListenerSet: true } : undefined;
     return [helmRelease(scope, ctx, this.id, SA.namespace, this.chart, mergeValues({
@@ -86,11 +87,22 @@ export class AwsLoadBalancerController extends Addon {
  * The controller's IAM permissions, following the policy its project
  * publishes for v3: reads are unscoped; changes to load balancers, target
  * groups and security groups are limited to resources tagged
- * `elbv2.k8s.aws/cluster` (which the controller tags on creation).
+ * `elbv2.k8s.aws/cluster` (which the controller tags on creation); tags are
+ * added or removed only on resources that have that tag, never the tag itself
+ * (so it cannot adopt a load balancer or security group it did not make), or
+ * while creating one.
  */
-function loadBalancerControllerPolicy(): Statement[] {
+function loadBalancerControllerPolicy(partition: string): Statement[] {
   const tagged = [{ test: 'Null', variable: 'aws:ResourceTag/elbv2.k8s.aws/cluster', values: ['false'] }];
   const tagging = [{ test: 'Null', variable: 'aws:RequestTag/elbv2.k8s.aws/cluster', values: ['false'] }];
+  // Changes the tags of a resource it made, but not its cluster tag.
+  const retagging = [
+    { test: 'Null', variable: 'aws:RequestTag/elbv2.k8s.aws/cluster', values: ['true'] },
+    { test: 'Null', variable: 'aws:ResourceTag/elbv2.k8s.aws/cluster', values: ['false'] },
+  ];
+  const elb = (kind: string) => `arn:${partition}:elasticloadbalancing:*:*:${kind}`;
+  const balancers = [elb('targetgroup/*/*'), elb('loadbalancer/net/*/*'), elb('loadbalancer/app/*/*')];
+  const securityGroups = `arn:${partition}:ec2:*:*:security-group/*`;
   return [
     {
       actions: ['iam:CreateServiceLinkedRole'],
@@ -123,11 +135,16 @@ function loadBalancerControllerPolicy(): Statement[] {
     },
     {
       actions: ['ec2:CreateTags'],
-      resources: ['arn:aws:ec2:*:*:security-group/*'],
+      resources: [securityGroups],
       conditions: [{ test: 'StringEquals', variable: 'ec2:CreateAction', values: ['CreateSecurityGroup'] }, ...tagging],
     },
     {
-      actions: ['ec2:CreateTags', 'ec2:DeleteTags', 'ec2:AuthorizeSecurityGroupIngress', 'ec2:RevokeSecurityGroupIngress', 'ec2:DeleteSecurityGroup'],
+      actions: ['ec2:CreateTags', 'ec2:DeleteTags'],
+      resources: [securityGroups],
+      conditions: retagging,
+    },
+    {
+      actions: ['ec2:AuthorizeSecurityGroupIngress', 'ec2:RevokeSecurityGroupIngress', 'ec2:DeleteSecurityGroup'],
       resources: ['*'],
       conditions: tagged,
     },
@@ -147,12 +164,17 @@ function loadBalancerControllerPolicy(): Statement[] {
     },
     {
       actions: ['elasticloadbalancing:AddTags', 'elasticloadbalancing:RemoveTags'],
-      resources: [
-        'arn:aws:elasticloadbalancing:*:*:targetgroup/*/*', 'arn:aws:elasticloadbalancing:*:*:loadbalancer/net/*/*',
-        'arn:aws:elasticloadbalancing:*:*:loadbalancer/app/*/*', 'arn:aws:elasticloadbalancing:*:*:listener/net/*/*/*',
-        'arn:aws:elasticloadbalancing:*:*:listener/app/*/*/*', 'arn:aws:elasticloadbalancing:*:*:listener-rule/net/*/*/*',
-        'arn:aws:elasticloadbalancing:*:*:listener-rule/app/*/*/*',
-      ],
+      resources: balancers,
+      conditions: retagging,
+    },
+    {
+      actions: ['elasticloadbalancing:AddTags'],
+      resources: balancers,
+      conditions: [{ test: 'StringEquals', variable: 'elasticloadbalancing:CreateAction', values: ['CreateTargetGroup', 'CreateLoadBalancer'] }, ...tagging],
+    },
+    {
+      actions: ['elasticloadbalancing:AddTags', 'elasticloadbalancing:RemoveTags'],
+      resources: [elb('listener/net/*/*/*'), elb('listener/app/*/*/*'), elb('listener-rule/net/*/*/*'), elb('listener-rule/app/*/*/*')],
     },
     {
       actions: [
@@ -167,7 +189,7 @@ function loadBalancerControllerPolicy(): Statement[] {
     },
     {
       actions: ['elasticloadbalancing:RegisterTargets', 'elasticloadbalancing:DeregisterTargets'],
-      resources: ['arn:aws:elasticloadbalancing:*:*:targetgroup/*/*'],
+      resources: [elb('targetgroup/*/*')],
     },
   ];
 }

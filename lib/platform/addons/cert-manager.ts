@@ -1,4 +1,4 @@
-import { Construct, ITerraformDependable, Manifest } from '../../private/cdk';
+import { Construct, DataAwsPartition, ITerraformDependable, Manifest } from '../../private/cdk';
 import { fail } from '../../private/errors';
 import { checkName } from '../../private/names';
 import { Addon, AddonContext, addonRole, CatalogAddonOptions, checkChart, HelmChart, helmRelease, mergeValues, pinned } from './addon';
@@ -48,11 +48,13 @@ export class CertManager extends Addon {
   public _install(scope: Construct, ctx: AddonContext): ITerraformDependable[] {
     const ha = ctx.tier.profile.highAvailability;
     const zones = this.options.route53HostedZoneIds ?? [];
+    const partition = () => new DataAwsPartition(scope, 'cert-manager-partition', { provider: ctx.stack.aws }).partition;
+    const arn = zones.length > 0 ? `arn:${partition()}:route53:::` : '';
     const role = zones.length > 0 ? addonRole(scope, ctx, this.id, SA, [
-      { actions: ['route53:GetChange'], resources: ['arn:aws:route53:::change/*'] },
+      { actions: ['route53:GetChange'], resources: [`${arn}change/*`] },
       {
         actions: ['route53:ChangeResourceRecordSets', 'route53:ListResourceRecordSets'],
-        resources: zones.map((z) => `arn:aws:route53:::hostedzone/${z}`),
+        resources: zones.map((z) => `${arn}hostedzone/${z}`),
         conditions: [{ test: 'ForAllValues:StringEquals', variable: 'route53:ChangeResourceRecordSetsRecordTypes', values: ['TXT'] }],
       },
       { actions: ['route53:ListHostedZonesByName'], resources: ['*'] },

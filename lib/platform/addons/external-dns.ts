@@ -1,4 +1,4 @@
-import { Construct, ITerraformDependable } from '../../private/cdk';
+import { Construct, DataAwsPartition, ITerraformDependable } from '../../private/cdk';
 import { fail } from '../../private/errors';
 import { Addon, AddonContext, addonRole, CatalogAddonOptions, checkChart, HelmChart, helmRelease, mergeValues, pinned } from './addon';
 import { AddonIds } from './ids';
@@ -50,8 +50,9 @@ export class ExternalDns extends Addon {
 
   public _install(scope: Construct, ctx: AddonContext): ITerraformDependable[] {
     const eks = ctx.platform.eks(ctx.stack, `add-on "${this.id}"`);
+    const partition = new DataAwsPartition(scope, 'external-dns-partition', { provider: ctx.stack.aws }).partition;
     const role = addonRole(scope, ctx, this.id, SA, [
-      { actions: ['route53:ChangeResourceRecordSets'], resources: this.options.hostedZoneIds.map((z) => `arn:aws:route53:::hostedzone/${z}`) },
+      { actions: ['route53:ChangeResourceRecordSets'], resources: this.options.hostedZoneIds.map((z) => `arn:${partition}:route53:::hostedzone/${z}`) },
       { actions: ['route53:ListHostedZones', 'route53:ListResourceRecordSets', 'route53:ListTagsForResources'], resources: ['*'] },
     ]);
     return [helmRelease(scope, ctx, this.id, SA.namespace, this.chart, mergeValues({
