@@ -27,6 +27,7 @@ export { AwsLoadBalancerController, AwsLoadBalancerControllerOptions } from './p
 export { CertManager, CertManagerOptions, ClusterIssuer, ClusterIssuerProps } from './platform/addons/cert-manager';
 export { ExternalDns, ExternalDnsOptions } from './platform/addons/external-dns';
 export { MetricsServer, MetricsServerOptions } from './platform/addons/metrics-server';
+export { Reloader } from './platform/addons/reloader';
 export { ClusterAutoscaler, ClusterAutoscalerOptions } from './platform/addons/cluster-autoscaler';
 export { Gp3StorageClass } from './platform/addons/storage';
 export { Alloy, KubePrometheusStack, Loki, MONITORING_NAMESPACE } from './platform/addons/observability';

@@ -17,7 +17,8 @@
  * References are not literals: Terraform expressions (`${...}`) and
  * external-secrets templates (`{{ .password }}`), which render values
  * generated in the cluster or read from Secrets Manager. Keys that name a
- * secret rather than hold one (`secretName`, `passwordKey`, `existingSecret`,
+ * secret rather than hold one (`secretName`, `passwordKey`, `existingSecret`, Reloader's
+ * `secret.reloader.stakater.com/reload`,
  * `*_arn`, `*_id`, `*_length`, ...) are not secret-looking.
  */
 import { parse as parseYaml } from 'yaml';
@@ -26,7 +27,7 @@ import { StackJson } from './helpers';
 /** Words that make a key secret-looking (lower case, separators removed). */
 const SENSITIVE = /(password|passwd|passphrase|secret|token|apikey|accesskey|privatekey|credential|authkey|clientsecret)/;
 /** Endings of keys that name or describe a secret rather than hold one. */
-const NAMES_A_SECRET = /(name|names|ref|arn|arns|id|ids|file|path|length|version|policy|enabled|store|template|type|kind|interval|days|seconds|key|keys|existingsecret|mount|selector|characters|symbols|digits|noupper|allowrepeat|rotation)$/;
+const NAMES_A_SECRET = /(name|names|ref|arn|arns|id|ids|file|path|length|version|policy|enabled|store|template|type|kind|interval|days|seconds|key|keys|existingsecret|mount|selector|characters|symbols|digits|noupper|allowrepeat|rotation|reload)$/;
 /** Endings of keys that hold a secret although they end like a name (`api_key`, `secret_access_key`). */
 const HOLDS_A_KEY = /(apikey|accesskey|privatekey|secretaccesskey|authkey|signingkey|encryptionkey|clientsecret)$/;
 

@@ -64,6 +64,12 @@ export interface IDependency extends IConstruct {
    * @default - none, as `engine`
    */
   readonly declaredEngineVersion?: string;
+  /**
+   * True when the connection secret's password rotates: the services that read it are restarted
+   * when it changes (where the platform runs Reloader).
+   * @default false
+   */
+  readonly rotates?: boolean;
 }
 
 /** What a queue allows a service to do. */

@@ -131,6 +131,8 @@ export class Postgres extends Construct implements IDependency {
   public readonly declaredEngineVersion: string;
   /** The engine of this tier: PostgreSQL (in the cluster or RDS), or Aurora PostgreSQL. */
   public readonly engine: Engine;
+  /** True where the password rotates (RDS and Aurora manage and rotate the master password). */
+  public readonly rotates: boolean;
   /** True when a release of this tier requires a newer major than the declared one. */
   private readonly majorUpgrade: boolean;
   private readonly peers: IConnectable[] = [];
@@ -147,6 +149,7 @@ export class Postgres extends Construct implements IDependency {
     const declared = props.engineVersion ?? DEFAULT_POSTGRES_VERSION;
     this.engine = this.app.tier.managed && props.engine === 'aurora' ? 'aurora-postgres' : 'postgres';
     this.declaredEngineVersion = declared;
+    this.rotates = this.app.tier.managed;
     this.engineVersion = engineVersionOf(this, this.app, name, declared, (v) => {
       const problem = engineVersionProblem(this.engine, v);
       if (problem) fail(this, problem[0], v, problem[1]);
@@ -248,6 +251,9 @@ export class Postgres extends Construct implements IDependency {
         { as: 'password', secret: secretArn, property: 'password' },
       ],
       template: this.template(host, 'require', '{{ .username }}'),
+      // RDS rotates the password it manages (every 7 days) and the old one stops working at once:
+      // read it often, so the services (restarted by Reloader where the platform has it) follow soon.
+      refreshInterval: '2m',
     });
   }
 

@@ -31,6 +31,11 @@ export interface RenderedSecretProps {
   readonly keys: SourceKey[];
   /** The Secret's keys, as Go templates over the values (`{{ .password | urlquery }}`) or literals. */
   readonly template: Record<string, string>;
+  /**
+   * How often external-secrets reads the values again: a value that rotates wants it short.
+   * @default "1h"
+   */
+  readonly refreshInterval?: string;
 }
 
 /** Credentials generated in the cluster. */
@@ -85,14 +90,11 @@ export class AppSecrets extends Construct {
     }
   }
 
-  /**
-   * A contract secret rendered from AWS Secrets Manager values, refreshed
-   * hourly (RDS rotates its managed passwords).
-   */
+  /** A contract secret rendered from AWS Secrets Manager values, read again every `refreshInterval`. */
   public fromSecretsManager(scope: Construct, id: string, props: RenderedSecretProps): Manifest {
     for (const k of props.keys) if (!this.readable.includes(k.secret)) this.readable.push(k.secret);
     return this.externalSecret(scope, id, props.name, this.secretsManagerStore(), {
-      refreshInterval: '1h',
+      refreshInterval: props.refreshInterval ?? '1h',
       target: this.target(props.name, { data: props.template }),
       data: props.keys.map((k) => ({ secretKey: k.as, remoteRef: { key: k.secret, ...(k.property ? { property: k.property } : {}) } })),
     });

@@ -4,6 +4,7 @@ import { Alerts } from '../observability/alarms';
 import { metricsProblem, MetricsOptions, serviceMonitoring, ServiceMonitoring } from '../observability/monitoring';
 import { AddonIds } from '../platform/addons/ids';
 import { GATEWAY_API } from '../platform/addons/gateway';
+import { RELOADER_ANNOTATION, RELOADER_SECRETS_ANNOTATION } from '../platform/addons/reloader';
 import {
   Annotations, Construct, dependencyOf, DeploymentV1, HorizontalPodAutoscalerV2, IamRole, IamRolePolicy, ITerraformDependable, JobV1,
   Lazy, Manifest, PodDisruptionBudgetV1, ServiceAccountV1, ServiceV1, TerraformData,
@@ -530,9 +531,23 @@ export class BlueGreenService extends Construct implements IConnectable {
     // state and replaces the Deployment (an idle slot's, never the live one's).
     const servingMarker = this.autoscaling ? new TerraformData(this, `${slot}-serving`, { input: { state: retired ? 'retired' : 'serving' } }) : undefined;
 
+    const reloads = this.app.platform.hasAddon(AddonIds.reloader);
     const deployment = new DeploymentV1(this, slot, {
       provider,
-      metadata: { name: `${this.name}-${slot}`, namespace: ns, labels: this.labels(slot) },
+      metadata: {
+        name: `${this.name}-${slot}`,
+        namespace: ns,
+        labels: this.labels(slot),
+        // Reloader rolls the slot out when a rotating connection secret changes (env vars are read once).
+        ...(reloads ? {
+          annotations: Lazy.anyValue({
+            produce: () => {
+              const rotating = this.connections.filter((d) => d.rotates).map((d) => d.secretName);
+              return rotating.length ? { [RELOADER_SECRETS_ANNOTATION]: rotating.join(',') } : undefined;
+            },
+          }) as unknown as Record<string, string>,
+        } : {}),
+      },
       waitForRollout: true,
       spec: {
         replicas: String(replicas),
@@ -545,10 +560,16 @@ export class BlueGreenService extends Construct implements IConnectable {
         },
       },
       // The autoscaler owns the replicas once it runs: an apply never fights it.
-      lifecycle: servingMarker ? {
-        ...(scaling ? { ignoreChanges: ['spec[0].replicas'] } : {}),
+      lifecycle: servingMarker || reloads ? {
+        ...(scaling || reloads ? {
+          ignoreChanges: [
+            ...(scaling ? ['spec[0].replicas'] : []),
+            // What Reloader writes when it restarts the slot: an apply leaves it (and the pods) alone.
+            ...(reloads ? [`spec[0].template[0].metadata[0].annotations["${RELOADER_ANNOTATION}"]`] : []),
+          ],
+        } : {}),
         // As a bare reference: cdktf 0.21 writes a resource given here as "${...}", which Terraform refuses.
-        replaceTriggeredBy: [dependencyOf(servingMarker)],
+        ...(servingMarker ? { replaceTriggeredBy: [dependencyOf(servingMarker)] } : {}),
       } : undefined,
       dependsOn: [this.serviceAccount, ...(migration ? [migration] : [])],
     });

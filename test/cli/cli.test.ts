@@ -464,6 +464,8 @@ function othersUnchanged(a: Synth, b: Synth, except: string[]): void {
 }
 
 const DEPLOY = 'kubernetes_deployment_v1';
+/** The pod template annotation Reloader writes (managed tiers): Terraform ignores it. */
+const RELOADED = 'spec[0].template[0].metadata[0].annotations[\"reloader.stakater.com/last-reloaded-from\"]';
 const SERVICE = 'kubernetes_service_v1';
 const JOB = 'kubernetes_job_v1';
 const ROUTE = 'kubernetes_manifest:HTTPRoute';
@@ -562,14 +564,15 @@ describe('synth before and after a CLI step', () => {
     const changes = changesByObject(s1.stacks['shop-staging'], s2.stacks['shop-staging'], [[DEPLOY, 'api-blue']]);
     expect(changes.filter((c) => !c.startsWith(`${hpa}.`))).toEqual([
       `${DEPLOY} api-blue: depends_on.2`, // a slot smaller than the live one changes only after the switch
-      `${DEPLOY} api-blue: lifecycle.ignore_changes.0`,
+      `${DEPLOY} api-blue: lifecycle.ignore_changes.0`, // the replicas entry went; Reloader's annotation stays
+      `${DEPLOY} api-blue: lifecycle.ignore_changes.1`,
       `${DEPLOY} api-blue: spec.replicas`,
       `resource.${marker}.input.state`,
     ]);
     expect(changes.some((c) => c.startsWith(`${hpa}.`))).toBe(true);
     expect(resources(s2.stacks['shop-staging'], 'kubernetes_horizontal_pod_autoscaler_v2')).not.toHaveProperty(hpa.split('.')[2]);
     // No ignore_changes any more: Terraform sets the 0; the marker says "retired", which replaces the Deployment.
-    expect(object(s2.stacks['shop-staging'], DEPLOY, 'api-blue').lifecycle).toEqual({ replace_triggered_by: [marker] });
+    expect(object(s2.stacks['shop-staging'], DEPLOY, 'api-blue').lifecycle).toEqual({ ignore_changes: [RELOADED], replace_triggered_by: [marker] });
     expect(resources(s2.stacks['shop-staging'], 'terraform_data')[marker.split('.')[1]].input).toEqual({ state: 'retired' });
     expect(object(s2.stacks['shop-staging'], DEPLOY, 'api-blue').spec.replicas).toBe('0');
     expect(object(s2.stacks['shop-staging'], DEPLOY, 'api-blue').spec.template.spec.container[0].image).toBe('ghcr.io/acme/shop-api:1.4.0');
@@ -582,7 +585,7 @@ describe('synth before and after a CLI step', () => {
     // replicas below (an ignore_changes alone would keep the 0 that retire left in state).
     expect(resources(s4.stacks['shop-staging'], 'terraform_data')[marker.split('.')[1]].input).toEqual({ state: 'serving' });
     const blue = object(s4.stacks['shop-staging'], DEPLOY, 'api-blue');
-    expect(blue.lifecycle).toEqual({ ignore_changes: ['spec[0].replicas'], replace_triggered_by: [marker] });
+    expect(blue.lifecycle).toEqual({ ignore_changes: ['spec[0].replicas', RELOADED], replace_triggered_by: [marker] });
     expect(blue.spec.replicas).toBe('2');
     expect(blue.spec.template.spec.container[0].image).toBe('ghcr.io/acme/shop-api:1.6.0');
     expect(object(s4.stacks['shop-staging'], 'kubernetes_horizontal_pod_autoscaler_v2', 'api-blue').spec.min_replicas).toBe(2);

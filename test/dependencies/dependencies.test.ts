@@ -14,6 +14,23 @@ const only = (s: StackJson, type: string): any => { // eslint-disable-line @type
 const t = tiers();
 
 describe('Postgres', () => {
+  test('managed: the password RDS rotates reaches the services: read every 2 minutes, and Reloader restarts the slots that read it', () => {
+    for (const tier of ['staging', 'prod']) {
+      const s = out.stacks[`shop-${tier}`];
+      const secret = manifests(s, 'ExternalSecret').find((m) => m.manifest.metadata.name === 'orders-db').manifest;
+      expect(secret.spec.refreshInterval).toBe('2m');
+      // api and worker read orders-db: each slot follows it; the cache's token does not rotate.
+      for (const name of ['api-blue', 'worker-blue']) {
+        expect(k8s(s, 'kubernetes_deployment_v1', name).metadata.annotations).toEqual({ 'secret.reloader.stakater.com/reload': 'orders-db' });
+      }
+      expect(JSON.parse(resources(out.stacks[`addons-${tier}`], 'helm_release').addon_reloader.values[0]).reloader)
+        .toMatchObject({ reloadStrategy: 'annotations', autoReloadAll: false });
+    }
+    // In the cluster (dev) the credentials never change: no Reloader, no annotation.
+    expect(resources(out.stacks['addons-dev'], 'helm_release').addon_reloader).toBeUndefined();
+    expect(k8s(out.stacks['shop-dev'], 'kubernetes_deployment_v1', 'api-blue').metadata.annotations).toBeUndefined();
+  });
+
   test('managed: private, TLS forced, encrypted, RDS-managed password, IAM auth, logs, monitoring, per-tier protection', () => {
     for (const tier of ['staging', 'prod']) {
       const s = out.stacks[`shop-${tier}`];

@@ -26,6 +26,8 @@ export const AddonIds = {
   externalSecrets: 'external-secrets',
   /** {@link CloudNativePg}: the operator of in-cluster Postgres. */
   cloudNativePg: 'cloudnative-pg',
+  /** {@link Reloader}: rolls Deployments out when a Secret they read changes (rotated passwords). */
+  reloader: 'reloader',
   /** {@link Gp3StorageClass}: the default gp3 StorageClass (EKS). */
   gp3StorageClass: 'gp3-storage-class',
 } as const;

@@ -9,6 +9,7 @@ import { EnvoyGateway, GATEWAY_NAME, GATEWAY_NAMESPACE, GatewayApiCrds } from '.
 import { MetricsServer } from './metrics-server';
 import { Alloy, KubePrometheusStack, Loki } from './observability';
 import { CloudNativePg, ExternalSecrets } from './operators';
+import { Reloader } from './reloader';
 import { Gp3StorageClass } from './storage';
 
 /** Options of {@link standardAddons}. */
@@ -61,7 +62,8 @@ export function standardAddons(tier: Tier, options: StandardAddonsOptions = {}):
     new MetricsServer({ insecureKubeletTls: !managed && (options.localCluster ?? true) }),
     ...(managed ? [new ClusterAutoscaler()] : []),
     new ExternalSecrets(),
-    ...(managed ? [] : [new CloudNativePg()]),
+    // Managed databases rotate their passwords: the services that read one restart with the new one.
+    ...(managed ? [new Reloader()] : [new CloudNativePg()]),
     new KubePrometheusStack(),
     new Loki(),
     new Alloy(),
