@@ -117,6 +117,8 @@ export { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v
 export { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
 export { RoleV1 } from '@cdktf/provider-kubernetes/lib/role-v1';
 export { RoleBindingV1 } from '@cdktf/provider-kubernetes/lib/role-binding-v1';
+export { ClusterRoleV1 } from '@cdktf/provider-kubernetes/lib/cluster-role-v1';
+export { ClusterRoleBindingV1 } from '@cdktf/provider-kubernetes/lib/cluster-role-binding-v1';
 export { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 export { StorageClassV1 } from '@cdktf/provider-kubernetes/lib/storage-class-v1';
 

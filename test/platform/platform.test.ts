@@ -300,3 +300,37 @@ test('the README\'s catalog table names the chart and version each add-on pins',
     expect([name, rows.get(name)]).toEqual([name, [`\`${cls.CHART.repository}\` ${cls.CHART.chart}`, cls.CHART.version]]);
   }
 });
+
+test('the load balancer controller serves the Gateway API with ALBs, its own Gateway CRDs applied by a Job before it', () => {
+  const { Policy } = require('../../lib');
+  let stack: unknown;
+  const out = synth((app) => {
+    const s = new AddonsStack(app, {
+      tier: t.get('staging'), platform: PlatformRef.fromEksCluster({ clusterName: 'acme-staging', region: 'eu-west-1' }),
+      addons: [new GatewayApiCrds(), new AwsLoadBalancerController({ gatewayApi: true })],
+    });
+    stack = s;
+  });
+  const s = out.stacks['addons-staging'];
+  const job = Object.values(resources(s, 'kubernetes_job_v1'))[0];
+  expect(job.wait_for_completion).toBe(true);
+  const container = job.spec.template.spec.container[0];
+  expect(container.args).toEqual(['apply', '--server-side', '--force-conflicts', '-f',
+    'https://raw.githubusercontent.com/kubernetes-sigs/aws-load-balancer-controller/v3.5.0/config/crd/gateway/gateway-crds.yaml']);
+  expect(container.image).toMatch(/^registry\.k8s\.io\/kubectl:v\d+\.\d+\.\d+$/);
+  // May manage CRDs, nothing else.
+  expect(Object.values(resources(s, 'kubernetes_cluster_role_v1'))[0].rule).toEqual([
+    { api_groups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'], verbs: ['get', 'list', 'create', 'patch', 'update'] },
+  ]);
+  // The controller waits for its CRDs, and its feature gates are on.
+  const release = resources(s, 'helm_release').addon_aws_load_balancer_controller;
+  expect(release.depends_on).toContain(`kubernetes_job_v1.${Object.keys(resources(s, 'kubernetes_job_v1'))[0]}`);
+  expect(JSON.parse(release.values[0]).controllerConfig.featureGates).toMatchObject({ ALBGatewayAPI: true });
+  // The GatewayClass and the Gateway, a stack later.
+  expect(manifests(out.stacks['addons-config-staging'], 'GatewayClass')[0].manifest.spec.controllerName).toBe('gateway.k8s.aws/alb');
+  expect(manifests(out.stacks['addons-config-staging'], 'Gateway')[0].manifest.metadata).toMatchObject({ name: 'switchyard', namespace: 'gateway-system' });
+  // Compliant: the Job's token is the one finding, suppressed with its reason.
+  const findings = Policy.check(stack);
+  expect(findings.filter((f: { suppressed: boolean }) => !f.suppressed)).toEqual([]);
+  expect(findings.map((f: { rule: string }) => f.rule)).toEqual(['SY-K8S-11']);
+});

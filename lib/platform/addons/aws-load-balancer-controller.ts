@@ -1,4 +1,9 @@
-import { Construct, DataAwsPartition, ITerraformDependable, Manifest } from '../../private/cdk';
+import {
+  ClusterRoleBindingV1, ClusterRoleV1, Construct, DataAwsPartition, ITerraformDependable, JobV1, Manifest, ServiceAccountV1,
+} from '../../private/cdk';
+import { fail } from '../../private/errors';
+import { LOCKED_DOWN_CONTAINER, podSecurity } from '../../private/pod';
+import { Policy } from '../../policy/policy';
 import { Statement } from '../../private/iam';
 import type { GatewayRef } from '../platform-ref';
 import { Addon, AddonContext, addonRole, CatalogAddonOptions, checkChart, HelmChart, helmRelease, mergeValues, pinned } from './addon';
@@ -11,11 +16,18 @@ export interface AwsLoadBalancerControllerOptions extends CatalogAddonOptions {
    * Serve the Gateway API with ALBs: turns on the controller's Gateway feature gates and makes the
    * GatewayClass `aws-alb` and the platform's Gateway `gateway-system/switchyard` (an ALB).
    * The controller's own Gateway CRDs (LoadBalancerConfiguration, TargetGroupConfiguration,
-   * ListenerRuleConfiguration), which its chart does not ship, must be in the cluster first:
-   * apply them from the controller's release of the pinned version.
+   * ListenerRuleConfiguration), which its chart does not ship, are applied before it by a Job
+   * (`kubectl apply --server-side` of the controller's release `gatewayCrdsVersion`, fetched by
+   * the cluster from GitHub).
    * @default false (load balancers for Services; Envoy Gateway serves the Gateway API)
    */
   readonly gatewayApi?: boolean;
+  /**
+   * The controller release whose Gateway CRDs the Job applies (a git tag of
+   * kubernetes-sigs/aws-load-balancer-controller), with `gatewayApi`.
+   * @default - "v" and the chart's version (the chart's releases follow the controller's)
+   */
+  readonly gatewayCrdsVersion?: string;
   /** HTTPS listener host name (with `issuer`). @default - HTTP only */
   readonly hostname?: string;
   /** ClusterIssuer of the HTTPS listener's certificate. @default - none */
@@ -45,6 +57,9 @@ export class AwsLoadBalancerController extends Addon {
     checkChart(`addon ${this.id}`, this.chart);
     this.options = options;
     this.requires = options.gatewayApi ? [AddonIds.gatewayApiCrds] : [];
+    if (options.gatewayCrdsVersion !== undefined && !/^v\d+\.\d+\.\d+$/.test(options.gatewayCrdsVersion)) {
+      fail(`addon ${this.id}`, 'gatewayCrdsVersion %v is not a release tag of the controller', options.gatewayCrdsVersion, 'give a tag such as "v3.5.0"');
+    }
   }
 
   public _install(scope: Construct, ctx: AddonContext): ITerraformDependable[] {
@@ -53,7 +68,11 @@ export class AwsLoadBalancerController extends Addon {
     const role = addonRole(scope, ctx, this.id, SA, loadBalancerControllerPolicy(partition));
     const ha = ctx.tier.profile.highAvailability;
     const gates = this.options.gatewayApi ? { ALBGatewayAPI: true, NLBGatewayAPI: true, GatewayListenerSet: true } : undefined;
-    return [helmRelease(scope, ctx, this.id, SA.namespace, this.chart, mergeValues({
+    const crds = this.options.gatewayApi
+      ? gatewayCrdsJob(scope, ctx, this.options.gatewayCrdsVersion ?? `v${this.chart.version.replace(/^v/, '')}`)
+      : undefined;
+    const after: AddonContext = crds ? { ...ctx, after: [...ctx.after, crds] } : ctx;
+    return [...(crds ? [crds] : []), helmRelease(scope, after, this.id, SA.namespace, this.chart, mergeValues({
       clusterName: eks.clusterName,
       region: eks.region,
       vpcId: eks.vpcId,
@@ -81,6 +100,67 @@ export class AwsLoadBalancerController extends Addon {
   public _gateway(): GatewayRef | undefined {
     return this.options.gatewayApi ? { name: GATEWAY_NAME, namespace: GATEWAY_NAMESPACE } : undefined;
   }
+}
+
+/** The kubectl image the CRD Job runs (the Kubernetes project's own, only kubectl in it). */
+export const KUBECTL_IMAGE = 'registry.k8s.io/kubectl:v1.35.0';
+
+/**
+ * The controller's Gateway CRDs, which its chart does not ship: a Job that applies them from the
+ * controller's release (server-side, so a later release updates them), under a service account
+ * that may manage CRDs and nothing else. The controller's release waits for it.
+ */
+function gatewayCrdsJob(scope: Construct, ctx: AddonContext, version: string): JobV1 {
+  const provider = ctx.stack.kubernetes;
+  const name = 'aws-load-balancer-controller-gateway-crds';
+  const sa = new ServiceAccountV1(scope, 'lbc-gateway-crds-sa', {
+    provider, metadata: { name, namespace: SA.namespace }, automountServiceAccountToken: false, dependsOn: ctx.after,
+  });
+  const role = new ClusterRoleV1(scope, 'lbc-gateway-crds-role', {
+    provider,
+    metadata: { name },
+    rule: [{ apiGroups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'], verbs: ['get', 'list', 'create', 'patch', 'update'] }],
+  });
+  const binding = new ClusterRoleBindingV1(scope, 'lbc-gateway-crds-binding', {
+    provider,
+    metadata: { name },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role.metadata.name },
+    subject: [{ kind: 'ServiceAccount', name, namespace: SA.namespace }],
+  });
+  const url = `https://raw.githubusercontent.com/kubernetes-sigs/aws-load-balancer-controller/${version}/config/crd/gateway/gateway-crds.yaml`;
+  const job = new JobV1(scope, 'lbc-gateway-crds', {
+    provider,
+    metadata: { name, namespace: SA.namespace, labels: { 'app.kubernetes.io/name': name, 'app.kubernetes.io/version': version } },
+    waitForCompletion: true,
+    timeouts: { create: '5m', update: '5m' },
+    spec: {
+      backoffLimit: 3,
+      activeDeadlineSeconds: 300,
+      template: {
+        metadata: { labels: { 'app.kubernetes.io/name': name } },
+        spec: {
+          serviceAccountName: name,
+          // kubectl talks to the API server: it needs the service account's token.
+          automountServiceAccountToken: true,
+          restartPolicy: 'Never',
+          securityContext: podSecurity(65532),
+          container: [{
+            name: 'kubectl',
+            image: KUBECTL_IMAGE,
+            args: ['apply', '--server-side', '--force-conflicts', '-f', url],
+            env: [{ name: 'HOME', value: '/tmp' }],
+            resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
+            securityContext: LOCKED_DOWN_CONTAINER,
+            volumeMount: [{ name: 'tmp', mountPath: '/tmp' }],
+          }],
+          volume: [{ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }],
+        } as never,
+      },
+    },
+    dependsOn: [sa, binding],
+  });
+  Policy.suppress(job, 'SY-K8S-11', 'applies the controller\'s CRDs through the Kubernetes API, as its service account (may manage CRDs only)');
+  return job;
 }
 
 /**
