@@ -315,6 +315,8 @@ const CATALOG: Record<string, Row[]> = {
       '[shop-dev/jobs] retentionSeconds 1123201 is outside what SQS and the dead-letter queue allow: use a whole number of seconds from 60 to 1123200 (13 days): the dead-letter queue keeps messages 14 days, the SQS maximum, and must keep them longer than its source'],
     ['a cache name too long for an ElastiCache ID', (app) => { new Cache(shopIn(app, staging), 'sessions-of-the-storefront-eu'); },
       '[shop-staging/sessions-of-the-storefront-eu] cache name "sessions-of-the-storefront-eu" makes the ElastiCache ID "shop-staging-sessions-of-the-storefront-eu" (42 characters): ElastiCache allows 40 characters and no "--": shorten the cache name (or the app name)'],
+    ['an instance class Aurora does not offer', (app) => { new Postgres(shopIn(app, staging), 'orders', { engine: 'aurora', instanceClass: 'db.m7g.large' }); },
+      '[shop-staging/orders] instanceClass "db.m7g.large" is not offered by Aurora PostgreSQL: use a memory-optimized class (e.g. "db.r7g.large"), "db.t4g.medium" or "db.t4g.large", or "db.serverless"'],
     ['a queue named as another queue\'s dead-letter queue', (app) => { const s = shopIn(app); new Queue(s, 'jobs'); new Queue(s, 'jobs-dlq'); },
       '[shop-dev/jobs-dlq] queue name "jobs-dlq" is the name of the dead-letter queue of shop-dev/jobs: rename the queue, or give "jobs" this queue as its dead-letter queue (deadLetterQueue: "jobs-dlq", declared before it)'],
     ['a queue whose dead-letter queue takes another queue\'s name', (app) => { const s = shopIn(app); new Queue(s, 'jobs-dlq'); new Queue(s, 'jobs'); },

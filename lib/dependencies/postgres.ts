@@ -49,8 +49,9 @@ export interface PostgresProps {
    */
   readonly username?: string;
   /**
-   * RDS instance class in managed tiers.
-   * @default - the tier's `sizing.dbInstanceClass`
+   * Instance class in managed tiers. Aurora offers the memory-optimized (`db.r*`, `db.x2g`) and the
+   * burstable medium and large classes only, so its default is its own.
+   * @default - RDS: the tier's `sizing.dbInstanceClass`; Aurora: db.r7g.large in highly available tiers, else db.t4g.medium
    */
   readonly instanceClass?: string;
   /**
@@ -359,6 +360,11 @@ export class Postgres extends Construct implements IDependency {
     cluster.overrideLogicalId(`${tfId(this.name)}_postgres`);
     Alerts.of(this.app).alarms(this, this.name, databaseAlarms({ DBClusterIdentifier: identifier }, props.maxConnections ?? 100));
     const members: RdsClusterInstance[] = [];
+    // Aurora has no general-purpose (db.m*) or micro/small classes: the tier's RDS class may not fit it.
+    const auroraClass = props.instanceClass ?? (profile.highAvailability ? 'db.r7g.large' : 'db.t4g.medium');
+    if (!/^db\.(r\d+[a-z]*|x2g|x2iedn)\.[a-z0-9]+$|^db\.t[34]g?\.(medium|large)$|^db\.serverless$/.test(auroraClass)) {
+      fail(this, 'instanceClass %v is not offered by Aurora PostgreSQL', auroraClass, 'use a memory-optimized class (e.g. "db.r7g.large"), "db.t4g.medium" or "db.t4g.large", or "db.serverless"');
+    }
     // A writer, and in HA tiers a reader that takes over from it in another zone.
     for (let i = 0; i < (profile.highAvailability ? 2 : 1); i++) {
       members.push(new RdsClusterInstance(this, `instance-${i}`, {
@@ -367,7 +373,7 @@ export class Postgres extends Construct implements IDependency {
         clusterIdentifier: cluster.id,
         engine: 'aurora-postgresql',
         engineVersion: this.engineVersion,
-        instanceClass: props.instanceClass ?? (profile.highAvailability ? 'db.r7g.large' : 'db.t4g.medium'),
+        instanceClass: auroraClass,
         dbSubnetGroupName: subnets.name,
         publiclyAccessible: false,
         autoMinorVersionUpgrade: true,
