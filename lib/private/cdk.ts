@@ -12,6 +12,7 @@ export { Construct, IConstruct } from 'constructs';
 export {
   App as CdktfApp,
   AppConfig,
+  AnnotationMetadataEntryType,
   Aspects,
   IAspect,
   Annotations,
