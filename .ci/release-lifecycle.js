@@ -44,7 +44,7 @@ function must(r, what) {
 
 /** Synthesizes the shop with the ledger copy into `outdir`. */
 function synth(outdir) {
-  must(run(process.execPath, ['--require', 'tsx/cjs', path.join(__dirname, 'shop-with-ledger.ts')], { CDKTF_OUTDIR: outdir, SWITCHYARD_LEDGER: ledger }), 'synth');
+  must(run(process.execPath, ['--require', './examples/register.js', path.join(__dirname, 'shop-with-ledger.ts')], { CDKTF_OUTDIR: outdir, SWITCHYARD_LEDGER: ledger }), 'synth');
 }
 
 function terraform(dir, args) {
@@ -148,7 +148,7 @@ try {
 
   steps.forEach((step, i) => {
     const model = path.join(work, `out-${i}`, 'switchyard.json');
-    must(run(process.execPath, ['--require', 'tsx/cjs', 'lib/cli/main.ts', ...step.verb, '--ledger', ledger, '--model', model], { SWITCHYARD_USER: 'ci' }), `switchyard ${step.verb.join(' ')}`);
+    must(run(process.execPath, ['--require', './examples/register.js', 'lib/cli/main.ts', ...step.verb, '--ledger', ledger, '--model', model], { SWITCHYARD_USER: 'ci' }), `switchyard ${step.verb.join(' ')}`);
     const out = path.join(work, `out-${i + 1}`);
     synth(out);
     const doc = JSON.parse(fs.readFileSync(path.join(out, 'stacks', STACK, 'cdk.tf.json'), 'utf8'));

@@ -32,7 +32,7 @@ let failed = false;
 for (const example of examples) {
   const outdir = path.join(work, example, 'cdktf.out');
   console.log(`== ${example}`);
-  const synth = spawnSync(process.execPath, ['--require', 'tsx/cjs', path.join('examples', example, 'main.ts')], {
+  const synth = spawnSync(process.execPath, ['--require', './examples/register.js', path.join('examples', example, 'main.ts')], {
     cwd: root,
     stdio: 'inherit',
     env: { ...process.env, CDKTF_OUTDIR: outdir },

@@ -237,5 +237,6 @@ function runsOnOf(d: IDependency, tier: Tier): string | undefined {
 
 function isDependency(c: IConstruct): c is IDependency {
   const d = c as Partial<IDependency>;
-  return typeof d.name === 'string' && typeof d.kind === 'string' && typeof d.secretName === 'string' && typeof d.grantConnect === 'function';
+  // grantConnect first: on a Terraform resource, `name` or `kind` is an attribute getter that makes a token.
+  return typeof d.grantConnect === 'function' && typeof d.name === 'string' && typeof d.kind === 'string' && typeof d.secretName === 'string';
 }

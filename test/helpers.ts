@@ -14,9 +14,22 @@ export interface Synth {
   readonly dependencies: Record<string, string[]>;
 }
 
-/** A new empty folder under the OS temp dir. */
+/** Folders made by tempDir in this test file: removed when the file's tests are done. */
+const made: string[] = [];
+if (typeof afterAll === 'function') {
+  afterAll(() => {
+    for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+  });
+}
+
+/**
+ * A new empty folder, removed after the test file's last test: under the run's temporary folder
+ * (test/support/global-setup.ts; its teardown removes whatever is left), else the OS temp dir.
+ */
 export function tempDir(prefix = 'switchyard-test-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = fs.mkdtempSync(path.join(process.env.SWITCHYARD_TEST_TMP ?? os.tmpdir(), prefix));
+  made.push(dir);
+  return dir;
 }
 
 /** Runs a full synth (validations included) of what `build` declares and reads every stack back. */

@@ -1,5 +1,5 @@
 /**
- *   node --require tsx/cjs examples/app-team/main.ts     # or cdktf synth with this as the app
+ *   node --require ./examples/register.js examples/app-team/main.ts     # or cdktf synth with this as the app
  *   npx cdktf deploy payments-staging                     # after the platform team deployed *-staging
  */
 import { App } from '../../lib';

@@ -151,6 +151,8 @@ export class Alerts extends Construct {
 
   /** Adds the alarms of a dependency, named `<stack>-<dependency>-<id>`. */
   public alarms(scope: Construct, dependency: string, specs: AlarmSpec[]): CloudwatchMetricAlarm[] {
+    // One reference for every alarm (each read of `arn` makes a new token).
+    const topicArn = this.topic.arn;
     return specs.map((a) => new CloudwatchMetricAlarm(scope, `alarm-${a.id}`, {
       provider: this.app.aws,
       alarmName: `${this.app.node.id}-${dependency}-${a.id}`,
@@ -164,8 +166,8 @@ export class Alerts extends Construct {
       period: 300,
       evaluationPeriods: a.periods,
       treatMissingData: 'notBreaching',
-      alarmActions: [this.topic.arn],
-      okActions: [this.topic.arn],
+      alarmActions: [topicArn],
+      okActions: [topicArn],
     }));
   }
 }

@@ -255,18 +255,23 @@ export class EksCluster extends Construct {
     });
   }
 
+  // Each made once: every read of a resource attribute makes a new token.
+  private _endpoint?: string;
+  private _certificateAuthorityData?: string;
+  private _clusterSecurityGroupId?: string;
+
   /** The cluster's API server URL. */
   public get endpoint(): string {
-    return this.cluster.endpoint;
+    return (this._endpoint ??= this.cluster.endpoint);
   }
 
   /** Base64 CA bundle of the API server. */
   public get certificateAuthorityData(): string {
-    return this.cluster.certificateAuthority.get(0).data;
+    return (this._certificateAuthorityData ??= this.cluster.certificateAuthority.get(0).data);
   }
 
   /** The cluster security group, which EKS attaches to the control plane and managed nodes. */
   public get clusterSecurityGroupId(): string {
-    return this.cluster.vpcConfig.clusterSecurityGroupId;
+    return (this._clusterSecurityGroupId ??= this.cluster.vpcConfig.clusterSecurityGroupId);
   }
 }

@@ -233,11 +233,17 @@ export class Network extends Construct implements INetwork {
     }
   }
 
+  // Made once (each read of a subnet's `id` makes a new token); a copy to each caller.
+  private _privateSubnetIds?: string[];
+  private _publicSubnetIds?: string[];
+
   public get privateSubnetIds(): string[] {
-    return this.privateSubnets.map((s) => s.id);
+    this._privateSubnetIds ??= this.privateSubnets.map((s) => s.id);
+    return [...this._privateSubnetIds];
   }
 
   public get publicSubnetIds(): string[] {
-    return this.publicSubnets.map((s) => s.id);
+    this._publicSubnetIds ??= this.publicSubnets.map((s) => s.id);
+    return [...this._publicSubnetIds];
   }
 }

@@ -6,7 +6,7 @@ import { Addon } from './addons/addon';
 import { AddonIds } from './addons/ids';
 import { EksCluster, EksClusterProps } from './eks-cluster';
 import { ExistingNetworkProps, INetwork, Network, NetworkProps } from './network';
-import { eksAccess, GatewayRef, PlatformRef } from './platform-ref';
+import { EksAttributes, eksAccess, GatewayRef, PlatformRef } from './platform-ref';
 
 /** Every catalog ID, for messages about an add-on that requires an unknown one. */
 const CATALOG_IDS: readonly string[] = Object.values(AddonIds);
@@ -79,6 +79,7 @@ export class PlatformStack extends TierStack {
       private_subnet_ids: this.network.privateSubnetIds,
     };
     for (const [id, value] of Object.entries(outputs)) new TerraformOutput(this, id, { value });
+    let eks: EksAttributes | undefined;
 
     this.ref = new PlatformRef(
       {
@@ -86,15 +87,19 @@ export class PlatformStack extends TierStack {
         description: `eks:${clusterName}`,
         accessFrom: () => eksAccess(clusterName, region, c.endpoint, c.certificateAuthorityData),
       },
-      () => ({
-        clusterName,
-        region,
-        vpcId: this.network.vpcId,
-        privateSubnetIds: this.network.privateSubnetIds,
-        clusterSecurityGroupId: c.clusterSecurityGroupId,
-        oidcProviderArn: c.oidcProvider.arn,
-        oidcIssuer,
-      }),
+      // The same references for every stack that reads them (each read of an attribute makes a token).
+      () => {
+        eks ??= {
+          clusterName,
+          region,
+          vpcId: this.network.vpcId,
+          privateSubnetIds: this.network.privateSubnetIds,
+          clusterSecurityGroupId: c.clusterSecurityGroupId,
+          oidcProviderArn: c.oidcProvider.arn,
+          oidcIssuer,
+        };
+        return { ...eks, privateSubnetIds: [...eks.privateSubnetIds] };
+      },
       new Set(),
       undefined,
       [this],

@@ -1,6 +1,7 @@
 import { Tier } from '../tier/tier';
 import {
-  Annotations, IConstruct, resolveTerraform, TerraformDataSource, TerraformResource, TerraformStack,
+  AnnotationMetadataEntryType, Annotations, Aspects, CdktfApp, IAspect, IConstruct, resolveTerraform, TerraformDataSource, TerraformResource,
+  TerraformStack,
 } from '../private/cdk';
 import { ConfigurationError, show } from '../private/errors';
 import type { PolicyResource, PolicyRule, RuleContext, TerraformConfig } from './rule';
@@ -56,18 +57,16 @@ export function findingsOf(stack: IConstruct): readonly PolicyFinding[] {
 }
 
 /**
- * Runs the rule pack on `stack` at every synth: a validation of the stack
- * that evaluates its resources once every aspect has run (cdktf invokes a
- * stack's aspects, then its validations, then writes it: an aspect added
- * after this one cannot change a resource behind the pack's back), and one
- * validation on the app's root that lists every unsuppressed error of every
- * stack (node validations fail a synth whatever
- * `CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS` says). A synth that skips
- * validations is checked by {@link evaluateStack} from the App.
+ * Runs the rule pack on `stack` at every synth: an aspect that checks the
+ * suppressions written in the stack, the evaluation of the stack's resources
+ * on the Terraform JSON the synth writes (`evaluatePolicy`, called by the
+ * stack's `toTerraform()`), and one validation on the app's root that lists
+ * every unsuppressed error of every stack (node validations fail a synth
+ * whatever `CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS` says).
  */
 export function attachPolicy(stack: TerraformStack): void {
   ATTACHED.add(stack);
-  stack.node.addValidation({ validate: () => { evaluateStack(stack); return []; } });
+  Aspects.of(stack).add(new SuppressionAspect(stack));
   const root = stack.node.root;
   if (!ROOTS.has(root)) {
     ROOTS.add(root);
@@ -78,28 +77,20 @@ export function attachPolicy(stack: TerraformStack): void {
 /** Stacks the pack runs on. */
 const ATTACHED = new WeakSet<TerraformStack>();
 
-/** Evaluates every stack under `root` the pack runs on (those a skipped validation left out). */
-export function evaluateAll(root: IConstruct): void {
-  for (const c of root.node.findAll()) if (TerraformStack.isStack(c) && ATTACHED.has(c)) evaluateStack(c);
-}
-
-/** Stacks evaluated in the current synth, so a second call (a skipped validation) does not evaluate twice. */
-const EVALUATED = new WeakSet<TerraformStack>();
-
 /**
- * Evaluates the rule pack on `stack` as it will be written: records its
- * findings (for the report and the root's validation) and adds a warning
- * annotation for each unsuppressed warning. Once per synth.
+ * Evaluates, resource by resource, every stack under `root` the pack runs on and that no synth
+ * evaluated yet (a synth that stopped before writing it): so a report lists every finding.
  */
-export function evaluateStack(stack: TerraformStack): readonly PolicyFinding[] {
-  if (EVALUATED.has(stack)) return findingsOf(stack);
-  EVALUATED.add(stack);
-  const run = new Run(stack, true);
-  for (const c of stack.node.findAll()) {
-    if ((TerraformResource.isTerraformResource(c) || TerraformDataSource.isTerraformDataSource(c)) && TerraformStack.of(c) === stack) run.evaluate(c);
+export function evaluateAll(root: IConstruct): void {
+  for (const c of root.node.findAll()) {
+    if (TerraformStack.isStack(c) && ATTACHED.has(c) && !FINDINGS.has(c)) {
+      const run = new Run(c, false);
+      for (const e of c.node.findAll()) {
+        if ((TerraformResource.isTerraformResource(e) || TerraformDataSource.isTerraformDataSource(e)) && TerraformStack.of(e) === c) run.evaluate(e);
+      }
+      FINDINGS.set(c, run.findings);
+    }
   }
-  FINDINGS.set(stack, run.findings);
-  return run.findings;
 }
 
 /** The unsuppressed errors under `root`, as validation messages: a heading, then one line per finding. */
@@ -130,6 +121,47 @@ export function checkStack(scope: IConstruct): PolicyFinding[] {
   return run.findings;
 }
 
+/**
+ * Evaluates the rule pack on `stack` from `synthesized`, the Terraform JSON its synth is about to
+ * write (what `toTerraform()` returned), and records the findings. Reading the resources' resolved
+ * configuration from there, rather than resolving each resource once more, is what keeps the rule
+ * pack cheap. Warnings are annotations of the resources, and go into the stack's entry in the
+ * manifest as cdktf would have listed them.
+ */
+export function evaluatePolicy(stack: TerraformStack, synthesized: unknown): void {
+  const run = new Run(stack, true, synthesized as Synthesized);
+  FINDINGS.set(stack, run.findings);
+  for (const c of stack.node.findAll()) {
+    if ((TerraformResource.isTerraformResource(c) || TerraformDataSource.isTerraformDataSource(c)) && TerraformStack.of(c) === stack) run.evaluate(c);
+  }
+  if (run.annotated) relistAnnotations(stack);
+}
+
+/**
+ * cdktf lists a stack's annotations in the manifest before it calls `toTerraform()`: the list is
+ * made again, the same way (every construct of the stack in order, its annotations in order).
+ */
+function relistAnnotations(stack: TerraformStack): void {
+  const levels: string[] = [AnnotationMetadataEntryType.INFO, AnnotationMetadataEntryType.WARN, AnnotationMetadataEntryType.ERROR];
+  const listed = (CdktfApp.of(stack) as CdktfApp).manifest.forStack(stack).annotations;
+  const all = stack.node.findAll().flatMap((c) => c.node.metadata.filter((m) => levels.includes(m.type)).map((m) => ({
+    constructPath: c.node.path, level: m.type as AnnotationMetadataEntryType, message: m.data, stacktrace: m.trace,
+  })));
+  listed.splice(0, listed.length, ...all);
+}
+
+/** At every synth, before anything is written: a suppression written as metadata by hand is held to the same rules as Policy.suppress. */
+class SuppressionAspect implements IAspect {
+  constructor(private readonly stack: TerraformStack) {}
+
+  public visit(node: IConstruct): void {
+    if (node === this.stack) checkSuppressionsAround(this.stack);
+  }
+}
+
+/** A stack's Terraform JSON, as far as the rule pack reads it. */
+type Synthesized = Record<string, Record<string, Record<string, Record<string, unknown>>> | undefined>;
+
 type Element = TerraformResource | TerraformDataSource;
 
 /** One synth of one stack: its findings and a cache of resolved configurations. */
@@ -140,11 +172,17 @@ class Run implements RuleContext {
 
   /** Findings of this run. */
   public readonly findings: PolicyFinding[] = [];
+  /** True once the run added an annotation. */
+  public annotated = false;
 
-  constructor(private readonly stack: TerraformStack, private readonly annotate: boolean) {
+  /**
+   * @param synthesized the stack's Terraform JSON, when the run is part of its synth; without it,
+   * each resource's configuration is resolved on its own
+   */
+  constructor(private readonly stack: TerraformStack, private readonly annotate: boolean, private readonly synthesized?: Synthesized) {
     this.tier = Tier.of(stack);
     // A suppression written as metadata by hand is held to the same rules as Policy.suppress.
-    checkSuppressionsAround(stack);
+    if (!synthesized) checkSuppressionsAround(stack);
   }
 
   public evaluate(el: Element): void {
@@ -166,6 +204,7 @@ class Run implements RuleContext {
         Object.defineProperty(finding, '_construct', { enumerable: false });
         this.findings.push(finding);
         if (this.annotate && !finding.suppressed && severity === 'warning') {
+          this.annotated = true;
           Annotations.of(el).addWarning(`${rule.id} ${resource.address}: ${message}: ${v.fix} (an error in tiers that bind managed services; if it does not apply, Policy.suppress(construct, "${rule.id}", reason))`);
         }
       }
@@ -196,7 +235,7 @@ class Run implements RuleContext {
     const kind = TerraformDataSource.isTerraformDataSource(el) ? 'data' : 'resource';
     const type = el.terraformResourceType;
     const name = el.friendlyUniqueId;
-    const out = resolveTerraform(this.stack, el.toTerraform()) as Record<string, Record<string, Record<string, TerraformConfig>>>;
+    const out = (this.synthesized ?? resolveTerraform(this.stack, el.toTerraform())) as Record<string, Record<string, Record<string, TerraformConfig>>>;
     const raw = out?.[kind]?.[type]?.[name];
     let resource: PolicyResource | undefined;
     if (raw) {

@@ -14,6 +14,7 @@ export { Construct, IConstruct } from 'constructs';
 export {
   App as CdktfApp,
   AppConfig,
+  AnnotationMetadataEntryType,
   Aspects,
   IAspect,
   Annotations,

@@ -1,6 +1,6 @@
 import { AwsProvider, Construct, HelmProvider, IConstruct, KubernetesProvider, TerraformStack } from '../private/cdk';
 import { fail } from '../private/errors';
-import { attachPolicy } from '../policy/aspect';
+import { attachPolicy, evaluatePolicy } from '../policy/aspect';
 import { Backend } from './backend';
 import { Tier, TIER_OF_STACK } from './tier';
 
@@ -118,6 +118,19 @@ export class TierStack extends TerraformStack {
     this.addOverride('terraform.required_version', REQUIRED_TERRAFORM);
     // The rule pack runs on every tier stack; only Policy.disable(scope, reason) turns it off.
     attachPolicy(this);
+  }
+
+  /** The stack's Terraform JSON; Switchyard's rule pack evaluates it on the way (see `Policy`). */
+  public toTerraform(): any { // eslint-disable-line @typescript-eslint/no-explicit-any
+    const synthesized = super.toTerraform();
+    evaluatePolicy(this, synthesized);
+    return synthesized;
+  }
+
+  /** The stack as HCL; the rule pack evaluates the stack's Terraform JSON first. */
+  public toHclTerraform(): { [key: string]: any } { // eslint-disable-line @typescript-eslint/no-explicit-any
+    evaluatePolicy(this, super.toTerraform());
+    return super.toHclTerraform();
   }
 
   /** The AWS region of this stack, or an error that says how to set it. */

@@ -1,9 +1,9 @@
 /** Reading the delivery model: its checks and the tiers built from it (no synth here: a small model by hand). */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import type { DeliveryModel } from '../../lib/model';
 import { appOf, checkService, checkTier, deployCommand, readModel, tiersOf } from '../../lib/cli/model-file';
+import { tempDir } from '../helpers';
 
 const model: DeliveryModel = {
   version: 1,
@@ -25,7 +25,7 @@ const model: DeliveryModel = {
 const app = model.apps[0];
 
 function modelFile(content: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchyard-model-'));
+  const dir = tempDir('switchyard-model-');
   fs.writeFileSync(path.join(dir, 'switchyard.json'), content);
   return dir;
 }

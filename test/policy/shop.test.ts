@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { shop } from '../../examples/shop/shop';
 import { App, POLICY_REPORT_FILE, PolicyReport } from '../../lib';
-import { DbInstance } from '../../lib/private/cdk';
+import { DbInstance, TerraformStack } from '../../lib/private/cdk';
 import { errorOf, exampleOutput, tempDir } from '../helpers';
 
 describe('the shop example under the rule pack', () => {
@@ -28,5 +28,30 @@ describe('the shop example under the rule pack', () => {
     const message = errorOf(() => app.synth());
     expect(message).toContain('SY-RDS-1 [shop-prod/orders/instance] aws_db_instance.orders_postgres (stack shop-prod, tier prod): storage_encrypted is false');
     expect(message).toContain('SY-RDS-3 [shop-prod/orders/instance] aws_db_instance.orders_postgres (stack shop-prod, tier prod): multi_az is false');
+  });
+});
+
+describe('the rule pack reads the Terraform JSON the synth writes', () => {
+  test('a stack-level override is checked too: it is part of what Terraform gets', () => {
+    const app = new App({ outdir: path.join(tempDir(), 'cdktf.out') });
+    shop(app);
+    const stack = app.node.findChild('shop-prod') as TerraformStack;
+    stack.addOverride('resource.aws_db_instance.orders_postgres.storage_encrypted', false);
+    expect(errorOf(() => app.synth())).toContain('SY-RDS-1 [shop-prod/orders/instance] aws_db_instance.orders_postgres (stack shop-prod, tier prod): storage_encrypted is false');
+  });
+
+  test('with HCL output as well (cdktf synth --hcl)', () => {
+    const saved = process.env.SYNTH_HCL_OUTPUT;
+    process.env.SYNTH_HCL_OUTPUT = 'true';
+    try {
+      const app = new App({ outdir: path.join(tempDir(), 'cdktf.out'), hclOutput: true });
+      shop(app);
+      const db = app.node.findAll().find((c): c is DbInstance => c instanceof DbInstance && c.node.path === 'shop-prod/orders/instance');
+      db!.addOverride('storage_encrypted', false);
+      expect(errorOf(() => app.synth())).toContain('SY-RDS-1 [shop-prod/orders/instance] aws_db_instance.orders_postgres (stack shop-prod, tier prod): storage_encrypted is false');
+    } finally {
+      if (saved === undefined) delete process.env.SYNTH_HCL_OUTPUT;
+      else process.env.SYNTH_HCL_OUTPUT = saved;
+    }
   });
 });

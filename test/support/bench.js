@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 // npm run bench [-- --runs N]
 //
-// Times the main example's synth, run exactly as `cdktf synth` runs it (the
-// `app` command of cdktf.json), and, as the reference measured in the same
-// run, loading @cdktf/provider-aws from its package root. Prints the median
-// wall time and the median peak memory (max RSS) of each, and their ratio.
+// Times, as `cdktf synth` runs them (the `app` command of cdktf.json), the main example's synth and
+// the synth of generated apps of 1, 10 and 50 services x 3 tiers (test/support/bench-app.ts, through
+// the same runner), and, as the reference, loading @cdktf/provider-aws from its package root.
+// Every run measures each of them once, in turn (round-robin), so the machine's load hits all alike;
+// one warm-up round first (not counted). Prints the median wall time and median peak memory (max RSS
+// of the node processes, from test/support/bench-probe.js) of each, both also as a ratio to the
+// reference's median, and whether the targets hold.
 'use strict';
 const { spawnSync } = require('child_process');
 const fs = require('fs');
@@ -12,38 +15,69 @@ const os = require('os');
 const path = require('path');
 
 const root = path.resolve(__dirname, '..', '..');
-const runsArg = process.argv.indexOf('--runs');
-const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 5;
 const probe = path.join(__dirname, 'bench-probe.js');
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'switchyard-bench-'));
+const MAIN = 'examples/shop/main.ts';
+const SERVICES = [1, 10, 50];
+/** The targets of issue 8. */
+const TARGETS = { mainTime: 0.35, mainMb: 300, scale: 5 };
 
-/** Runs `command` in a shell `runs` times; returns the wall times (ms) and peak RSS (MB) of each run. */
-function measure(name, command, env = {}) {
-  const samples = [];
-  for (let i = 0; i < runs; i++) {
-    const rssFile = path.join(work, `${name}-${i}.rss`);
-    const started = process.hrtime.bigint();
-    const r = spawnSync(command, {
-      cwd: root,
-      shell: true,
-      stdio: ['ignore', 'ignore', 'pipe'],
-      env: {
-        ...process.env,
-        ...env,
-        NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${probe}`.trim(),
-        SWITCHYARD_BENCH_RSS: rssFile,
-      },
-    });
-    const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    if (r.status !== 0) {
-      process.stderr.write(`${name} failed (exit ${r.status}):\n${r.stderr}\n`);
-      process.exit(1);
-    }
-    // A command may start several node processes: the peak is the largest of them.
-    const rss = fs.readFileSync(rssFile, 'utf8').trim().split('\n').map(Number);
-    samples.push({ ms, mb: Math.max(...rss) / 1024 });
+function usage(problem) {
+  console.error(`npm run bench: ${problem}\nusage: npm run bench [-- --runs N]   (N: runs of each measurement, a whole number from 1 to 50; default 5)`);
+  process.exit(2);
+}
+
+let runs = 5;
+const argv = process.argv.slice(2);
+for (let i = 0; i < argv.length; i++) {
+  if (argv[i] === '--runs') {
+    const v = argv[++i];
+    if (v === undefined || !/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 50) usage(`--runs ${v === undefined ? '(missing)' : JSON.stringify(v)} is not valid`);
+    runs = Number(v);
+  } else {
+    usage(`unknown argument ${JSON.stringify(argv[i])}`);
   }
-  return samples;
+}
+
+const app = JSON.parse(fs.readFileSync(path.join(root, 'cdktf.json'), 'utf8')).app;
+if (!app.includes(MAIN)) usage(`the app command of cdktf.json (${app}) does not run ${MAIN}`);
+const runner = app.replace(MAIN, '').trim();
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'switchyard-bench-'));
+const cleanUp = () => fs.rmSync(work, { recursive: true, force: true });
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(signal, () => {
+    cleanUp();
+    process.exit(130);
+  });
+}
+
+const subjects = [
+  { key: 'ref', name: 'reference: `require("@cdktf/provider-aws")` (package root)', command: `node -e "require('@cdktf/provider-aws')"` },
+  { key: 'main', name: `main example synth (\`${app}\`)`, command: app },
+  ...SERVICES.map((n) => ({ key: `s${n}`, name: `generated app, ${n} service${n === 1 ? '' : 's'} x 3 tiers`, command: `${runner} test/support/bench-app.ts ${n}` })),
+];
+
+/** Runs one subject once: wall time (ms) and peak RSS (MB) of the largest node process it started. */
+function measureOnce(subject, tag) {
+  const outdir = path.join(work, `${subject.key}-${tag}`, 'cdktf.out');
+  const rssFile = path.join(work, `${subject.key}-${tag}.rss`);
+  const started = process.hrtime.bigint();
+  const r = spawnSync(subject.command, {
+    cwd: root,
+    shell: true,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: {
+      ...process.env,
+      CDKTF_OUTDIR: outdir,
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${probe}`.trim(),
+      SWITCHYARD_BENCH_RSS: rssFile,
+    },
+  });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  if (r.status !== 0) throw new Error(`${subject.name} failed (exit ${r.status}):\n${r.stderr}`);
+  const rss = fs.readFileSync(rssFile, 'utf8').trim().split('\n').map(Number);
+  fs.rmSync(path.dirname(outdir), { recursive: true, force: true });
+  return { ms, mb: Math.max(...rss) / 1024 };
 }
 
 const median = (xs) => {
@@ -51,21 +85,47 @@ const median = (xs) => {
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
+const load = () => os.loadavg().map((l) => l.toFixed(2)).join(', ');
 
-const app = JSON.parse(fs.readFileSync(path.join(root, 'cdktf.json'), 'utf8')).app;
-const rows = [
-  ['reference: require("@cdktf/provider-aws") (package root)', measure('aws-root', `node -e "require('@cdktf/provider-aws')"`)],
-  [`main example synth (${app})`, measure('shop', app, { CDKTF_OUTDIR: path.join(work, 'cdktf.out') })],
-];
+try {
+  const loadBefore = load();
+  const cold = {};
+  for (const s of subjects) cold[s.key] = measureOnce(s, 'warmup');
+  const samples = Object.fromEntries(subjects.map((s) => [s.key, []]));
+  for (let i = 0; i < runs; i++) {
+    for (const s of subjects) samples[s.key].push(measureOnce(s, i));
+    process.stderr.write(`run ${i + 1}/${runs} done\n`);
+  }
+  const med = Object.fromEntries(subjects.map((s) => [s.key, {
+    ms: median(samples[s.key].map((x) => x.ms)),
+    mb: median(samples[s.key].map((x) => x.mb)),
+  }]));
+  const ref = med.ref;
 
-const ref = median(rows[0][1].map((s) => s.ms));
-console.log(`Switchyard benchmark: ${runs} runs each, medians; node ${process.version}, ${os.cpus().length} CPUs`);
-console.log('');
-console.log('| what | wall time | peak memory | time vs. reference |');
-console.log('|---|---:|---:|---:|');
-for (const [name, samples] of rows) {
-  const ms = median(samples.map((s) => s.ms));
-  const mb = median(samples.map((s) => s.mb));
-  console.log(`| ${name} | ${(ms / 1000).toFixed(2)} s | ${mb.toFixed(0)} MB | ${(ms / ref).toFixed(2)}x |`);
+  console.log(`Switchyard benchmark: median of ${runs} run${runs === 1 ? '' : 's'} each, round-robin after one warm-up round; node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim() ?? 'unknown'}), load average ${loadBefore} before, ${load()} after`);
+  console.log('');
+  console.log('| what | wall time | peak memory | time vs. reference | memory vs. reference |');
+  console.log('|---|---:|---:|---:|---:|');
+  for (const s of subjects) {
+    const m = med[s.key];
+    console.log(`| ${s.name} | ${(m.ms / 1000).toFixed(2)} s | ${m.mb.toFixed(0)} MB | ${(m.ms / ref.ms).toFixed(2)}x | ${(m.mb / ref.mb).toFixed(2)}x |`);
+  }
+  console.log('');
+  console.log(`warm-up round (not counted; the first synth after an install also fills the runner's caches): ${subjects.map((s) => `${s.key} ${(cold[s.key].ms / 1000).toFixed(2)} s`).join(', ')}`);
+  console.log('');
+  const last = SERVICES[SERVICES.length - 1];
+  const checks = [
+    [`main example synth <= ${TARGETS.mainTime}x the reference's time`, med.main.ms / ref.ms, TARGETS.mainTime, 'x'],
+    [`main example synth <= ${TARGETS.mainMb} MB peak`, med.main.mb, TARGETS.mainMb, ' MB'],
+    [`${last} services x 3 tiers <= ${TARGETS.scale}x the time of 1 service`, med[`s${last}`].ms / med.s1.ms, TARGETS.scale, 'x'],
+  ];
+  for (const [what, value, limit, unit] of checks) {
+    const shown = unit === 'x' ? value.toFixed(2) : value.toFixed(0);
+    console.log(`${value <= limit ? 'PASS' : 'FAIL'}  ${what}: ${shown}${unit}`);
+  }
+} catch (e) {
+  process.stderr.write(`${e.message}\n`);
+  process.exitCode = 1;
+} finally {
+  cleanUp();
 }
-fs.rmSync(work, { recursive: true, force: true });
