@@ -67,9 +67,28 @@ export interface PostgresProps {
   readonly engine?: 'rds' | 'aurora';
   /**
    * Connections above which the managed database alarms (CloudWatch, to the app's alert topic).
-   * @default 100
+   * @default - 80% of the instance class's default `max_connections` (RDS sets it from the memory:
+   * LEAST(memory / 9531392, 5000)), e.g. 720 for db.m7g.large; 100 for a class it cannot size
    */
   readonly maxConnections?: number;
+}
+
+/** GiB of memory of an RDS instance class, as far as its name tells (undefined when it does not). */
+export function instanceMemoryGiB(instanceClass: string): number | undefined {
+  const m = /^db\.([a-z]+)\d+[a-z-]*\.(micro|small|medium|large|(\d*)xlarge)$/.exec(instanceClass);
+  if (!m) return undefined;
+  const [, family, size, times] = m;
+  // A large has 8 GiB in the burstable and general-purpose families, 16 memory optimized, 32 in x2.
+  const perLarge = family === 't' || family === 'm' ? 8 : family === 'r' || family === 'z' ? 16 : family === 'x' ? 32 : undefined;
+  if (perLarge === undefined) return undefined;
+  const units = size === 'micro' ? 1 / 8 : size === 'small' ? 1 / 4 : size === 'medium' ? 1 / 2 : size === 'large' ? 1 : 2 * Number(times || 1);
+  return perLarge * units;
+}
+
+/** 80% of RDS's default `max_connections` for an instance class (undefined when its memory is not known). */
+export function connectionsAlarmThreshold(instanceClass: string): number | undefined {
+  const gib = instanceMemoryGiB(instanceClass);
+  return gib === undefined ? undefined : Math.floor(0.8 * Math.min(Math.floor((gib * 2 ** 30) / 9531392), 5000));
 }
 
 /** CPU and connection alarms of a managed database. */
@@ -268,12 +287,13 @@ export class Postgres extends Construct implements IDependency {
       parameter: PARAMETERS,
       lifecycle: { createBeforeDestroy: true },
     });
+    const instanceClass = props.instanceClass ?? profile.sizing.dbInstanceClass;
     const instance = new DbInstance(this, 'instance', {
       provider,
       identifier,
       engine: 'postgres',
       engineVersion: this.engineVersion,
-      instanceClass: props.instanceClass ?? profile.sizing.dbInstanceClass,
+      instanceClass,
       allocatedStorage: props.storageGiB ?? profile.sizing.dbStorageGiB,
       maxAllocatedStorage: Math.max(profile.sizing.dbMaxStorageGiB, props.storageGiB ?? 0),
       storageType: 'gp3',
@@ -310,7 +330,7 @@ export class Postgres extends Construct implements IDependency {
     instance.overrideLogicalId(`${tfId(this.name)}_postgres`);
     const storageBytes = (props.storageGiB ?? profile.sizing.dbStorageGiB) * 1024 ** 3;
     Alerts.of(this.app).alarms(this, this.name, [
-      ...databaseAlarms({ DBInstanceIdentifier: identifier }, props.maxConnections ?? 100),
+      ...databaseAlarms({ DBInstanceIdentifier: identifier }, props.maxConnections ?? connectionsAlarmThreshold(instanceClass) ?? 100),
       {
         id: 'free-storage', description: `PostgreSQL ${identifier} has less than 10% of its storage free`,
         namespace: 'AWS/RDS', metric: 'FreeStorageSpace', dimensions: { DBInstanceIdentifier: identifier },
@@ -358,13 +378,13 @@ export class Postgres extends Construct implements IDependency {
     });
     // The cluster's address is public contract: `aws_rds_cluster.<name>_postgres`.
     cluster.overrideLogicalId(`${tfId(this.name)}_postgres`);
-    Alerts.of(this.app).alarms(this, this.name, databaseAlarms({ DBClusterIdentifier: identifier }, props.maxConnections ?? 100));
     const members: RdsClusterInstance[] = [];
     // Aurora has no general-purpose (db.m*) or micro/small classes: the tier's RDS class may not fit it.
     const auroraClass = props.instanceClass ?? (profile.highAvailability ? 'db.r7g.large' : 'db.t4g.medium');
     if (!/^db\.(r\d+[a-z]*|x2g|x2iedn)\.[a-z0-9]+$|^db\.t[34]g?\.(medium|large)$|^db\.serverless$/.test(auroraClass)) {
       fail(this, 'instanceClass %v is not offered by Aurora PostgreSQL', auroraClass, 'use a memory-optimized class (e.g. "db.r7g.large"), "db.t4g.medium" or "db.t4g.large", or "db.serverless"');
     }
+    Alerts.of(this.app).alarms(this, this.name, databaseAlarms({ DBClusterIdentifier: identifier }, props.maxConnections ?? connectionsAlarmThreshold(auroraClass) ?? 100));
     // A writer, and in HA tiers a reader that takes over from it in another zone.
     for (let i = 0; i < (profile.highAvailability ? 2 : 1); i++) {
       members.push(new RdsClusterInstance(this, `instance-${i}`, {

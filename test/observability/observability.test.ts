@@ -137,6 +137,8 @@ describe('CloudWatch alarms on managed dependencies', () => {
       'shop-prod-sessions-cpu-1', 'shop-prod-sessions-cpu-2', 'shop-prod-sessions-evictions-1', 'shop-prod-sessions-evictions-2',
       'shop-prod-sessions-memory-1', 'shop-prod-sessions-memory-2',
     ]);
+    // 80% of what RDS allows a db.m7g.large (8 GiB: 901 connections), not a fixed number.
+    expect(byName['shop-prod-orders-connections']).toMatchObject({ metric_name: 'DatabaseConnections', threshold: 720 });
     expect(byName['shop-prod-orders-cpu']).toMatchObject({ namespace: 'AWS/RDS', metric_name: 'CPUUtilization', dimensions: { DBInstanceIdentifier: 'shop-prod-orders' }, threshold: 80 });
     expect(byName['shop-prod-fulfilment-dead-letters']).toMatchObject({ namespace: 'AWS/SQS', metric_name: 'ApproximateNumberOfMessagesVisible', dimensions: { QueueName: 'shop-prod-fulfilment-dlq' }, threshold: 0 });
     expect(byName['shop-prod-fulfilment-oldest-message']).toMatchObject({ metric_name: 'ApproximateAgeOfOldestMessage', threshold: 900 });
