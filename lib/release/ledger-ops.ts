@@ -380,6 +380,10 @@ class Step {
     }
     const idle = otherSlot(r.live);
     const merged = mergeRequires(r.requires, requires);
+    // Staged already (and serving): a second stage would change nothing but the history.
+    if (versionIn(r, idle) === version && !r.retired && JSON.stringify(merged) === JSON.stringify(r.requires)) {
+      fail(this.where, `version %v is already staged in idle slot ${idle}`, version, `nothing to stage: deploy it, then switch to it: switchyard switch ${this.service} --tier ${tier}`);
+    }
     return this.commit({ ...r, [idle]: version, weight: 0, retired: undefined, ...(merged ? { requires: merged } : {}) }, { ...extra, version, slot: idle });
   }
 

@@ -203,7 +203,9 @@ describe('approve', () => {
 
 describe('promote', () => {
   test('stages the live version of a tier into the next one, recording where it came from', () => {
-    const d = promote(example(), ctx, { service: 'api', from: 'dev', to: 'staging', by, at: AT });
+    const base = example();
+    const { green: _staged, ...staging } = base.tiers.staging.api; // eslint-disable-line @typescript-eslint/no-unused-vars
+    const d = promote({ ...base, tiers: { ...base.tiers, staging: { ...base.tiers.staging, api: staging } } }, ctx, { service: 'api', from: 'dev', to: 'staging', by, at: AT });
     expect(entry(d, 'staging')).toMatchObject({ blue: '1.4.0', green: '1.5.0', live: 'blue', weight: 0 });
     expect(lastEvent(d, 'staging')).toEqual({ at: AT, verb: 'promote', version: '1.5.0', slot: 'green', by, from: 'dev' });
   });
@@ -215,6 +217,8 @@ describe('promote', () => {
   });
 
   test.each<[string, () => LedgerData, string]>([
+    ['a version staged already', () => promote(example(), ctx, { service: 'api', from: 'dev', to: 'staging', by, at: AT }),
+      '[releases.json: tiers.staging.api] version "1.5.0" is already staged in idle slot green: nothing to stage: deploy it, then switch to it: switchyard switch api --tier staging'],
     ['a skipped tier', () => promote(example(), ctx, { service: 'api', from: 'dev', to: 'prod', by, at: AT }),
       '[releases.json: tiers.prod.api] promoting from "dev" to "prod" would skip tier "staging": promote one tier at a time: switchyard promote api --from dev --to staging'],
     ['a missing approval', () => promote(readyForProd('2.0.0', false), ctx, { service: 'api', from: 'staging', to: 'prod', by, at: AT }),
