@@ -13,7 +13,7 @@ describe('the benchmark\'s generated app (test/support/bench-app.ts)', () => {
     }
     const prod = out.stacks['bench-prod'];
     expect(Object.keys(resources(prod, 'aws_db_instance'))).toHaveLength(2);
-    expect(Object.values(resources(prod, 'aws_sqs_queue')).map((q) => q.name).sort()).toEqual(['bench-prod-jobs-1', 'bench-prod-jobs-1-dlq']);
+    expect(Object.values(resources(prod, 'aws_sqs_queue')).map((q) => q.name).sort()).toEqual(['bench-prod-alerts-dlq', 'bench-prod-jobs-1', 'bench-prod-jobs-1-dlq']);
     expect(Object.keys(resources(prod, 'aws_elasticache_replication_group'))).toHaveLength(1);
   });
 

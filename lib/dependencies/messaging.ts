@@ -86,6 +86,10 @@ export class Queue extends Construct implements IQueue {
   public readonly deadLetterQueue?: SqsQueue;
   private readonly app: AppStack;
   private readonly topicArns: string[] = [];
+  /** Topics whose failed deliveries to this queue its own dead-letter queue keeps. */
+  private readonly dlqTopicArns: string[] = [];
+  /** The queue this one's failed messages go to, when it shares another's. */
+  private sharedDeadLetterQueue?: Queue;
 
   constructor(scope: Construct, name: string, props: QueueProps = {}) {
     super(scope, AppStack._childId(scope, 'dependency name', name));
@@ -131,6 +135,7 @@ export class Queue extends Construct implements IQueue {
       shared = target;
     }
     this.deadLetterQueueName = shared ? shared.name : `${name}-dlq`;
+    this.sharedDeadLetterQueue = shared;
     // A queue's own dead-letter queue is `<name>-dlq` in SQS and in the cluster: no other queue may have that name.
     const clash = !shared && this.app.dependency(this.deadLetterQueueName);
     if (clash) {
@@ -190,10 +195,25 @@ export class Queue extends Construct implements IQueue {
         }] : []),
       ]);
       if (this.deadLetterQueue) {
+        const dlq = this.deadLetterQueue;
         new SqsQueueRedriveAllowPolicy(this, 'dlq-redrive-allow', {
           provider,
-          queueUrl: this.deadLetterQueue.url,
+          queueUrl: dlq.url,
           redriveAllowPolicy: JSON.stringify({ redrivePermission: 'byQueue', sourceQueueArns: [this.queue.arn] }),
+        });
+        // TLS only; SNS may put here what it could not deliver to this queue from its topics.
+        new SqsQueuePolicy(this, 'dlq-delivery', {
+          provider,
+          queueUrl: dlq.url,
+          policy: lazyPolicyDocument(this, 'dlq-delivery-policy', provider, () => [
+            ...(this.dlqTopicArns.length ? [{
+              actions: ['sqs:SendMessage'],
+              resources: [dlq.arn],
+              principals: [{ type: 'Service', identifiers: ['sns.amazonaws.com'] }],
+              conditions: [{ test: 'ArnEquals', variable: 'aws:SourceArn', values: [...this.dlqTopicArns] }],
+            }] : []),
+            { effect: 'Deny', actions: ['sqs:*'], resources: [dlq.arn], principals: [{ type: '*', identifiers: ['*'] }], conditions: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }] },
+          ]),
         });
       }
       // SNS may deliver to this queue from the topics that subscribe it, and from nothing else.
@@ -253,6 +273,19 @@ export class Queue extends Construct implements IQueue {
   /** Lets a topic deliver to this queue. @internal */
   public _allowTopic(topicArn: string): void {
     if (!this.topicArns.includes(topicArn)) this.topicArns.push(topicArn);
+  }
+
+  /**
+   * The ARN of the queue that keeps what `topicArn` could not deliver to this one (its dead-letter
+   * queue, own or shared), which then admits the topic. Managed tiers. @internal
+   */
+  public _deadLettersFor(topicArn: string): string {
+    if (this.sharedDeadLetterQueue) {
+      this.sharedDeadLetterQueue._allowTopic(topicArn);
+      return this.sharedDeadLetterQueue.queue!.arn;
+    }
+    if (!this.dlqTopicArns.includes(topicArn)) this.dlqTopicArns.push(topicArn);
+    return this.deadLetterQueue!.arn;
   }
 }
 
@@ -351,6 +384,8 @@ export class Topic extends Construct implements ITopic {
         protocol: 'sqs',
         endpoint: queue.queue.arn,
         rawMessageDelivery: raw,
+        // What SNS cannot deliver to the queue goes where the queue's own failed messages go.
+        redrivePolicy: JSON.stringify({ deadLetterTargetArn: queue._deadLettersFor(this.topic.arn) }),
       });
     } else {
       InClusterMessaging.of(this.app).subscribe(this, queue, raw);

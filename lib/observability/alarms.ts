@@ -2,6 +2,7 @@ import type { AppStack } from '../app-stack';
 import { alertTopicName } from '../platform/addons/observability';
 import {
   CloudwatchMetricAlarm, Construct, DataAwsCallerIdentity, DataAwsPartition, KmsKey, Manifest, SnsTopic, SnsTopicSubscription,
+  SqsQueue, SqsQueuePolicy,
 } from '../private/cdk';
 import { fail } from '../private/errors';
 import { policyDocument } from '../private/iam';
@@ -103,8 +104,39 @@ export class Alerts extends Construct {
       kmsMasterKeyId: key.arn,
     });
     const subs = app.alertSubscriptions;
-    (subs.email ?? []).forEach((endpoint, i) => new SnsTopicSubscription(this, `email-${i}`, { provider, topicArn: this.topic.arn, protocol: 'email', endpoint }));
-    (subs.https ?? []).forEach((endpoint, i) => new SnsTopicSubscription(this, `https-${i}`, { provider, topicArn: this.topic.arn, protocol: 'https', endpoint }));
+    if ((subs.email ?? []).length + (subs.https ?? []).length > 0) {
+      // An alert SNS could not deliver (an endpoint down past SNS's retries) is kept, not lost.
+      const dlq = new SqsQueue(this, 'delivery-dlq', {
+        provider,
+        name: `${alertTopicName(app.node.id)}-dlq`,
+        messageRetentionSeconds: 14 * 24 * 3600,
+        sqsManagedSseEnabled: true,
+        lifecycle: { preventDestroy: app.tier.profile.deletionProtection },
+      });
+      // It keeps alerts nobody received yet: its address is kept stable, `aws_sqs_queue.alerts_dlq`.
+      dlq.overrideLogicalId('alerts_dlq');
+      new SqsQueuePolicy(this, 'delivery-dlq-policy', {
+        provider,
+        queueUrl: dlq.url,
+        policy: policyDocument(this, 'delivery-dlq-access', provider, [
+          {
+            actions: ['sqs:SendMessage'],
+            resources: [dlq.arn],
+            principals: [{ type: 'Service', identifiers: ['sns.amazonaws.com'] }],
+            conditions: [{ test: 'ArnEquals', variable: 'aws:SourceArn', values: [this.topic.arn] }],
+          },
+          { effect: 'Deny', actions: ['sqs:*'], resources: [dlq.arn], principals: [{ type: '*', identifiers: ['*'] }], conditions: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }] },
+        ]),
+      });
+      const redrivePolicy = JSON.stringify({ deadLetterTargetArn: dlq.arn });
+      (subs.email ?? []).forEach((endpoint, i) => new SnsTopicSubscription(this, `email-${i}`, { provider, topicArn: this.topic.arn, protocol: 'email', endpoint, redrivePolicy }));
+      (subs.https ?? []).forEach((endpoint, i) => new SnsTopicSubscription(this, `https-${i}`, { provider, topicArn: this.topic.arn, protocol: 'https', endpoint, redrivePolicy }));
+      this.alarms(this, 'alerts', [{
+        id: 'undelivered', description: `Alerts of ${app.node.id} that SNS could not deliver wait in ${alertTopicName(app.node.id)}-dlq`,
+        namespace: 'AWS/SQS', metric: 'ApproximateNumberOfMessagesVisible', dimensions: { QueueName: `${alertTopicName(app.node.id)}-dlq` },
+        statistic: 'Maximum', comparison: 'GreaterThanThreshold', threshold: 0, periods: 1,
+      }]);
+    }
   }
 
   /** The AlertmanagerConfig that sends the app's Prometheus alerts to the topic, once some service is monitored. */

@@ -112,6 +112,22 @@ describe('Prometheus alerts reach a person', () => {
     expect(manifests(out.stacks['shop-dev'], 'AlertmanagerConfig')).toEqual([]);
   });
 
+  test('what SNS cannot deliver is kept: subscriptions have dead-letter queues that admit their topic only', () => {
+    const s = out.stacks['shop-prod'];
+    const subs = Object.values(resources(s, 'aws_sns_topic_subscription')) as Array<{ protocol: string; redrive_policy: string }>;
+    expect(subs.map((x) => [x.protocol, JSON.parse(x.redrive_policy).deadLetterTargetArn]).sort()).toEqual([
+      ['email', '${aws_sqs_queue.alerts_dlq.arn}'],
+      ['https', '${aws_sqs_queue.alerts_dlq.arn}'],
+      // The fulfilment queue's subscription to order-events: failed deliveries go where the queue's failed messages go.
+      ['sqs', '${aws_sqs_queue.fulfilment_dlq.arn}'],
+    ]);
+    expect(resources(s, 'aws_sqs_queue').alerts_dlq).toMatchObject({ name: 'shop-prod-alerts-dlq', sqs_managed_sse_enabled: true, message_retention_seconds: 1209600, lifecycle: { prevent_destroy: true } });
+    const dlqAccess = s.data.aws_iam_policy_document[Object.keys(s.data.aws_iam_policy_document).find((k) => k.startsWith('fulfilment_dlq-delivery-policy'))!];
+    expect(dlqAccess.statement[0]).toMatchObject({ actions: ['sqs:SendMessage'], principals: [{ type: 'Service', identifiers: ['sns.amazonaws.com'] }] });
+    expect(dlqAccess.statement[0].condition[0].values).toEqual([expect.stringMatching(/^\$\{aws_sns_topic\.order_events_topic\.arn\}$/)]);
+    expect(dlqAccess.statement[1]).toMatchObject({ effect: 'Deny', condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }] });
+  });
+
   test('subscribers get the alert topic even when nothing alarms on it yet', () => {
     const s = synth((app) => {
       new AppStack(app, 'shop', {
@@ -132,6 +148,8 @@ describe('CloudWatch alarms on managed dependencies', () => {
     const alarms = Object.values(resources(s, 'aws_cloudwatch_metric_alarm')) as any[]; // eslint-disable-line @typescript-eslint/no-explicit-any
     const byName = Object.fromEntries(alarms.map((a) => [a.alarm_name, a]));
     expect(Object.keys(byName).sort()).toEqual([
+      // An alert SNS could not deliver waits in the topic's dead-letter queue.
+      'shop-prod-alerts-undelivered',
       'shop-prod-fulfilment-dead-letters', 'shop-prod-fulfilment-oldest-message',
       'shop-prod-orders-connections', 'shop-prod-orders-cpu', 'shop-prod-orders-free-storage',
       'shop-prod-sessions-cpu-1', 'shop-prod-sessions-cpu-2', 'shop-prod-sessions-evictions-1', 'shop-prod-sessions-evictions-2',

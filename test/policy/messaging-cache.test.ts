@@ -27,6 +27,12 @@ const cases: RuleCase[] = [
     message: /redrive_policy is not set/, address: 'aws_sqs_queue.other',
   },
   { rule: 'SY-SNS-1', what: 'topic without KMS', good: (s) => raw(s, 'events', 'aws_sns_topic', { name: 'events', kms_master_key_id: 'alias/aws/sns' }), bad: (s) => raw(s, 'events', 'aws_sns_topic', { name: 'events' }), message: /kms_master_key_id is undefined/, address: 'aws_sns_topic.events' },
+  {
+    rule: 'SY-SNS-2', what: 'a subscription without a dead-letter queue',
+    good: (s) => { queues(s); raw(s, 'sub', 'aws_sns_topic_subscription', { topic_arn: '${aws_sns_topic.events.arn}', protocol: 'https', endpoint: 'https://hooks.example.com/x', redrive_policy: '{"deadLetterTargetArn":"${aws_sqs_queue.orders_dlq.arn}"}' }); },
+    bad: (s) => raw(s, 'sub', 'aws_sns_topic_subscription', { topic_arn: '${aws_sns_topic.events.arn}', protocol: 'https', endpoint: 'https://hooks.example.com/x' }),
+    message: /^the https subscription has no redrive_policy$/, address: 'aws_sns_topic_subscription.sub',
+  },
   { rule: 'SY-CACHE-1', what: 'not encrypted at rest', good: (s) => group(s), bad: (s) => group(s, { at_rest_encryption_enabled: false }), message: /at_rest_encryption_enabled is false/, address: 'aws_elasticache_replication_group.cache' },
   { rule: 'SY-CACHE-2', what: 'not encrypted in transit', good: (s) => group(s), bad: (s) => group(s, { transit_encryption_enabled: undefined }), message: /transit_encryption_enabled is not set/, address: 'aws_elasticache_replication_group.cache' },
   { rule: 'SY-CACHE-3', what: 'no auth token or user group', good: (s) => group(s, { user_group_ids: undefined, auth_token: '${random_password.cache.result}' }), bad: (s) => group(s, { user_group_ids: [] }), message: /neither auth_token nor user_group_ids is set/, address: 'aws_elasticache_replication_group.cache' },
@@ -39,6 +45,13 @@ describe('SQS, SNS and ElastiCache rules', () => {
   test('a queue marked as a dead-letter queue by its redrive allow policy needs no DLQ of its own', () => {
     const s = tierStack('staging');
     queue(s, 'shared_dlq', { redrive_allow_policy: '{"redrivePermission":"allowAll"}' });
+    expect(findings(s, 'SY-SQS-2')).toEqual([]);
+  });
+
+  test('the dead-letter queue of an SNS subscription is a dead-letter queue', () => {
+    const s = tierStack('staging');
+    queue(s, 'undelivered');
+    raw(s, 'sub', 'aws_sns_topic_subscription', { protocol: 'email', endpoint: 'oncall@example.com', redrive_policy: '{"deadLetterTargetArn":"${aws_sqs_queue.undelivered.arn}"}' });
     expect(findings(s, 'SY-SQS-2')).toEqual([]);
   });
 

@@ -35,6 +35,7 @@ import { rdsNotPublic } from './rds/not-public';
 import { rdsStorageEncrypted } from './rds/storage-encrypted';
 import { rdsTlsForced } from './rds/tls-forced';
 import { snsEncrypted } from './sns/encrypted';
+import { snsSubscriptionDeadLetterQueue } from './sns/subscription-dead-letter-queue';
 import { sqsDeadLetterQueue } from './sqs/dead-letter-queue';
 import { sqsEncrypted } from './sqs/encrypted';
 
@@ -45,7 +46,7 @@ export const SWITCHYARD_RULES: readonly PolicyRule[] = Object.freeze([
   rdsStorageEncrypted, rdsNotPublic, rdsMultiAz, rdsDeletionProtection, rdsBackupRetention, rdsIamAuthentication,
   rdsAutoMinorVersionUpgrade, rdsLogExports, rdsCopyTagsToSnapshot, rdsTlsForced,
   sqsEncrypted, sqsDeadLetterQueue,
-  snsEncrypted,
+  snsEncrypted, snsSubscriptionDeadLetterQueue,
   cacheAtRestEncryption, cacheInTransitEncryption, cacheAuthentication, cacheFailover,
   eksEndpointNotPublic, eksControlPlaneLogs, eksSecretsEncryption,
   k8sProbes, k8sResources, k8sImagePinned, k8sNotPrivileged, k8sNoPrivilegeEscalation, k8sReadOnlyRootFilesystem,

@@ -19,6 +19,8 @@ function isDeadLetterQueue(queue: PolicyResource, ctx: RuleContext): boolean {
   const policies = [
     ...ctx.resources('aws_sqs_queue').map((q) => q.config.redrive_policy),
     ...ctx.resources('aws_sqs_queue_redrive_policy').map((p) => p.config.redrive_policy),
+    // The dead-letter queue of an SNS subscription.
+    ...ctx.resources('aws_sns_topic_subscription').map((s) => s.config.redrive_policy),
   ];
   return policies.some((p) => mentions(p, queue.address, ['arn']));
 }
@@ -30,7 +32,7 @@ function isDeadLetterQueue(queue: PolicyResource, ctx: RuleContext): boolean {
  * `aws_sqs_queue_redrive_policy` of the same stack for that queue), so a
  * message that keeps failing is set aside instead of being retried until it
  * expires. A queue is a dead-letter queue when another queue's redrive policy
- * in the stack targets its ARN, or when it has a redrive allow policy (inline
+ * (or an SNS subscription's) in the stack targets its ARN, or when it has a redrive allow policy (inline
  * or `aws_sqs_queue_redrive_allow_policy`) that admits some source (not
  * `denyAll`): declare one on a DLQ whose sources live in another stack.
  *
