@@ -9,7 +9,7 @@
 import * as path from 'path';
 import {
   AddonsStack, App, AppStack, BlueGreenService, Cache, PlatformRef, PlatformStack, Postgres, Queue, ReleaseLedger, standardAddons,
-  Tiers, Topic,
+  Tier, Tiers, Topic,
 } from '../../lib';
 
 /** Options of the example, for tests that vary it. */
@@ -28,6 +28,23 @@ export function shopTiers(): Tiers {
   });
 }
 
+/**
+ * The platform of a tier, as the example builds it: an EKS cluster in managed tiers (an existing
+ * one from a kubeconfig context in dev) and the standard add-ons, DNS under `<tier>.<domain>`.
+ */
+export function shopPlatform(app: App, tier: Tier, domain: string): PlatformRef {
+  const cluster = tier.managed
+    ? new PlatformStack(app, { tier, cluster: { publicAccessCidrs: ['203.0.113.0/24'] } }).ref
+    : PlatformRef.fromKubeconfig({ context: 'kind-switchyard' });
+  return new AddonsStack(app, {
+    tier,
+    platform: cluster,
+    addons: standardAddons(tier, {
+      dns: { domain: `${tier.name}.${domain}`, hostedZoneId: 'Z0123456789EXAMPLE', acmeEmail: 'platform@example.com' },
+    }),
+  }).ref;
+}
+
 /** Declares the shop in `app`: per tier a platform, its add-ons and the app. */
 export function shop(app: App, options: ShopOptions = {}): void {
   const tiers = options.tiers ?? shopTiers();
@@ -35,16 +52,7 @@ export function shop(app: App, options: ShopOptions = {}): void {
 
   for (const tier of tiers) {
     // The platform team's part: a cluster per tier (dev: an existing one) and its add-ons.
-    const cluster = tier.managed
-      ? new PlatformStack(app, { tier, cluster: { publicAccessCidrs: ['203.0.113.0/24'] } }).ref
-      : PlatformRef.fromKubeconfig({ context: 'kind-switchyard' });
-    const platform = new AddonsStack(app, {
-      tier,
-      platform: cluster,
-      addons: standardAddons(tier, {
-        dns: { domain: `${tier.name}.shop.example.com`, hostedZoneId: 'Z0123456789EXAMPLE', acmeEmail: 'platform@example.com' },
-      }),
-    }).ref;
+    const platform = shopPlatform(app, tier, 'shop.example.com');
 
     // The app team's part, declared once and bound per tier.
     const stack = new AppStack(app, 'shop', {

@@ -6,8 +6,8 @@
  *
  *   <runner> test/support/bench-app.ts N     # synthesizes it into $CDKTF_OUTDIR (default cdktf.out)
  */
-import { AddonsStack, App, AppStack, BlueGreenService, Cache, PlatformRef, PlatformStack, Postgres, Queue, ReleaseLedger, standardAddons } from '../../lib';
-import { shopTiers } from '../../examples/shop/shop';
+import { App, AppStack, BlueGreenService, Cache, Postgres, Queue, ReleaseLedger } from '../../lib';
+import { shopPlatform, shopTiers } from '../../examples/shop/shop';
 
 export const BENCH_APP = 'bench';
 
@@ -37,16 +37,7 @@ export function benchApp(app: App, services: number): void {
   const tiers = shopTiers();
   const ledger = ReleaseLedger.parse(benchLedgerText(services), tiers, 'bench-releases.json');
   for (const tier of tiers) {
-    const cluster = tier.managed
-      ? new PlatformStack(app, { tier, cluster: { publicAccessCidrs: ['203.0.113.0/24'] } }).ref
-      : PlatformRef.fromKubeconfig({ context: 'kind-switchyard' });
-    const platform = new AddonsStack(app, {
-      tier,
-      platform: cluster,
-      addons: standardAddons(tier, {
-        dns: { domain: `${tier.name}.bench.example.com`, hostedZoneId: 'Z0123456789EXAMPLE', acmeEmail: 'platform@example.com' },
-      }),
-    }).ref;
+    const platform = shopPlatform(app, tier, 'bench.example.com');
     const stack = new AppStack(app, BENCH_APP, { tier, platform, ledger, alerts: { email: ['oncall@example.com'] } });
     serviceNames(services).forEach((name, i) => {
       const n = i + 1;
