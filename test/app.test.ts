@@ -68,3 +68,15 @@ describe('App', () => {
     expect(Object.keys(manifest.stacks).sort()).toEqual(['addons-config-dev', 'addons-dev', 'shop-dev']);
   });
 });
+
+test('the main example synthesizes on a machine without Terraform (nothing runs `terraform` at synth)', () => {
+  const { spawnSync } = require('child_process') as typeof import('child_process');
+  const root = path.join(__dirname, '..');
+  const outdir = path.join(tempDir(), 'cdktf.out');
+  // Only node on the PATH: a synth that shelled out to terraform (cdktf's DataResource validates its version so) fails.
+  const r = spawnSync(process.execPath, ['--require', './examples/register.js', 'examples/shop/main.ts'], {
+    cwd: root, encoding: 'utf8', env: { PATH: path.dirname(process.execPath), HOME: process.env.HOME ?? '/tmp', CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: '1' },
+  });
+  expect([r.status, r.stderr.split('\n').filter((l) => /terraform|Error/i.test(l)).slice(0, 3)]).toEqual([0, []]);
+  expect(fs.existsSync(path.join(outdir, 'stacks', 'shop-prod', 'cdk.tf.json'))).toBe(true);
+});

@@ -37,7 +37,6 @@ export {
   TerraformStack,
   TerraformIterator,
   Token,
-  DataResource as TerraformData,
   ITerraformDependable,
   IResolvable,
 } from 'cdktf';
@@ -160,4 +159,25 @@ const RESOLVER = new DefaultTokenResolver(new StringConcat());
  */
 export function resolveTerraform(scope: Scope, value: unknown): unknown {
   return Tokenization.resolve(value, { scope, preparing: false, resolver: RESOLVER });
+}
+
+import { TerraformResource as Resource } from 'cdktf';
+
+/**
+ * Terraform's built-in `terraform_data` resource with an `input`. Not cdktf's
+ * `DataResource`: that one adds a validation that runs `terraform version` in
+ * a child process for every instance at every synth (seconds for a large
+ * app), and fails the synth on a machine without Terraform.
+ */
+export class TerraformData extends Resource {
+  private readonly input: Record<string, unknown>;
+
+  constructor(scope: Scope, id: string, config: { readonly input: Record<string, unknown> }) {
+    super(scope as never, id, { terraformResourceType: 'terraform_data', terraformGeneratorMetadata: { providerName: 'terraform' } });
+    this.input = config.input;
+  }
+
+  protected synthesizeAttributes(): Record<string, unknown> {
+    return { input: this.input };
+  }
 }
