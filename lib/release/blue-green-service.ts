@@ -7,7 +7,7 @@ import { GATEWAY_API } from '../platform/addons/gateway';
 import { RELOADER_ANNOTATION, RELOADER_SECRETS_ANNOTATION } from '../platform/addons/reloader';
 import {
   Annotations, Construct, dependencyOf, DeploymentV1, HorizontalPodAutoscalerV2, IamRole, IamRolePolicy, ITerraformDependable, JobV1,
-  Lazy, Manifest, PodDisruptionBudgetV1, ServiceAccountV1, ServiceV1, TerraformData,
+  Lazy, Manifest, PodDisruptionBudgetV1, ServiceAccountV1, ServiceV1, TerraformData, TerraformResource,
 } from '../private/cdk';
 import { fail } from '../private/errors';
 import { irsaTrust, lazyPolicyDocument, Statement } from '../private/iam';
@@ -223,7 +223,7 @@ export interface SlotResources {
    * so it comes back from `retire` with its replicas.
    * @default - none: the service does not autoscale
    */
-  readonly servingMarker?: TerraformData;
+  readonly servingMarker?: TerraformResource;
 }
 
 /**
