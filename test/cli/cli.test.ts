@@ -483,6 +483,7 @@ let s1: Synth;
 let s2: Synth;
 let s3: Synth;
 let s4: Synth;
+let s5: Synth;
 
 describe('synth before and after a CLI step', () => {
   beforeAll(() => {
@@ -506,6 +507,9 @@ describe('synth before and after a CLI step', () => {
     // staging: 1.6.0 (live in dev before) into the retired blue slot.
     expect(cli('stage', 'api', '1.6.0', '--tier', 'staging').code).toBe(0);
     s4 = build();
+    // staging: a canary, 20% to the staged blue 1.6.0.
+    expect(cli('weight', 'api', '20', '--tier', 'staging').code).toBe(0);
+    s5 = build();
   });
 
   test('the CLI reads the model that synth wrote', () => {
@@ -576,6 +580,15 @@ describe('synth before and after a CLI step', () => {
     expect(resources(s2.stacks['shop-staging'], 'terraform_data')[marker.split('.')[1]].input).toEqual({ state: 'retired' });
     expect(object(s2.stacks['shop-staging'], DEPLOY, 'api-blue').spec.replicas).toBe('0');
     expect(object(s2.stacks['shop-staging'], DEPLOY, 'api-blue').spec.template.spec.container[0].image).toBe('ghcr.io/acme/shop-api:1.4.0');
+  });
+
+  test('weight sends its share to the idle slot through the HTTPRoute, and changes nothing else', () => {
+    expect(object(s5.stacks['shop-staging'], ROUTE, 'api').manifest.spec.rules[0].backendRefs).toEqual([
+      { name: 'api-green', port: 80, weight: 80 },
+      { name: 'api-blue', port: 80, weight: 20 },
+    ]);
+    expect(changesByObject(s4.stacks['shop-staging'], s5.stacks['shop-staging'], [[ROUTE, 'api']]).every((c) => c.startsWith(`${ROUTE} api: `))).toBe(true);
+    othersUnchanged(s4, s5, ['shop-staging']);
   });
 
   test('staging into a retired slot brings it back: a new Deployment at the autoscaler\'s minimum, its autoscaler again', () => {

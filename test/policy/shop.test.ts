@@ -19,6 +19,12 @@ describe('the shop example under the rule pack', () => {
     expect(policyNotes).toEqual([]);
   });
 
+  test.each(['app-team', 'platform-team'])('the %s example has zero findings in every tier too', (name) => {
+    const report: PolicyReport = JSON.parse(fs.readFileSync(path.join(exampleOutput(name).outdir, POLICY_REPORT_FILE), 'utf8'));
+    expect(report.summary).toEqual({ errors: 0, warnings: 0, suppressed: 0 });
+    expect(report.disabled).toEqual([]);
+  });
+
   test('the rule pack runs on its stacks by default: a weakened prod database fails the synth', () => {
     const app = new App({ outdir: path.join(tempDir(), 'cdktf.out') });
     shop(app);
