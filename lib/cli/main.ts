@@ -34,7 +34,7 @@ const FLAGS = [
   'flags:',
   '  --ledger PATH   the release ledger (default releases.json, in the current folder; graph and metrics: the ledger the model names)',
   '  --model PATH    the delivery model written by synth (default cdktf.out/switchyard.json)',
-  '  --by NAME       who takes a step (default $SWITCHYARD_USER, then $USER)',
+  '  --by NAME       who takes a step (default $SWITCHYARD_USER, then $USER, else unknown)',
 ];
 
 function help(): string[] {
