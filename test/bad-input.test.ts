@@ -209,6 +209,8 @@ const CATALOG: Record<string, Row[]> = {
   'EKS clusters and platforms': [
     ['an API endpoint open to half the internet', (app) => { new PlatformStack(app, { tier: staging, cluster: { publicAccessCidrs: ['0.0.0.0/1', '128.0.0.0/1'] } }); },
       '[platform-staging/cluster] publicAccessCidrs entry "0.0.0.0/1" opens the API endpoint to a large part of the internet: list the narrow CIDRs of your offices, VPN or CI runners (/8 or narrower)'],
+    ['a node root volume smaller than the EKS AMI', (app) => { new PlatformStack(app, { tier: staging, cluster: { nodeVolumeGib: 8 } }); },
+      '[platform-staging/cluster] nodeVolumeGib 8 is not a whole number from 20 to 16384: give the root volume size in GiB, e.g. 50; the EKS AMI itself needs 20'],
     ['a private range for the public endpoint', (app) => { new PlatformStack(app, { tier: staging, cluster: { publicAccessCidrs: ['10.8.0.0/16'] } }); },
       '[platform-staging/cluster] publicAccessCidrs entry "10.8.0.0/16" is a private range, which never reaches the public endpoint: leave private networks out: they reach the API through the private endpoint (from the VPC, or a network peered with it)'],
     ['overlapping endpoint ranges', (app) => { new PlatformStack(app, { tier: staging, cluster: { publicAccessCidrs: ['203.0.113.0/24', '203.0.113.128/25'] } }); },
@@ -426,7 +428,7 @@ const CATALOG: Record<string, Row[]> = {
   ],
   'policy and moves': [
     ['a suppression of an unknown rule', (app) => { Policy.suppress(shopIn(app), 'SY-RDS-99', 'replica'); },
-      '[shop-dev] suppression names rule "SY-RDS-99", which the rule pack does not have: use one of SY-RDS-1..10, SY-SQS-1..2, SY-SNS-1..2, SY-CACHE-1..4, SY-EKS-1..3, SY-K8S-1..12, SY-EC2-1..2, SY-KMS-1, SY-DATA-1..2 (see the README\'s rules table)'],
+      '[shop-dev] suppression names rule "SY-RDS-99", which the rule pack does not have: use one of SY-RDS-1..10, SY-SQS-1..2, SY-SNS-1..2, SY-CACHE-1..4, SY-EKS-1..3, SY-K8S-1..12, SY-EC2-1..4, SY-KMS-1, SY-LOGS-1..2, SY-DATA-1..2 (see the README\'s rules table)'],
     ['a suppression without a reason', (app) => { Policy.suppress(shopIn(app), 'SY-RDS-3', '  '); },
       '[shop-dev] suppression of SY-RDS-3 has an empty reason "  ": say why SY-RDS-3 does not apply here: Policy.suppress(construct, "SY-RDS-3", "<why>"); the reason goes into policy-report.json'],
     ['the policy turned off without a reason', (app) => { Policy.disable(shopIn(app), ''); },

@@ -82,9 +82,9 @@ describe('the secret scanner', () => {
   });
 
   test('judges keys by their name: holding a secret, or naming one', () => {
-    expect(['password', 'master_password', 'auth_token', 'secret_string', 'api_key', 'apiKey', 'AWS_SECRET_ACCESS_KEY', 'client_secret', 'privateKey', 'adminPassword']
+    expect(['password', 'master_password', 'auth_token', 'secret_string', 'api_key', 'apiKey', 'AWS_SECRET_ACCESS_KEY', 'client_secret', 'privateKey', 'adminPassword', 'http_token', 'tokens']
       .filter((k) => !isSecretKey(k))).toEqual([]);
-    expect(['secretName', 'passwordKey', 'usersExistingSecret', 'secret_arn', 'kms_key_id', 'password_length', 'secret_string_wo_version', 'token_secret_id', 'description']
+    expect(['secretName', 'passwordKey', 'usersExistingSecret', 'secret_arn', 'kms_key_id', 'password_length', 'secret_string_wo_version', 'token_secret_id', 'description', 'http_tokens']
       .filter(isSecretKey)).toEqual([]);
     expect(isReference('${aws_db_instance.x.address}')).toBe(true);
     expect(isReference('{{ .password | urlquery }}')).toBe(true);

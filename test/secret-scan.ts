@@ -42,9 +42,13 @@ const SECRET_SHAPES: Array<[RegExp, string]> = [
 /** `scheme://user:password@host`, the password captured. */
 const URL_CREDENTIALS = /\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:([^\s/@]+)@/i;
 
+/** Keys that sound secret but hold a setting: the launch template's IMDS `http_tokens` ("required" or "optional"). */
+const SETTINGS = new Set(['httptokens']);
+
 /** True when the key's name says it holds a secret. */
 export function isSecretKey(key: string): boolean {
   const k = key.toLowerCase().replace(/[^a-z0-9]/g, '');
+  if (SETTINGS.has(k)) return false;
   return SENSITIVE.test(k) && (HOLDS_A_KEY.test(k) || !NAMES_A_SECRET.test(k));
 }
 

@@ -34,7 +34,7 @@ export const STATELESS_TYPES: readonly string[] = [
   'aws_cloudwatch_log_group', 'aws_cloudwatch_metric_alarm', 'aws_db_parameter_group', 'aws_db_subnet_group', 'aws_default_security_group', 'aws_eip',
   'aws_eks_access_entry', 'aws_eks_access_policy_association', 'aws_eks_addon', 'aws_eks_node_group', 'aws_elasticache_parameter_group',
   'aws_elasticache_subnet_group', 'aws_flow_log', 'aws_iam_openid_connect_provider', 'aws_iam_role', 'aws_iam_role_policy',
-  'aws_iam_role_policy_attachment', 'aws_internet_gateway', 'aws_kms_alias', 'aws_nat_gateway', 'aws_rds_cluster_parameter_group',
+  'aws_iam_role_policy_attachment', 'aws_internet_gateway', 'aws_kms_alias', 'aws_launch_template', 'aws_nat_gateway', 'aws_rds_cluster_parameter_group',
   'aws_route', 'aws_route_table', 'aws_route_table_association', 'aws_s3_bucket_lifecycle_configuration', 'aws_s3_bucket_ownership_controls',
   'aws_s3_bucket_policy', 'aws_s3_bucket_public_access_block', 'aws_s3_bucket_server_side_encryption_configuration', 'aws_security_group',
   'aws_sns_topic', 'aws_sns_topic_subscription', 'aws_sqs_queue_policy', 'aws_sqs_queue_redrive_allow_policy', 'aws_subnet', 'aws_vpc',

@@ -1,13 +1,14 @@
 import { createHash } from 'crypto';
 import {
   AwsEksCluster, CloudwatchLogGroup, Construct, DataAwsPartition, EksAccessEntry, EksAccessPolicyAssociation, EksAddon,
-  EksNodeGroup, IamOpenidConnectProvider, IamRole, IamRolePolicyAttachment, KmsAlias, KmsKey,
+  EksNodeGroup, IamOpenidConnectProvider, IamRole, IamRolePolicyAttachment, KmsAlias, KmsKey, LaunchTemplate, Token,
 } from '../private/cdk';
 import { contains, isAnywhere, overlaps, parseCidr, PRIVATE_RANGES } from '../private/cidr';
 import { fail } from '../private/errors';
 import { checkName } from '../private/names';
 import { serviceTrust } from '../private/iam';
 import { TierStack } from '../tier/stack';
+import { encryptedLogGroup } from './log-group';
 import { INetwork } from './network';
 
 /** Kubernetes minor versions Switchyard accepts for EKS (standard and extended support). */
@@ -50,6 +51,12 @@ export interface EksClusterProps {
    * @default - EKS chooses 10.100.0.0/16 or 172.20.0.0/16
    */
   readonly serviceCidr?: string;
+  /**
+   * Size of each node's root volume (gp3, encrypted) in GiB: container images and
+   * pods' ephemeral storage live there. From 20 (the EKS AMI's own size) to 16384.
+   * @default 50
+   */
+  readonly nodeVolumeGib?: number;
 }
 
 /**
@@ -78,6 +85,14 @@ export class EksCluster extends Construct {
   public readonly oidcProvider: IamOpenidConnectProvider;
   /** The CloudWatch log group of the control-plane logs, kept for the tier's log retention. */
   public readonly logGroup: CloudwatchLogGroup;
+  /** The KMS key (rotating) that encrypts the control-plane log group. */
+  public readonly logsKey: KmsKey;
+  /**
+   * The launch template of the nodes: IMDSv2 only with a hop limit of 1 (pods
+   * reach AWS through IRSA or Pod Identity, never the node's role) and an
+   * encrypted gp3 root volume.
+   */
+  public readonly nodeTemplate: LaunchTemplate;
 
   constructor(scope: Construct, id: string, props: EksClusterProps) {
     super(scope, id);
@@ -135,12 +150,10 @@ export class EksCluster extends Construct {
       provider, role: this.clusterRole.name, policyArn: managed('AmazonEKSClusterPolicy'),
     });
 
-    // Created before the cluster so that EKS writes to a log group with our retention.
-    this.logGroup = new CloudwatchLogGroup(this, 'control-plane-logs', {
-      provider,
-      name: `/aws/eks/${this.clusterName}/cluster`,
-      retentionInDays: profile.logRetentionDays,
-    });
+    // Created before the cluster so that EKS writes to a log group with our retention and key.
+    const logs = encryptedLogGroup(this, 'control-plane-logs', provider, `/aws/eks/${this.clusterName}/cluster`, `the control-plane logs of EKS cluster ${this.clusterName}`);
+    this.logGroup = logs.logGroup;
+    this.logsKey = logs.key;
 
     this.cluster = new AwsEksCluster(this, 'cluster', {
       provider,
@@ -191,6 +204,23 @@ export class EksCluster extends Construct {
     });
     const nodePolicies = ['AmazonEKSWorkerNodePolicy', 'AmazonEKS_CNI_Policy', 'AmazonEC2ContainerRegistryPullOnly'].map((p) =>
       new IamRolePolicyAttachment(this, `node-${p}`, { provider, role: this.nodeRole.name, policyArn: managed(p) }));
+    const volumeGib = props.nodeVolumeGib ?? 50;
+    if (!Number.isInteger(volumeGib) || volumeGib < 20 || volumeGib > 16384) {
+      fail(this, 'nodeVolumeGib %v is not a whole number from 20 to 16384', props.nodeVolumeGib, 'give the root volume size in GiB, e.g. 50; the EKS AMI itself needs 20');
+    }
+    this.nodeTemplate = new LaunchTemplate(this, 'node-template', {
+      provider,
+      namePrefix: `${this.clusterName}-nodes-`,
+      description: `Nodes of EKS cluster ${this.clusterName}`,
+      updateDefaultVersion: true,
+      // IMDSv2 only, and its token does not cross the hop into a pod's network namespace.
+      metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1, instanceMetadataTags: 'disabled' },
+      blockDeviceMappings: [{
+        deviceName: '/dev/xvda',
+        ebs: { volumeSize: volumeGib, volumeType: 'gp3', encrypted: 'true', deleteOnTermination: 'true' },
+      }],
+      tagSpecifications: ['instance', 'volume'].map((resourceType) => ({ resourceType, tags: { Name: `${this.clusterName}-node` } })),
+    });
     const sizing = profile.sizing;
     this.nodeGroup = new EksNodeGroup(this, 'nodes', {
       provider,
@@ -201,6 +231,8 @@ export class EksCluster extends Construct {
       // The nodes follow the control plane: an upgrade of the cluster's version upgrades them after it.
       version: this.cluster.version,
       amiType: 'AL2023_x86_64_STANDARD',
+      // A new template version rolls the nodes, `maxUnavailable` at a time.
+      launchTemplate: { id: this.nodeTemplate.id, version: Token.asString(this.nodeTemplate.latestVersion) },
       instanceTypes: [...sizing.nodeInstanceTypes],
       scalingConfig: { minSize: sizing.nodesMin, desiredSize: sizing.nodesDesired, maxSize: sizing.nodesMax },
       updateConfig: { maxUnavailable: 1 },

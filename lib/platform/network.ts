@@ -1,11 +1,12 @@
 import {
-  CloudwatchLogGroup, Construct, DataAwsAvailabilityZones, DefaultSecurityGroup, Eip, FlowLog, Fn, IamRole, IamRolePolicy,
+  Construct, DataAwsAvailabilityZones, DefaultSecurityGroup, Eip, FlowLog, Fn, IamRole, IamRolePolicy,
   InternetGateway, NatGateway, Route, RouteTable, RouteTableAssociation, Subnet, Token, Vpc,
 } from '../private/cdk';
 import { Cidr, cidrSubnet, contains, formatCidr, overlaps, parseCidr, PRIVATE_RANGES } from '../private/cidr';
 import { fail } from '../private/errors';
 import { policyDocument, serviceTrust } from '../private/iam';
 import { TierStack } from '../tier/stack';
+import { encryptedLogGroup } from './log-group';
 
 /** A VPC as the rest of Switchyard needs it. */
 export interface INetwork {
@@ -203,11 +204,7 @@ export class Network extends Construct implements INetwork {
     });
 
     if (props.flowLogs ?? profile.flowLogs) {
-      const logs = new CloudwatchLogGroup(this, 'flow-logs', {
-        provider,
-        name: `/switchyard/${name}/vpc-flow-logs`,
-        retentionInDays: profile.logRetentionDays,
-      });
+      const logs = encryptedLogGroup(this, 'flow-logs', provider, `/switchyard/${name}/vpc-flow-logs`, `the flow logs of VPC ${name}`).logGroup;
       const role = new IamRole(this, 'flow-logs-role', {
         provider,
         namePrefix: `${name}-flow-logs-`.slice(0, 38),

@@ -67,6 +67,7 @@ export { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 export { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 export { EksCluster as AwsEksCluster } from '@cdktf/provider-aws/lib/eks-cluster';
 export { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
+export { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 export { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry';
 export { EksAccessPolicyAssociation } from '@cdktf/provider-aws/lib/eks-access-policy-association';
 export { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';

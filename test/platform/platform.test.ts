@@ -37,7 +37,8 @@ describe('platform stacks', () => {
     expect(cluster.enabled_cluster_log_types).toEqual(['api', 'audit', 'authenticator', 'controllerManager', 'scheduler']);
     expect(cluster.encryption_config.resources).toEqual(['secrets']);
     expect(cluster.encryption_config.provider.key_arn).toMatch(/^\$\{aws_kms_key\./);
-    expect(one(prod, 'aws_kms_key')).toMatchObject({ enable_key_rotation: true, lifecycle: { prevent_destroy: true } });
+    const secretsKey = cluster.encryption_config.provider.key_arn.match(/^\$\{aws_kms_key\.([\w-]+)\.arn\}$/)[1];
+    expect(resources(prod, 'aws_kms_key')[secretsKey]).toMatchObject({ enable_key_rotation: true, lifecycle: { prevent_destroy: true } });
     expect(cluster.access_config.authentication_mode).toBe('API');
     expect(cluster.deletion_protection).toBe(true);
     expect(cluster.version).toBe('1.35');
@@ -57,6 +58,49 @@ describe('platform stacks', () => {
       // The nodes follow the control plane's version.
       expect(ng.version).toMatch(/^\$\{aws_eks_cluster\.[\w-]+\.version\}$/);
     }
+  });
+
+  test('nodes launch from a template: IMDSv2 only with a hop limit of 1, an encrypted gp3 root volume, each new version rolled out', () => {
+    for (const tier of ['staging', 'prod']) {
+      const stack = out.stacks[`platform-${tier}`];
+      const [[name, lt]] = Object.entries(resources(stack, 'aws_launch_template')) as Array<[string, any]>; // eslint-disable-line @typescript-eslint/no-explicit-any
+      expect(lt.metadata_options).toEqual({ http_endpoint: 'enabled', http_tokens: 'required', http_put_response_hop_limit: 1, instance_metadata_tags: 'disabled' });
+      expect(lt.block_device_mappings).toEqual([{ device_name: '/dev/xvda', ebs: { volume_size: 50, volume_type: 'gp3', encrypted: 'true', delete_on_termination: 'true' } }]);
+      // No instance profile or instance type in the template: EKS sets them from the node group.
+      expect(lt.iam_instance_profile).toBeUndefined();
+      expect(lt.instance_type).toBeUndefined();
+      expect(one(stack, 'aws_eks_node_group').launch_template).toEqual({
+        id: `\${aws_launch_template.${name}.id}`, version: `\${aws_launch_template.${name}.latest_version}`,
+      });
+    }
+    const sized = synth((app) => { new PlatformStack(app, { tier: t.get('staging'), cluster: { nodeVolumeGib: 120 } }); }).stacks['platform-staging'];
+    expect(one(sized, 'aws_launch_template').block_device_mappings[0].ebs.volume_size).toBe(120);
+  });
+
+  test('log groups are encrypted with a key of their own that admits CloudWatch Logs for that log group only', () => {
+    const prod = out.stacks['platform-prod'];
+    const groups = Object.values(resources(prod, 'aws_cloudwatch_log_group')) as any[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(groups.map((g) => g.name).sort()).toEqual(['/aws/eks/platform-prod/cluster', '/switchyard/platform-prod/vpc-flow-logs']);
+    const keyNames = new Set<string>();
+    for (const g of groups) {
+      expect(g.retention_in_days).toBe(t.get('prod').profile.logRetentionDays);
+      const keyName = g.kms_key_id.match(/^\$\{aws_kms_key\.([\w-]+)\.arn\}$/)[1];
+      keyNames.add(keyName);
+      const key = resources(prod, 'aws_kms_key')[keyName] as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+      expect(key).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 30, lifecycle: { prevent_destroy: true } });
+      const doc = (prod.data as any).aws_iam_policy_document[key.policy.match(/aws_iam_policy_document\.([\w-]+)\.json/)[1]]; // eslint-disable-line @typescript-eslint/no-explicit-any
+      const logs = doc.statement.find((st: any) => st.principals[0].type === 'Service'); // eslint-disable-line @typescript-eslint/no-explicit-any
+      expect(logs.principals[0].identifiers).toEqual(['logs.eu-west-1.amazonaws.com']);
+      expect(logs.condition).toEqual([{
+        test: 'ArnEquals', variable: 'kms:EncryptionContext:aws:logs:arn',
+        values: [expect.stringMatching(/^arn:\$\{data\.aws_partition\.[\w-]+\.partition\}:logs:eu-west-1:\$\{data\.aws_caller_identity\.[\w-]+\.account_id\}:log-group:/)],
+      }]);
+      expect(logs.condition[0].values[0].endsWith(`:log-group:${g.name}`)).toBe(true);
+    }
+    expect(keyNames.size).toBe(2);
+    // In staging the keys can go with the tier.
+    const staging = Object.values(resources(out.stacks['platform-staging'], 'aws_kms_key')) as any[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(staging.filter((k) => /log group/.test(k.description)).map((k) => [k.deletion_window_in_days, k.lifecycle])).toEqual([[7, undefined]]);
   });
 
   test('an admin\'s access entry is named after the principal, not its place in the list', () => {

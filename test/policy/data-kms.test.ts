@@ -8,6 +8,8 @@ const db = (s: TierStack, attrs: Record<string, unknown> = {}) => raw(s, 'db', '
 });
 const key = (s: TierStack, attrs: Record<string, unknown> = {}) => raw(s, 'key', 'aws_kms_key', { description: 'k', enable_key_rotation: true, ...PROTECTED, ...attrs });
 
+const logs = (s: TierStack, attrs: Record<string, unknown> = {}) => raw(s, 'logs', 'aws_cloudwatch_log_group', { name: '/app/x', retention_in_days: 30, kms_key_id: '${aws_kms_key.key.arn}', ...attrs });
+
 const cases: RuleCase[] = [
   { rule: 'SY-DATA-1', what: 'a database without prevent_destroy', good: (s) => db(s), bad: (s) => db(s, { lifecycle: undefined }), message: /^lifecycle.prevent_destroy is undefined on a resource that holds the database$/, address: 'aws_db_instance.db' },
   { rule: 'SY-DATA-1', what: 'a queue with prevent_destroy false', good: (s) => raw(s, 'q', 'aws_sqs_queue', { name: 'q', ...PROTECTED }), bad: (s) => raw(s, 'q', 'aws_sqs_queue', { name: 'q', lifecycle: { prevent_destroy: false } }), message: /prevent_destroy is false on a resource that holds messages not yet consumed/, address: 'aws_sqs_queue.q' },
@@ -20,6 +22,9 @@ const cases: RuleCase[] = [
     message: /^final_snapshot_identifier is undefined$/, address: 'aws_elasticache_replication_group.cache',
   },
   { rule: 'SY-KMS-1', what: 'a key that does not rotate', tier: 'staging', good: (s) => key(s), bad: (s) => key(s, { enable_key_rotation: undefined }), message: /^enable_key_rotation is undefined$/, address: 'aws_kms_key.key' },
+  { rule: 'SY-LOGS-1', what: 'a log group without a key of its own', good: (s) => logs(s), bad: (s) => logs(s, { kms_key_id: undefined }), message: /^kms_key_id is undefined$/, address: 'aws_cloudwatch_log_group.logs' },
+  { rule: 'SY-LOGS-2', what: 'a log group kept forever', good: (s) => logs(s), bad: (s) => logs(s, { retention_in_days: 0 }), message: /^retention_in_days is 0, so logs are kept forever$/, address: 'aws_cloudwatch_log_group.logs' },
+  { rule: 'SY-LOGS-2', what: 'a log group without retention', tier: 'dev', good: (s) => logs(s), bad: (s) => logs(s, { retention_in_days: undefined }), message: /^retention_in_days is undefined/, address: 'aws_cloudwatch_log_group.logs' },
 ];
 
 describe('data and KMS rules', () => {

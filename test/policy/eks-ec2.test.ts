@@ -2,6 +2,11 @@ import { AwsEksCluster, DefaultSecurityGroup, SecurityGroup, VpcSecurityGroupIng
 import { PUBLIC_EXPOSURE_TAG, TierStack } from '../../lib';
 import { findings, raw, RuleCase, runCases, tierStack } from './support';
 
+const IMDS = { http_endpoint: 'enabled', http_tokens: 'required', http_put_response_hop_limit: 1 };
+const ROOT = [{ device_name: '/dev/xvda', ebs: { volume_size: 50, volume_type: 'gp3', encrypted: true } }];
+const template = (s: TierStack, attrs: Record<string, unknown> = {}) => raw(s, 'lt', 'aws_launch_template', { name_prefix: 'nodes-', metadata_options: IMDS, block_device_mappings: ROOT, ...attrs });
+const nodes = (s: TierStack, attrs: Record<string, unknown> = {}) => raw(s, 'ng', 'aws_eks_node_group', { cluster_name: 'c', node_role_arn: 'arn:aws:iam::123456789012:role/n', subnet_ids: ['subnet-1'], scaling_config: { min_size: 1, max_size: 2, desired_size: 1 }, ...attrs });
+
 type EksConfig = ConstructorParameters<typeof AwsEksCluster>[2];
 
 function eks(s: TierStack, overrides: Partial<EksConfig> = {}): void {
@@ -48,6 +53,17 @@ const cases: RuleCase[] = [
     bad: (s) => new DefaultSecurityGroup(s, 'default', { vpcId: 'vpc-1', egress: [{ fromPort: 0, toPort: 0, protocol: '-1', cidrBlocks: ['0.0.0.0/0'] }] }).overrideLogicalId('default'),
     message: /has 1 rule\(s\)/, address: 'aws_default_security_group.default',
   },
+  { rule: 'SY-EC2-3', what: 'a launch template that answers IMDSv1', good: (s) => template(s), bad: (s) => template(s, { metadata_options: { ...IMDS, http_tokens: 'optional' } }), message: /^metadata_options.http_tokens is "optional", so instances answer IMDSv1 requests$/, address: 'aws_launch_template.lt' },
+  { rule: 'SY-EC2-3', what: 'a launch template whose metadata token reaches containers', good: (s) => template(s, { metadata_options: { http_endpoint: 'disabled' } }), bad: (s) => template(s, { metadata_options: { ...IMDS, http_put_response_hop_limit: 2 } }), message: /^metadata_options.http_put_response_hop_limit is 2, so containers can reach/, address: 'aws_launch_template.lt' },
+  { rule: 'SY-EC2-3', what: 'a launch template without metadata options', good: (s) => template(s), bad: (s) => template(s, { metadata_options: undefined }), message: /http_tokens is undefined, so instances answer IMDSv1 requests\nmetadata_options.http_put_response_hop_limit is undefined/, address: 'aws_launch_template.lt' },
+  {
+    rule: 'SY-EC2-3', what: 'a node group on EKS\'s default launch template',
+    good: (s) => { template(s); nodes(s, { launch_template: { id: '${aws_launch_template.lt.id}', version: '${aws_launch_template.lt.latest_version}' } }); },
+    bad: (s) => nodes(s),
+    message: /^launch_template is undefined, so the nodes' metadata options are EKS's defaults/, address: 'aws_eks_node_group.ng',
+  },
+  { rule: 'SY-EC2-4', what: 'a launch template with an unencrypted volume', good: (s) => template(s), bad: (s) => template(s, { block_device_mappings: [{ device_name: '/dev/xvda', ebs: { volume_size: 50 } }] }), message: /^block_device_mappings for \/dev\/xvda has ebs.encrypted undefined$/, address: 'aws_launch_template.lt' },
+  { rule: 'SY-EC2-4', what: 'a launch template that keeps the AMI\'s root volume', good: (s) => template(s), bad: (s) => template(s, { block_device_mappings: undefined }), message: /^block_device_mappings is undefined, so the root volume is encrypted only if/, address: 'aws_launch_template.lt' },
 ];
 
 describe('EKS and EC2 rules', () => {

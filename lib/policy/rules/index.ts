@@ -3,6 +3,8 @@ import type { PolicyRule } from '../rule';
 import { dataFinalSnapshot } from './data/final-snapshot';
 import { dataPreventDestroy } from './data/prevent-destroy';
 import { defaultSecurityGroupClosed } from './ec2/default-security-group-closed';
+import { ec2Imdsv2 } from './ec2/imdsv2';
+import { launchTemplateVolumesEncrypted } from './ec2/launch-template-volumes-encrypted';
 import { noPublicIngress } from './ec2/no-public-ingress';
 import { eksControlPlaneLogs } from './eks/control-plane-logs';
 import { eksEndpointNotPublic } from './eks/endpoint-not-public';
@@ -24,6 +26,8 @@ import { k8sResources } from './k8s/resources';
 import { k8sRunAsNonRoot } from './k8s/run-as-non-root';
 import { k8sSeccomp } from './k8s/seccomp';
 import { kmsKeyRotation } from './kms/key-rotation';
+import { logsEncrypted } from './logs/encrypted';
+import { logsRetention } from './logs/retention';
 import { rdsAutoMinorVersionUpgrade } from './rds/auto-minor-version-upgrade';
 import { rdsBackupRetention } from './rds/backup-retention';
 import { rdsCopyTagsToSnapshot } from './rds/copy-tags-to-snapshot';
@@ -51,7 +55,8 @@ export const SWITCHYARD_RULES: readonly PolicyRule[] = Object.freeze([
   eksEndpointNotPublic, eksControlPlaneLogs, eksSecretsEncryption,
   k8sProbes, k8sResources, k8sImagePinned, k8sNotPrivileged, k8sNoPrivilegeEscalation, k8sReadOnlyRootFilesystem,
   k8sRunAsNonRoot, k8sSeccomp, k8sDropCapabilities, k8sNotDefaultNamespace, k8sNoServiceAccountToken, k8sNoHostAccess,
-  noPublicIngress, defaultSecurityGroupClosed,
+  noPublicIngress, defaultSecurityGroupClosed, ec2Imdsv2, launchTemplateVolumesEncrypted,
   kmsKeyRotation,
+  logsEncrypted, logsRetention,
   dataPreventDestroy, dataFinalSnapshot,
 ]);
