@@ -63,8 +63,8 @@ export interface EksClusterProps {
  * A hardened EKS cluster: private subnets, API endpoint private or limited to
  * given CIDRs, every control-plane log type, secrets envelope-encrypted with
  * a rotating KMS key, access entries (API authentication mode), an OIDC
- * provider for IRSA and the Pod Identity agent, and a managed node group
- * sized by the tier.
+ * provider for IRSA and the Pod Identity agent, and managed node groups (one
+ * per private subnet) sized by the tier.
  */
 export class EksCluster extends Construct {
   /** The EKS cluster. */
@@ -79,8 +79,12 @@ export class EksCluster extends Construct {
   public readonly clusterRole: IamRole;
   /** The role of the managed node group's instances. */
   public readonly nodeRole: IamRole;
-  /** The managed node group, sized by the tier. */
-  public readonly nodeGroup: EksNodeGroup;
+  /**
+   * The managed node groups, one per private subnet (so one per zone in a
+   * `Network`): the autoscaler can then add a node in the zone where a pending
+   * pod's volume lives. The tier's node counts are split evenly between them.
+   */
+  public readonly nodeGroups: EksNodeGroup[];
   /** The cluster's OIDC provider in IAM, which service roles (IRSA) trust. */
   public readonly oidcProvider: IamOpenidConnectProvider;
   /** The CloudWatch log group of the control-plane logs, kept for the tier's log retention. */
@@ -222,31 +226,35 @@ export class EksCluster extends Construct {
       tagSpecifications: ['instance', 'volume'].map((resourceType) => ({ resourceType, tags: { Name: `${this.clusterName}-node` } })),
     });
     const sizing = profile.sizing;
-    this.nodeGroup = new EksNodeGroup(this, 'nodes', {
+    const subnets = props.network.privateSubnetIds;
+    // `total` split between the groups as evenly as can be, the first ones taking the remainder.
+    const share = (total: number, i: number) => Math.floor(total / subnets.length) + (i < total % subnets.length ? 1 : 0);
+    this.nodeGroups = subnets.map((subnetId, i) => new EksNodeGroup(this, `nodes-${i}`, {
       provider,
       clusterName: this.cluster.name,
-      nodeGroupNamePrefix: 'default-',
+      nodeGroupNamePrefix: `nodes-${i}-`,
       nodeRoleArn: this.nodeRole.arn,
-      subnetIds: props.network.privateSubnetIds,
+      subnetIds: [subnetId],
       // The nodes follow the control plane: an upgrade of the cluster's version upgrades them after it.
       version: this.cluster.version,
       amiType: 'AL2023_x86_64_STANDARD',
       // A new template version rolls the nodes, `maxUnavailable` at a time.
       launchTemplate: { id: this.nodeTemplate.id, version: Token.asString(this.nodeTemplate.latestVersion) },
       instanceTypes: [...sizing.nodeInstanceTypes],
-      scalingConfig: { minSize: sizing.nodesMin, desiredSize: sizing.nodesDesired, maxSize: sizing.nodesMax },
+      // EKS wants a maximum of at least 1 in every group.
+      scalingConfig: { minSize: share(sizing.nodesMin, i), desiredSize: share(sizing.nodesDesired, i), maxSize: Math.max(1, share(sizing.nodesMax, i)) },
       updateConfig: { maxUnavailable: 1 },
       // The desired size belongs to the autoscaler once the cluster runs.
       lifecycle: { ignoreChanges: ['scaling_config[0].desired_size'], createBeforeDestroy: true },
       dependsOn: nodePolicies,
-    });
+    }));
     new EksAddon(this, 'addon-coredns', {
       provider,
       clusterName: this.cluster.name,
       addonName: 'coredns',
       resolveConflictsOnCreate: 'OVERWRITE',
       resolveConflictsOnUpdate: 'PRESERVE',
-      dependsOn: [this.nodeGroup],
+      dependsOn: this.nodeGroups,
     });
 
     // EBS volumes for in-cluster state (Prometheus, Loki, databases), through Pod Identity.
@@ -265,7 +273,7 @@ export class EksCluster extends Construct {
       resolveConflictsOnCreate: 'OVERWRITE',
       resolveConflictsOnUpdate: 'PRESERVE',
       podIdentityAssociation: [{ roleArn: ebsRole.arn, serviceAccount: 'ebs-csi-controller-sa' }],
-      dependsOn: [this.nodeGroup, podIdentityAgent, ebsPolicy],
+      dependsOn: [...this.nodeGroups, podIdentityAgent, ebsPolicy],
     });
 
     (props.admins ?? []).forEach((arn, i, all) => {

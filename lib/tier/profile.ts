@@ -27,13 +27,13 @@ export interface TierSizing {
   readonly inClusterStorageGiB: number;
   /** ElastiCache node type of a managed cache. */
   readonly cacheNodeType: string;
-  /** EC2 instance types of the cluster's managed node group. */
+  /** EC2 instance types of the cluster's managed node groups. */
   readonly nodeInstanceTypes: readonly string[];
-  /** Minimum nodes of the managed node group. */
+  /** Minimum nodes of the cluster, split evenly between its node groups (one per zone). */
   readonly nodesMin: number;
-  /** Desired nodes of the managed node group at creation. */
+  /** Nodes of the cluster at creation, split evenly between its node groups. */
   readonly nodesDesired: number;
-  /** Maximum nodes of the managed node group. */
+  /** Maximum nodes of the cluster, split evenly between its node groups (each at least 1). */
   readonly nodesMax: number;
 }
 

@@ -50,14 +50,35 @@ describe('platform stacks', () => {
 
   test('node groups are sized by tier and leave the desired size to the autoscaler', () => {
     for (const tier of ['staging', 'prod']) {
-      const ng = one(out.stacks[`platform-${tier}`], 'aws_eks_node_group');
+      const stack = out.stacks[`platform-${tier}`];
+      const groups = Object.values(resources(stack, 'aws_eks_node_group')) as any[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+      const subnets = Object.keys(resources(stack, 'aws_subnet')).filter((n) => n.includes('private'));
+      // One group per zone's private subnet, so the autoscaler can add a node in the zone of a pending pod's volume.
+      expect(groups).toHaveLength(subnets.length);
+      expect(groups.map((g) => g.subnet_ids)).toEqual(subnets.map((n) => [`\${aws_subnet.${n}.id}`]));
       const s = t.get(tier).profile.sizing;
-      expect(ng.scaling_config).toEqual({ min_size: s.nodesMin, desired_size: s.nodesDesired, max_size: s.nodesMax });
-      expect(ng.instance_types).toEqual(s.nodeInstanceTypes);
-      expect(ng.lifecycle.ignore_changes).toEqual(['scaling_config[0].desired_size']);
-      // The nodes follow the control plane's version.
-      expect(ng.version).toMatch(/^\$\{aws_eks_cluster\.[\w-]+\.version\}$/);
+      const sum = (k: string) => groups.reduce((n, g) => n + g.scaling_config[k], 0);
+      expect([sum('min_size'), sum('desired_size'), sum('max_size')]).toEqual([s.nodesMin, s.nodesDesired, s.nodesMax]);
+      for (const ng of groups) {
+        expect(ng.scaling_config.max_size - Math.floor(s.nodesMax / groups.length)).toBeLessThanOrEqual(1);
+        expect(ng.scaling_config.min_size).toBeLessThanOrEqual(ng.scaling_config.desired_size);
+        expect(ng.instance_types).toEqual(s.nodeInstanceTypes);
+        expect(ng.lifecycle).toEqual({ ignore_changes: ['scaling_config[0].desired_size'], create_before_destroy: true });
+        // The nodes follow the control plane's version.
+        expect(ng.version).toMatch(/^\$\{aws_eks_cluster\.[\w-]+\.version\}$/);
+      }
     }
+    // prod: 3 zones, 3 to 10 nodes.
+    const prod = Object.values(resources(out.stacks['platform-prod'], 'aws_eks_node_group')) as any[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(prod.map((g) => [g.scaling_config.min_size, g.scaling_config.max_size])).toEqual([[1, 4], [1, 3], [1, 3]]);
+  });
+
+  test('a group\'s maximum is at least 1 when the tier allows fewer nodes than there are zones', () => {
+    const tiny = Tier.custom('lab', 15, t.get('staging').profile, { region: 'eu-west-1', overrides: { sizing: { nodesMin: 1, nodesDesired: 1, nodesMax: 1 } } });
+    const stack = synth((app) => { new PlatformStack(app, { tier: tiny }); }).stacks['platform-lab'];
+    expect((Object.values(resources(stack, 'aws_eks_node_group')) as any[]).map((g) => g.scaling_config)).toEqual([ // eslint-disable-line @typescript-eslint/no-explicit-any
+      { min_size: 1, desired_size: 1, max_size: 1 }, { min_size: 0, desired_size: 0, max_size: 1 },
+    ]);
   });
 
   test('nodes launch from a template: IMDSv2 only with a hop limit of 1, an encrypted gp3 root volume, each new version rolled out', () => {
@@ -69,9 +90,9 @@ describe('platform stacks', () => {
       // No instance profile or instance type in the template: EKS sets them from the node group.
       expect(lt.iam_instance_profile).toBeUndefined();
       expect(lt.instance_type).toBeUndefined();
-      expect(one(stack, 'aws_eks_node_group').launch_template).toEqual({
-        id: `\${aws_launch_template.${name}.id}`, version: `\${aws_launch_template.${name}.latest_version}`,
-      });
+      for (const ng of Object.values(resources(stack, 'aws_eks_node_group')) as any[]) { // eslint-disable-line @typescript-eslint/no-explicit-any
+        expect(ng.launch_template).toEqual({ id: `\${aws_launch_template.${name}.id}`, version: `\${aws_launch_template.${name}.latest_version}` });
+      }
     }
     const sized = synth((app) => { new PlatformStack(app, { tier: t.get('staging'), cluster: { nodeVolumeGib: 120 } }); }).stacks['platform-staging'];
     expect(one(sized, 'aws_launch_template').block_device_mappings[0].ebs.volume_size).toBe(120);
