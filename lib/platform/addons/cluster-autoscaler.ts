@@ -1,4 +1,4 @@
-import { Construct, Fn, ITerraformDependable, Token } from '../../private/cdk';
+import { Construct, Fn, ITerraformDependable, TerraformLocal, Token } from '../../private/cdk';
 import { fail } from '../../private/errors';
 import { Addon, AddonContext, addonRole, CatalogAddonOptions, checkChart, HelmChart, helmRelease, mergeValues, pinned } from './addon';
 import { AddonIds } from './ids';
@@ -101,12 +101,14 @@ export class ClusterAutoscaler extends Addon {
       }
       return { tag };
     }
-    // Known at plan only: index the table (no default, so a minor it lacks can never fall back to the chart's
-    // image), behind a precondition that fails first with a message that says what to do.
+    // Known at plan only: the table as a local of the stack, indexed without a default (so a minor it lacks can
+    // never fall back to the chart's image), behind a precondition that fails first with a message that says what to do.
+    const table = new TerraformLocal(scope, 'cluster-autoscaler-image-tags', tags);
+    table.overrideLogicalId('cluster_autoscaler_image_tags');
     return {
-      tag: Fn.lookup(tags, version),
+      tag: Fn.lookup(table.asStringMap, version),
       precondition: {
-        condition: Fn.contains(Fn.keys(tags), version),
+        condition: Fn.contains(Fn.keys(table.asStringMap), version),
         errorMessage: `cluster-autoscaler has no image for Kubernetes version ${version}: give ClusterAutoscaler an imageTag of that minor (the table has ${known})`,
       },
     };
