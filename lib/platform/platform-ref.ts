@@ -19,6 +19,12 @@ export interface EksAttributes {
   readonly oidcProviderArn: string;
   /** The OIDC issuer without `https://` (the prefix of IRSA trust conditions). */
   readonly oidcIssuer: string;
+  /**
+   * The cluster's Kubernetes version (major.minor, e.g. "1.35"): a plain string for a
+   * PlatformStack of this program, a reference resolved at plan time across repositories
+   * (the `aws_eks_cluster` data source, or the platform stack's `kubernetes_version` output).
+   */
+  readonly kubernetesVersion: string;
 }
 
 /** The Gateway (Gateway API) that services attach their HTTPRoutes to. */
@@ -145,6 +151,7 @@ export class PlatformRef {
           clusterSecurityGroupId: c.vpcConfig.get(0).clusterSecurityGroupId,
           oidcProviderArn: oidc.arn,
           oidcIssuer: Fn.replace(issuerUrl, 'https://', ''),
+          kubernetesVersion: c.version,
           endpoint: c.endpoint,
           ca: c.certificateAuthority.get(0).data,
         };
@@ -166,7 +173,7 @@ export class PlatformRef {
   /**
    * An EKS platform read from the state of a PlatformStack kept in another
    * repository (its outputs: cluster name, endpoint, CA, OIDC provider, VPC,
-   * subnets, security group). The consumer needs read access to that state.
+   * subnets, security group, Kubernetes version). The consumer needs read access to that state.
    */
   public static fromRemoteState(props: RemoteStatePlatformProps): PlatformRef {
     const cache = new WeakMap<TierStack, TerraformRemoteState>();
@@ -188,6 +195,7 @@ export class PlatformRef {
         clusterSecurityGroupId: rs.getString('cluster_security_group_id'),
         oidcProviderArn: rs.getString('oidc_provider_arn'),
         oidcIssuer: rs.getString('oidc_issuer'),
+        kubernetesVersion: rs.getString('kubernetes_version'),
       };
     };
     const connection: IClusterConnection = {

@@ -77,6 +77,7 @@ export class PlatformStack extends TierStack {
       region,
       vpc_id: this.network.vpcId,
       private_subnet_ids: this.network.privateSubnetIds,
+      kubernetes_version: c.cluster.version,
     };
     for (const [id, value] of Object.entries(outputs)) new TerraformOutput(this, id, { value });
     let eks: EksAttributes | undefined;
@@ -97,6 +98,8 @@ export class PlatformStack extends TierStack {
           clusterSecurityGroupId: c.clusterSecurityGroupId,
           oidcProviderArn: c.oidcProvider.arn,
           oidcIssuer,
+          // Known at synth: add-ons that follow the cluster's version resolve it then.
+          kubernetesVersion: c.version,
         };
         return { ...eks, privateSubnetIds: [...eks.privateSubnetIds] };
       },

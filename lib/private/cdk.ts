@@ -31,6 +31,7 @@ export {
   NamedCloudWorkspace,
   TerraformDataSource,
   TerraformElement,
+  TerraformLocal,
   TerraformOutput,
   TerraformProvider,
   TerraformResource,

@@ -291,8 +291,10 @@ describe('platforms from another repository', () => {
     const out = synth((app) => { new PlatformStack(app, { tier: t.get('staging') }); });
     expect(Object.keys(out.stacks['platform-staging'].output).sort()).toEqual([
       'cluster_certificate_authority_data', 'cluster_endpoint', 'cluster_name', 'cluster_security_group_id',
-      'oidc_issuer', 'oidc_provider_arn', 'private_subnet_ids', 'region', 'vpc_id',
+      'kubernetes_version', 'oidc_issuer', 'oidc_provider_arn', 'private_subnet_ids', 'region', 'vpc_id',
     ]);
+    // What the cluster runs, read at plan by add-ons that follow it (cluster-autoscaler).
+    expect(out.stacks['platform-staging'].output.kubernetes_version.value).toMatch(/^\$\{aws_eks_cluster\.[\w-]+\.version\}$/);
   });
 });
 
