@@ -227,6 +227,14 @@ describe('the platform side: metrics and logs sized by tier', () => {
     expect(spec('prod')).toMatchObject({ podMonitorSelectorNilUsesHelmValues: false, ruleSelectorNilUsesHelmValues: false, serviceMonitorSelectorNilUsesHelmValues: false });
   });
 
+  test('kube-prometheus-stack upgrades its CRDs with the chart, through its hook Job on a pinned image, in every tier', () => {
+    for (const tier of ['dev', 'staging', 'prod']) {
+      const crds = values(`addons-${tier}`, 'addon_kube_prometheus_stack').crds;
+      expect(crds).toMatchObject({ enabled: true, upgradeJob: { enabled: true, forceConflicts: true, image: { busybox: { tag: '1.37.0' } } } });
+      expect(crds.upgradeJob.resources.limits.memory).toBe('256Mi');
+    }
+  });
+
   test('Loki: the pod\'s volume in dev; a private, encrypted S3 bucket in managed tiers, through a role limited to it', () => {
     const dev = values('addons-dev', 'addon_loki');
     expect(dev.loki.storage).toEqual({ type: 'filesystem' });
