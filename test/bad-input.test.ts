@@ -209,6 +209,8 @@ const CATALOG: Record<string, Row[]> = {
   'EKS clusters and platforms': [
     ['an API endpoint open to half the internet', (app) => { new PlatformStack(app, { tier: staging, cluster: { publicAccessCidrs: ['0.0.0.0/1', '128.0.0.0/1'] } }); },
       '[platform-staging/cluster] publicAccessCidrs entry "0.0.0.0/1" opens the API endpoint to a large part of the internet: list the narrow CIDRs of your offices, VPN or CI runners (/8 or narrower)'],
+    ['t-family nodes with security groups for pods', (app) => { new PlatformStack(app, { tier: Tier.custom('lab', 15, staging.profile, { region: 'eu-west-1', overrides: { sizing: { nodeInstanceTypes: ['m6i.large', 't3.large'] } } }) }); },
+      '[platform-lab/cluster] node instance types ["t3.large"] cannot give pods security groups of their own (no t-family type has branch network interfaces): use Nitro types such as m6i.large in the tier\'s sizing.nodeInstanceTypes, or set podSecurityGroups: false (databases and caches then admit every pod of the cluster)'],
     ['a node root volume smaller than the EKS AMI', (app) => { new PlatformStack(app, { tier: staging, cluster: { nodeVolumeGib: 8 } }); },
       '[platform-staging/cluster] nodeVolumeGib 8 is not a whole number from 20 to 16384: give the root volume size in GiB, e.g. 50; the EKS AMI itself needs 20'],
     ['a private range for the public endpoint', (app) => { new PlatformStack(app, { tier: staging, cluster: { publicAccessCidrs: ['10.8.0.0/16'] } }); },

@@ -9,7 +9,7 @@ import { CONTRACT_KEYS, IConnectable, IDependency, secretName } from './contract
 import { Alerts } from '../observability/alarms';
 import type { HelmChart } from '../platform/addons/addon';
 import { allowFrom } from './network-policy';
-import { admitCluster, engineVersionOf } from './requires';
+import { admitPeer, engineVersionOf } from './requires';
 import { AppSecrets } from './secrets';
 import { DEFAULT_VALKEY_VERSION, engineVersionProblem, VALKEY_VERSIONS } from './versions';
 
@@ -106,9 +106,10 @@ export class Cache extends Construct implements IDependency {
   }
 
   public grantConnect(peer: IConnectable): void {
+    if (this.peers.includes(peer)) return;
     const first = this.peers.length === 0;
-    if (!this.peers.includes(peer)) this.peers.push(peer);
-    if (this.securityGroup && first) admitCluster(this, this.app, this.securityGroup, PORT, `Valkey "${this.name}"`);
+    this.peers.push(peer);
+    if (this.securityGroup) admitPeer(this, this.app, this.securityGroup, PORT, `Valkey "${this.name}"`, peer, first, this.readyAfter);
   }
 
   private bindManaged(nodeType: string) {

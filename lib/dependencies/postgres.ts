@@ -10,7 +10,7 @@ import { checkName, tfId } from '../private/names';
 import { CONTRACT_KEYS, IConnectable, IDependency, secretName } from './contract';
 import { AlarmSpec, Alerts } from '../observability/alarms';
 import { allowFrom } from './network-policy';
-import { admitCluster, engineVersionOf } from './requires';
+import { admitPeer, engineVersionOf } from './requires';
 import { AppSecrets } from './secrets';
 import { DEFAULT_POSTGRES_VERSION, Engine, engineVersionProblem, POSTGRES_VERSIONS } from './versions';
 
@@ -218,13 +218,13 @@ export class Postgres extends Construct implements IDependency {
   }
 
   public grantConnect(peer: IConnectable): void {
-    // Managed: the database security group admits the cluster's security group
-    // (which EKS attaches to the managed nodes) on the database port, once the
-    // first service connects: no connection, no ingress. In the cluster, the
-    // NetworkPolicy admits the connected services' pods only.
+    // Managed: the database security group admits the connected service's own pod security group on the
+    // database port (or, on a cluster without security groups for pods, the cluster security group):
+    // no connection, no ingress. In the cluster, the NetworkPolicy admits the connected services' pods only.
+    if (this.peers.includes(peer)) return;
     const first = this.peers.length === 0;
-    if (!this.peers.includes(peer)) this.peers.push(peer);
-    if (this.securityGroup && first) admitCluster(this, this.app, this.securityGroup, PORT, `PostgreSQL "${this.name}"`);
+    this.peers.push(peer);
+    if (this.securityGroup) admitPeer(this, this.app, this.securityGroup, PORT, `PostgreSQL "${this.name}"`, peer, first, this.readyAfter);
   }
 
   /** What both managed engines share: subnets, security group, enhanced-monitoring role. */

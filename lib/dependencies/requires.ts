@@ -1,5 +1,6 @@
 import type { AppStack } from '../app-stack';
-import { IConstruct, SecurityGroup, VpcSecurityGroupIngressRule } from '../private/cdk';
+import { Construct, IConstruct, ITerraformDependable, Manifest, SecurityGroup, VpcSecurityGroupIngressRule } from '../private/cdk';
+import type { IConnectable } from './contract';
 import { fail } from '../private/errors';
 import { compareVersions } from './versions';
 
@@ -46,20 +47,83 @@ export function engineVersionOf(scope: IConstruct, app: AppStack, dependency: st
   return required;
 }
 
+/** The security group of a service's pods and the SecurityGroupPolicy that gives it to them. */
+interface PodSecurity {
+  readonly group: SecurityGroup;
+  readonly policy: Manifest;
+}
+const podSecurity = new WeakMap<IConnectable, PodSecurity>();
+
 /**
- * Lets the cluster reach a managed dependency: an ingress rule on its
- * security group from the cluster security group (which EKS attaches to the
- * managed nodes), on its port only.
+ * The service's own security group, made once per service: a
+ * `SecurityGroupPolicy` gives its pods (every slot, and their migration Jobs)
+ * a branch network interface with this group and the cluster security group.
+ * The group has no rule of its own: the cluster security group keeps the
+ * pods' traffic with the nodes, the gateway and the internet as it was; this
+ * one only names the pods, for the dependencies they connect to.
  */
-export function admitCluster(scope: IConstruct, app: AppStack, securityGroup: SecurityGroup, port: number, what: string): void {
+function podSecurityOf(app: AppStack, peer: IConnectable, clusterSecurityGroupId: string, vpcId: string): PodSecurity {
+  let found = podSecurity.get(peer);
+  if (!found) {
+    const scope = peer as unknown as Construct;
+    const service = peer.node.id;
+    const group = new SecurityGroup(scope, 'pod-security-group', {
+      provider: app.aws,
+      namePrefix: `${app.appName}-${app.tier.name}-${service}-pods-`,
+      description: `Pods of service ${service} of ${app.appName}-${app.tier.name}: admitted by the dependencies it connects to`,
+      vpcId,
+      lifecycle: { createBeforeDestroy: true },
+    });
+    const policy = new Manifest(scope, 'security-group-policy', {
+      provider: app.kubernetes,
+      manifest: {
+        apiVersion: 'vpcresources.k8s.aws/v1beta1',
+        kind: 'SecurityGroupPolicy',
+        metadata: { name: `${service}-pods`, namespace: app.namespace, labels: { 'app.kubernetes.io/part-of': app.appName } },
+        spec: {
+          podSelector: { matchLabels: { ...peer.podSelector } },
+          securityGroups: { groupIds: [group.id, clusterSecurityGroupId] },
+        },
+      },
+    });
+    found = { group, policy };
+    podSecurity.set(peer, found);
+  }
+  return found;
+}
+
+/**
+ * Lets a connected service reach a managed dependency on its port only.
+ * Where the cluster gives pods security groups (a PlatformStack's cluster
+ * does), the dependency's security group admits that service's own group,
+ * one rule per connection, and `readyAfter` gets the SecurityGroupPolicy so
+ * the service's pods start with it. Otherwise it admits the cluster security
+ * group (every pod of the cluster), once.
+ */
+export function admitPeer(scope: IConstruct, app: AppStack, securityGroup: SecurityGroup, port: number, what: string, peer: IConnectable, first: boolean, readyAfter: ITerraformDependable[]): void {
   const eks = app.platform.eks(app, what);
-  new VpcSecurityGroupIngressRule(scope as never, 'from-cluster', {
+  if (!eks.podSecurityGroups) {
+    if (!first) return;
+    new VpcSecurityGroupIngressRule(scope as never, 'from-cluster', {
+      provider: app.aws,
+      securityGroupId: securityGroup.id,
+      referencedSecurityGroupId: eks.clusterSecurityGroupId,
+      ipProtocol: 'tcp',
+      fromPort: port,
+      toPort: port,
+      description: `${what} from the pods of cluster ${eks.clusterName}`,
+    });
+    return;
+  }
+  const pods = podSecurityOf(app, peer, eks.clusterSecurityGroupId, eks.vpcId);
+  new VpcSecurityGroupIngressRule(scope as never, `from-${peer.node.id}`, {
     provider: app.aws,
     securityGroupId: securityGroup.id,
-    referencedSecurityGroupId: eks.clusterSecurityGroupId,
+    referencedSecurityGroupId: pods.group.id,
     ipProtocol: 'tcp',
     fromPort: port,
     toPort: port,
-    description: `${what} from the pods of cluster ${eks.clusterName}`,
+    description: `${what} from the pods of service ${peer.node.id}`,
   });
+  readyAfter.push(pods.policy);
 }

@@ -57,6 +57,14 @@ export interface EksClusterProps {
    * @default 50
    */
   readonly nodeVolumeGib?: number;
+  /**
+   * Security groups for pods: the VPC CNI gives pods a branch network interface with the
+   * security groups a `SecurityGroupPolicy` names, so a managed database or cache admits the
+   * connected services' pods only, not every pod of the cluster. Needs Nitro instance types
+   * outside the t family (each type has a fixed number of branch interfaces, i.e. of such pods per node).
+   * @default true
+   */
+  readonly podSecurityGroups?: boolean;
 }
 
 /**
@@ -89,6 +97,8 @@ export class EksCluster extends Construct {
   public readonly oidcProvider: IamOpenidConnectProvider;
   /** The CloudWatch log group of the control-plane logs, kept for the tier's log retention. */
   public readonly logGroup: CloudwatchLogGroup;
+  /** Whether pods can have security groups of their own (see {@link EksClusterProps.podSecurityGroups}). */
+  public readonly podSecurityGroups: boolean;
   /** The KMS key (rotating) that encrypts the control-plane log group. */
   public readonly logsKey: KmsKey;
   /**
@@ -133,6 +143,12 @@ export class EksCluster extends Construct {
         fail(this, `serviceCidr %v overlaps the VPC (${props.network.cidr})`, props.serviceCidr, 'pick a Service range outside the VPC, e.g. "172.20.0.0/16" for a VPC in 10.0.0.0/8');
       }
     }
+    this.podSecurityGroups = props.podSecurityGroups ?? true;
+    const burstable = profile.sizing.nodeInstanceTypes.filter((t) => /^t\d/.test(t));
+    if (this.podSecurityGroups && burstable.length > 0) {
+      fail(this, 'node instance types %v cannot give pods security groups of their own (no t-family type has branch network interfaces)', burstable,
+        'use Nitro types such as m6i.large in the tier\'s sizing.nodeInstanceTypes, or set podSecurityGroups: false (databases and caches then admit every pod of the cluster)');
+    }
     const partition = new DataAwsPartition(this, 'partition', { provider });
     const managed = (name: string) => `arn:${partition.partition}:iam::aws:policy/${name}`;
 
@@ -153,6 +169,10 @@ export class EksCluster extends Construct {
     const clusterPolicy = new IamRolePolicyAttachment(this, 'cluster-policy', {
       provider, role: this.clusterRole.name, policyArn: managed('AmazonEKSClusterPolicy'),
     });
+    // The VPC resource controller (in the control plane) makes the pods' branch network interfaces.
+    const podEniPolicy = this.podSecurityGroups ? new IamRolePolicyAttachment(this, 'cluster-vpc-resource-controller', {
+      provider, role: this.clusterRole.name, policyArn: managed('AmazonEKSVPCResourceController'),
+    }) : undefined;
 
     // Created before the cluster so that EKS writes to a log group with our retention and key.
     const logs = encryptedLogGroup(this, 'control-plane-logs', provider, `/aws/eks/${this.clusterName}/cluster`, `the control-plane logs of EKS cluster ${this.clusterName}`);
@@ -181,7 +201,7 @@ export class EksCluster extends Construct {
         resources: ['secrets'],
         provider: { keyArn: this.secretsKey.arn },
       },
-      dependsOn: [clusterPolicy, this.logGroup],
+      dependsOn: [clusterPolicy, ...(podEniPolicy ? [podEniPolicy] : []), this.logGroup],
       // The cluster holds every in-cluster object and volume binding: in protected tiers Terraform never destroys it.
       lifecycle: profile.deletionProtection ? { preventDestroy: true } : undefined,
     });
@@ -192,11 +212,17 @@ export class EksCluster extends Construct {
       clientIdList: ['sts.amazonaws.com'],
     });
 
+    // Branch interfaces for pods with security groups; kubelet's TCP probes reach them with early demux off.
+    const cniConfiguration = this.podSecurityGroups ? JSON.stringify({
+      env: { ENABLE_POD_ENI: 'true', POD_SECURITY_GROUP_ENFORCING_MODE: 'standard' },
+      init: { env: { DISABLE_TCP_EARLY_DEMUX: 'true' } },
+    }) : undefined;
     const [, , podIdentityAgent] = ['vpc-cni', 'kube-proxy', 'eks-pod-identity-agent'].map((addon) =>
       new EksAddon(this, `addon-${addon}`, {
         provider,
         clusterName: this.cluster.name,
         addonName: addon,
+        configurationValues: addon === 'vpc-cni' ? cniConfiguration : undefined,
         resolveConflictsOnCreate: 'OVERWRITE',
         resolveConflictsOnUpdate: 'PRESERVE',
       }));

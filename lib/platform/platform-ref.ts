@@ -25,6 +25,11 @@ export interface EksAttributes {
    * (the `aws_eks_cluster` data source, or the platform stack's `kubernetes_version` output).
    */
   readonly kubernetesVersion: string;
+  /**
+   * Whether the cluster gives pods security groups of their own (security groups for pods):
+   * managed dependencies then admit the connected services' pods only.
+   */
+  readonly podSecurityGroups: boolean;
 }
 
 /** The Gateway (Gateway API) that services attach their HTTPRoutes to. */
@@ -78,6 +83,15 @@ export interface EksPlatformProps {
    * @default - none
    */
   readonly gateway?: GatewayRef;
+  /**
+   * Whether the cluster gives pods security groups of their own (`ENABLE_POD_ENI` on its VPC CNI, the
+   * AmazonEKSVPCResourceController policy on its role, node types outside the t family), as a
+   * PlatformStack's cluster does. Managed databases and caches then admit the connected services' pods
+   * only; with false, every pod of the cluster. Saying true of a cluster without them leaves the pods of connected services
+   * Pending (nothing offers them a branch interface).
+   * @default true
+   */
+  readonly podSecurityGroups?: boolean;
 }
 
 /** Properties of {@link PlatformRef.fromRemoteState}. */
@@ -96,6 +110,15 @@ export interface RemoteStatePlatformProps {
    * @default - none
    */
   readonly gateway?: GatewayRef;
+  /**
+   * Whether the cluster gives pods security groups of their own (`ENABLE_POD_ENI` on its VPC CNI, the
+   * AmazonEKSVPCResourceController policy on its role, node types outside the t family), as a
+   * PlatformStack's cluster does. Managed databases and caches then admit the connected services' pods
+   * only; with false, every pod of the cluster. Saying true of a cluster without them leaves the pods of connected services
+   * Pending (nothing offers them a branch interface).
+   * @default true
+   */
+  readonly podSecurityGroups?: boolean;
 }
 
 /**
@@ -152,6 +175,7 @@ export class PlatformRef {
           oidcProviderArn: oidc.arn,
           oidcIssuer: Fn.replace(issuerUrl, 'https://', ''),
           kubernetesVersion: c.version,
+          podSecurityGroups: props.podSecurityGroups ?? true,
           endpoint: c.endpoint,
           ca: c.certificateAuthority.get(0).data,
         };
@@ -196,6 +220,7 @@ export class PlatformRef {
         oidcProviderArn: rs.getString('oidc_provider_arn'),
         oidcIssuer: rs.getString('oidc_issuer'),
         kubernetesVersion: rs.getString('kubernetes_version'),
+        podSecurityGroups: props.podSecurityGroups ?? true,
       };
     };
     const connection: IClusterConnection = {

@@ -100,6 +100,7 @@ export class PlatformStack extends TierStack {
           oidcIssuer,
           // Known at synth: add-ons that follow the cluster's version resolve it then.
           kubernetesVersion: c.version,
+          podSecurityGroups: c.podSecurityGroups,
         };
         return { ...eks, privateSubnetIds: [...eks.privateSubnetIds] };
       },

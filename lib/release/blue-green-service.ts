@@ -349,6 +349,9 @@ export class BlueGreenService extends Construct implements IConnectable {
     return { 'app.kubernetes.io/name': this.name, 'app.kubernetes.io/part-of': this.app.appName };
   }
 
+  /** What each slot's first resource already waits for, so that it waits once. */
+  private readonly waitsFor = new Map<object, Set<ITerraformDependable>>();
+
   /**
    * Connects the service to a dependency of the same app: the contract
    * secret's keys become environment variables (`ORDERS_DB_URL`, ...), the
@@ -363,7 +366,13 @@ export class BlueGreenService extends Construct implements IConnectable {
     this.connections.push(dep);
     dep.grantConnect(this);
     for (const s of Object.values(this.slots)) {
-      for (const r of [s.migration ?? s.deployment]) r.dependsOn = [...(r.dependsOn ?? []), ...dep.readyAfter.map(dependencyOf)];
+      const r = s.migration ?? s.deployment;
+      // Once each: two dependencies can share what their consumers wait for (this service's SecurityGroupPolicy).
+      const seen = this.waitsFor.get(r) ?? new Set<ITerraformDependable>();
+      const fresh = dep.readyAfter.filter((d) => !seen.has(d));
+      fresh.forEach((d) => seen.add(d));
+      this.waitsFor.set(r, seen);
+      r.dependsOn = [...(r.dependsOn ?? []), ...fresh.map(dependencyOf)];
     }
   }
 

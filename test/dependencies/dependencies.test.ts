@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { BlueGreenService, Cache, Postgres, Queue, Topic } from '../../lib';
+import { AppStack, BlueGreenService, Cache, PlatformRef, Postgres, Queue, Topic } from '../../lib';
 import { appStack, ledgerOf, released, tiers } from '../fixtures';
 import { errorOf, exampleOutput, k8s, manifests, resources, StackJson, synth, Synth } from '../helpers';
 
@@ -55,14 +55,59 @@ describe('Postgres', () => {
     expect(resources(out.stacks['shop-prod'], 'aws_db_instance').orders_postgres.backup_retention_period).toBeGreaterThanOrEqual(14);
   });
 
-  test('managed: the security group admits only the cluster, only on 5432, and has no open rule', () => {
+  test('managed: the database admits each connected service\'s own pods, only on 5432, one rule per connection, and has no open rule', () => {
     const s = out.stacks['shop-prod'];
     const sg = Object.entries(resources(s, 'aws_security_group')).find(([k]) => k.startsWith('orders_'))![1];
     expect(sg.ingress).toBeUndefined();
-    const rule = Object.entries(resources(s, 'aws_vpc_security_group_ingress_rule')).find(([k]) => k.startsWith('orders_'))![1];
-    expect(rule).toMatchObject({ from_port: 5432, to_port: 5432, ip_protocol: 'tcp' });
-    expect(rule.referenced_security_group_id).toMatch(/cluster_security_group_id|clusterSecurityGroupId|vpc_config/);
-    expect(rule.cidr_ipv4).toBeUndefined();
+    const rules = Object.entries(resources(s, 'aws_vpc_security_group_ingress_rule')).filter(([k]) => k.startsWith('orders_')).map(([, r]) => r);
+    // api and worker connect to orders: one rule each, from each service's pod security group.
+    expect(rules.map((r) => r.referenced_security_group_id).sort()).toEqual([
+      expect.stringMatching(/^\$\{aws_security_group\.api_pod-security-group_\w+\.id\}$/),
+      expect.stringMatching(/^\$\{aws_security_group\.worker_pod-security-group_\w+\.id\}$/),
+    ]);
+    for (const rule of rules) {
+      expect(rule).toMatchObject({ from_port: 5432, to_port: 5432, ip_protocol: 'tcp' });
+      expect(rule.cidr_ipv4).toBeUndefined();
+    }
+    // The cache admits only api, the one service that connects to it.
+    const cache = Object.entries(resources(s, 'aws_vpc_security_group_ingress_rule')).filter(([k]) => k.startsWith('sessions_')).map(([, r]) => r);
+    expect(cache.map((r) => [r.from_port, r.referenced_security_group_id])).toEqual([[6379, expect.stringMatching(/aws_security_group\.api_pod-security-group_/)]]);
+  });
+
+  test('managed: a SecurityGroupPolicy gives a service\'s pods (every slot, and their migration Jobs) its own group and the cluster\'s, before they start', () => {
+    const s = out.stacks['shop-prod'];
+    const policies = manifests(s, 'SecurityGroupPolicy').map((m) => m.manifest);
+    expect(policies.map((p) => p.metadata.name).sort()).toEqual(['api-pods', 'worker-pods']);
+    const api = policies.find((p) => p.metadata.name === 'api-pods');
+    expect(api.metadata.namespace).toBe('shop');
+    expect(api.spec.podSelector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'api', 'app.kubernetes.io/part-of': 'shop' });
+    expect(api.spec.securityGroups.groupIds).toEqual([
+      expect.stringMatching(/aws_security_group\.api_pod-security-group_/), expect.stringMatching(/cluster_security_group_id/),
+    ]);
+    // The group itself has no rule: the cluster group keeps the pods' other traffic as it was.
+    const group = Object.entries(resources(s, 'aws_security_group')).find(([k]) => k.startsWith('api_pod-security-group'))![1];
+    expect([group.ingress, group.egress]).toEqual([undefined, undefined]);
+    // The pods start after their policy: the migration Jobs (which the Deployments wait for) depend on it, once.
+    const [policyName] = Object.entries(resources(s, 'kubernetes_manifest')).find(([, m]) => m.manifest.metadata.name === 'api-pods')!;
+    const jobs = (Object.values(resources(s, 'kubernetes_job_v1')) as any[]).filter((j) => j.metadata.name.startsWith('api-migrate-')); // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(jobs.length).toBeGreaterThan(0);
+    for (const job of jobs) expect((job.depends_on as string[]).filter((d) => d === `kubernetes_manifest.${policyName}`)).toHaveLength(1);
+    // In dev, NetworkPolicies do it: no AWS, no SecurityGroupPolicy.
+    expect(manifests(out.stacks['shop-dev'], 'SecurityGroupPolicy')).toEqual([]);
+  });
+
+  test('managed, on a cluster without security groups for pods: the database admits the cluster security group once', () => {
+    const s = synth((app) => {
+      const tier = t.get('staging');
+      const platform = PlatformRef.fromEksCluster({ clusterName: 'acme-staging', region: 'eu-west-1', podSecurityGroups: false, addons: ['external-secrets'] });
+      const shop = new AppStack(app, 'shop', { tier, platform, ledger: ledgerOf({ app: 'shop', tiers: { dev: { api: released(), worker: released() }, staging: { api: released(), worker: released() } } }) });
+      const db = new Postgres(shop, 'orders');
+      for (const name of ['api', 'worker']) new BlueGreenService(shop, name, { image: 'ghcr.io/acme/x', port: 8080, connections: [db] });
+    }).stacks['shop-staging'];
+    const rules = Object.values(resources(s, 'aws_vpc_security_group_ingress_rule')) as any[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(rules.map((r) => r.referenced_security_group_id)).toEqual([expect.stringMatching(/data\.aws_eks_cluster\.platform-cluster\.vpc_config\[0\]\.cluster_security_group_id/)]);
+    expect(manifests(s, 'SecurityGroupPolicy')).toEqual([]);
+    expect(Object.keys(resources(s, 'aws_security_group')).filter((k) => k.includes('pod-security-group'))).toEqual([]);
   });
 
   test('managed: the connection secret comes from the RDS-managed secret through the app\'s own SecretStore', () => {

@@ -124,6 +124,22 @@ describe('platform stacks', () => {
     expect(staging.filter((k) => /log group/.test(k.description)).map((k) => [k.deletion_window_in_days, k.lifecycle])).toEqual([[7, undefined]]);
   });
 
+  test('pods can have security groups of their own: branch interfaces in the VPC CNI, the VPC resource controller\'s policy on the cluster role', () => {
+    const prod = out.stacks['platform-prod'];
+    const cni = (Object.values(resources(prod, 'aws_eks_addon')) as any[]).find((a) => a.addon_name === 'vpc-cni'); // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(JSON.parse(cni.configuration_values)).toEqual({
+      env: { ENABLE_POD_ENI: 'true', POD_SECURITY_GROUP_ENFORCING_MODE: 'standard' }, init: { env: { DISABLE_TCP_EARLY_DEMUX: 'true' } },
+    });
+    const attachments = Object.values(resources(prod, 'aws_iam_role_policy_attachment')) as any[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const controller = attachments.find((a) => a.policy_arn.endsWith(':iam::aws:policy/AmazonEKSVPCResourceController'));
+    expect(controller.role).toMatch(/aws_iam_role\.cluster_cluster-role_\w+\.name/);
+    // Off: neither, and t-family nodes are allowed.
+    const lab = Tier.custom('lab', 15, t.get('staging').profile, { region: 'eu-west-1', overrides: { sizing: { nodeInstanceTypes: ['t3.large'] } } });
+    const off = synth((app) => { new PlatformStack(app, { tier: lab, cluster: { podSecurityGroups: false } }); }).stacks['platform-lab'];
+    expect((Object.values(resources(off, 'aws_eks_addon')) as any[]).find((a) => a.addon_name === 'vpc-cni').configuration_values).toBeUndefined(); // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect((Object.values(resources(off, 'aws_iam_role_policy_attachment')) as any[]).filter((a) => /VPCResourceController/.test(a.policy_arn))).toEqual([]); // eslint-disable-line @typescript-eslint/no-explicit-any
+  });
+
   test('an admin\'s access entry is named after the principal, not its place in the list', () => {
     const entries = (admins: string[]) => Object.keys(resources(synth((app) => {
       new PlatformStack(app, { tier: t.get('staging'), cluster: { admins } });
