@@ -74,7 +74,8 @@ export function shop(app: App, options: ShopOptions = {}): void {
       migration: { command: ['/app/shop-api', 'migrate', 'up'] },
       // Served through the platform's Gateway; the ledger's weight makes a canary.
       route: { hostnames: [`shop.${tier.name}.example.com`] },
-      metrics: { port: 9090 },
+      // Burn-rate alerts on a 99.9% availability objective, besides the per-slot ones.
+      metrics: { port: 9090, availabilityObjective: 0.999 },
     });
     api.connect(orders);
     api.connect(sessions);

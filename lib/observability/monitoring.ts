@@ -44,6 +44,14 @@ export interface MetricsOptions {
    * @default 0.1
    */
   readonly minRequestsPerSecond?: number;
+  /**
+   * Availability objective of the service over 30 days, as the share of requests that do not
+   * fail with a 5xx (e.g. 0.999). Adds two burn-rate alerts on the service as a whole (both
+   * slots): a fast one when the error budget burns 14.4 times too fast over 1 hour and 5 minutes
+   * (2% of the month's budget in an hour), a slow one at 6 times over 6 hours and 30 minutes.
+   * @default - no burn-rate alerts
+   */
+  readonly availabilityObjective?: number;
 }
 
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
@@ -113,6 +121,8 @@ export function serviceMonitoring(
               `(histogram_quantile(0.99, sum by (le, ${slot}) (rate(${duration}_bucket{${sel}}[5m]))) > ${options.latencySeconds ?? 1})`
                 + ` and on (${slot}) sum by (${slot}) (rate(${duration}_count{${sel}}[5m])) > ${minRate}`,
               '10m', `${service} in ${app.tier.name}: 99th percentile latency of slot {{ $labels.${slot} }} above ${options.latencySeconds ?? 1} s`),
+            ...burnRateAlerts(options.availabilityObjective, requests, status, sel).map((b) => alert(`${title}ErrorBudgetBurn${b.speed}`, b.expr, b.for,
+              `${service} in ${app.tier.name}: the error budget of its ${formatObjective(options.availabilityObjective!)} availability objective burns ${b.factor} times too fast`)),
             alert(`${title}Restarting`,
               `increase(kube_pod_container_status_restarts_total{${pods}}[15m]) > 3`,
               '0m', `${service} in ${app.tier.name}: a container restarted more than 3 times in 15 minutes`),
@@ -128,6 +138,29 @@ export function serviceMonitoring(
   return { podMonitor, rules };
 }
 
+/** The objective as a percentage, e.g. "99.9%". */
+function formatObjective(objective: number): string {
+  return `${Number((objective * 100).toFixed(4))}%`;
+}
+
+/**
+ * Multiwindow burn-rate alerts on the service's share of 5xx responses: each
+ * fires when both its long window (the burn is real) and its short window
+ * (it is still going on) exceed `factor` times the error budget.
+ */
+function burnRateAlerts(objective: number | undefined, requests: string, status: string, sel: string) {
+  if (objective === undefined) return [];
+  const budget = Number((1 - objective).toPrecision(6));
+  const ratio = (window: string) => `(sum(rate(${requests}{${sel}, ${status}=~"5.."}[${window}])) / sum(rate(${requests}{${sel}}[${window}])))`;
+  return [
+    { speed: 'Fast', factor: 14.4, long: '1h', short: '5m', for: '2m' },
+    { speed: 'Slow', factor: 6, long: '6h', short: '30m', for: '15m' },
+  ].map((w) => ({
+    ...w,
+    expr: `${ratio(w.long)} > (${w.factor} * ${budget}) and ${ratio(w.short)} > (${w.factor} * ${budget})`,
+  }));
+}
+
 /** Refusals of metrics options (a message, or undefined when they are fine). */
 export function metricsProblem(options: MetricsOptions): [string, unknown, string] | undefined {
   for (const [key, value] of [['requestsMetric', options.requestsMetric], ['durationMetric', options.durationMetric], ['statusLabel', options.statusLabel]] as const) {
@@ -136,6 +169,9 @@ export function metricsProblem(options: MetricsOptions): [string, unknown, strin
   if (options.path !== undefined && !/^\/\S*$/.test(options.path)) return ['metrics.path %v is not a URL path', options.path, 'start it with "/", e.g. "/metrics"'];
   if (options.errorRatio !== undefined && !(options.errorRatio > 0 && options.errorRatio < 1)) return ['metrics.errorRatio %v is not between 0 and 1', options.errorRatio, 'give a share such as 0.05 (5%)'];
   if (options.latencySeconds !== undefined && !(options.latencySeconds > 0)) return ['metrics.latencySeconds %v is not positive', options.latencySeconds, 'give seconds such as 0.5'];
+  if (options.availabilityObjective !== undefined && !(options.availabilityObjective >= 0.9 && options.availabilityObjective < 1)) {
+    return ['metrics.availabilityObjective %v is not a share from 0.9 to below 1', options.availabilityObjective, 'give the share of requests that must succeed, such as 0.999 (99.9%); below 90% a burn-rate alert means little'];
+  }
   if (options.minRequestsPerSecond !== undefined && !(options.minRequestsPerSecond >= 0)) return ['metrics.minRequestsPerSecond %v is not a rate', options.minRequestsPerSecond, 'give requests per second, 0 or more, such as 0.1'];
   return undefined;
 }

@@ -62,7 +62,7 @@ describe('monitors and alert rules', () => {
       expect(monitor.spec.podMetricsEndpoints).toEqual([{ port: 'metrics', path: '/metrics', interval: '30s' }]);
       expect(monitor.spec.podTargetLabels).toContain('switchyard.dev/slot');
       const rules = manifests(s, 'PrometheusRule').find((m) => m.manifest.metadata.name === 'api').manifest.spec.groups[0].rules;
-      expect(rules.map((r: any) => r.alert)).toEqual(['ApiHighErrorRate', 'ApiHighLatency', 'ApiRestarting', 'ApiRolloutStuck']); // eslint-disable-line @typescript-eslint/no-explicit-any
+      expect(rules.map((r: any) => r.alert)).toEqual(['ApiHighErrorRate', 'ApiHighLatency', 'ApiErrorBudgetBurnFast', 'ApiErrorBudgetBurnSlow', 'ApiRestarting', 'ApiRolloutStuck']); // eslint-disable-line @typescript-eslint/no-explicit-any
       // Per slot (a failing canary is not averaged away by the live slot), and only once a slot serves traffic.
       expect(rules[0].expr).toBe('(sum by (switchyard_dev_slot) (rate(http_requests_total{namespace="shop", app_kubernetes_io_name="api", code=~"5.."}[5m]))'
         + ' / sum by (switchyard_dev_slot) (rate(http_requests_total{namespace="shop", app_kubernetes_io_name="api"}[5m])) > 0.05)'
@@ -75,6 +75,21 @@ describe('monitors and alert rules', () => {
     // The metrics port is a named port of the container.
     expect(k8s(out.stacks['shop-dev'], 'kubernetes_deployment_v1', 'api-blue').spec.template.spec.container[0].port)
       .toEqual([{ name: 'http', container_port: 8080, protocol: 'TCP' }, { name: 'metrics', container_port: 9090, protocol: 'TCP' }]);
+  });
+
+  test('an availability objective adds multiwindow burn-rate alerts on the service as a whole', () => {
+    const rules = manifests(out.stacks['shop-prod'], 'PrometheusRule').find((m) => m.manifest.metadata.name === 'api').manifest.spec.groups[0].rules;
+    const ratio = (w: string) => `(sum(rate(http_requests_total{namespace="shop", app_kubernetes_io_name="api", code=~"5.."}[${w}])) / sum(rate(http_requests_total{namespace="shop", app_kubernetes_io_name="api"}[${w}])))`;
+    const fast = rules.find((r: any) => r.alert === 'ApiErrorBudgetBurnFast'); // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(fast.expr).toBe(`${ratio('1h')} > (14.4 * 0.001) and ${ratio('5m')} > (14.4 * 0.001)`);
+    expect(fast.for).toBe('2m');
+    expect(fast.annotations.summary).toBe('api in prod: the error budget of its 99.9% availability objective burns 14.4 times too fast');
+    const slow = rules.find((r: any) => r.alert === 'ApiErrorBudgetBurnSlow'); // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(slow.expr).toBe(`${ratio('6h')} > (6 * 0.001) and ${ratio('30m')} > (6 * 0.001)`);
+    expect(slow.labels.severity).toBe('critical');
+    // worker has no objective: no burn-rate alert.
+    const worker = manifests(out.stacks['shop-prod'], 'PrometheusRule').find((m) => m.manifest.metadata.name === 'worker');
+    if (worker) expect(worker.manifest.spec.groups[0].rules.filter((r: any) => /Burn/.test(r.alert))).toEqual([]); // eslint-disable-line @typescript-eslint/no-explicit-any
   });
 
   test('a platform without kube-prometheus-stack gets no monitors, and asking for them is refused', () => {
@@ -197,6 +212,8 @@ describe('bad observability input', () => {
       '[shop-dev/api] metrics.minRequestsPerSecond -1 is not a rate: give requests per second, 0 or more, such as 0.1'],
     ['a probe on a port the container does not expose', { probes: { liveness: { port: 9999 } } },
       '[shop-dev/api] the liveness probe\'s port 9999 is not a port the container exposes: probe 8080 (the service\'s port)'],
+    ['an availability objective of 100 %', { metrics: { availabilityObjective: 1 } },
+      '[shop-dev/api] metrics.availabilityObjective 1 is not a share from 0.9 to below 1: give the share of requests that must succeed, such as 0.999 (99.9%); below 90% a burn-rate alert means little'],
     ['a bad alert metric name', { metrics: { requestsMetric: 'http requests' } },
       '[shop-dev/api] metrics.requestsMetric "http requests" is not a Prometheus name: use letters, digits, "_" and ":", not starting with a digit'],
   ])('refuses %s', (_what, props, message) => {
