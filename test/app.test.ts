@@ -80,3 +80,14 @@ test('the main example synthesizes on a machine without Terraform (nothing runs 
   expect([r.status, r.stderr.split('\n').filter((l) => /terraform|Error/i.test(l)).slice(0, 3)]).toEqual([0, []]);
   expect(fs.existsSync(path.join(outdir, 'stacks', 'shop-prod', 'cdk.tf.json'))).toBe(true);
 });
+
+describe('stack traces of tokens', () => {
+  test('a Switchyard App has cdktf\'s token traces (captured on plain objects) format to nothing; an Error keeps its trace', () => {
+    new App({ outdir: path.join(tempDir(), 'cdktf.out') });
+    const capture = { stack: 'unset' };
+    Error.captureStackTrace(capture);
+    expect(capture.stack).toBe('');
+    const error = new Error('boom');
+    expect(error.stack).toMatch(/^Error: boom\n\s+at /);
+  });
+});
