@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import * as vm from 'vm';
 import { AddonsStack, App, BlueGreenService, PlatformRef, Tier } from '../lib';
 import { appStack, ledgerOf, released, tiers } from './fixtures';
 import { errorOf, tempDir } from './helpers';
@@ -89,5 +90,12 @@ describe('stack traces of tokens', () => {
     expect(capture.stack).toBe('');
     const error = new Error('boom');
     expect(error.stack).toMatch(/^Error: boom\n\s+at /);
+    // Other captures on plain objects (console.trace's, a library's) and Errors of another realm keep theirs.
+    const trace = { name: 'Trace', message: 'here' };
+    Error.captureStackTrace(trace);
+    // (formatted by the hook that was there: jest's, here)
+    expect((trace as { stack?: string }).stack).toMatch(/\n\s+at /);
+    const foreign = vm.runInNewContext('(() => { try { null.x; } catch (e) { return e; } })()') as Error;
+    expect(foreign.stack).toMatch(/^TypeError: Cannot read properties of null/);
   });
 });

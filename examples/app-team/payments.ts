@@ -27,7 +27,8 @@ export function payments(app: App, ledgerFile = path.join(__dirname, 'releases.j
     // What the platform team's standard platform offers: its add-ons and its Gateway.
     const offered = standardPlatform(tier);
     const platform = tier.managed
-      ? PlatformRef.fromEksCluster({ clusterName: `acme-${tier.name}`, region: tier.region!, ...offered })
+      // The platform team's PlatformStack gives pods security groups: the database admits the gateway's pods only.
+      ? PlatformRef.fromEksCluster({ clusterName: `acme-${tier.name}`, region: tier.region!, podSecurityGroups: true, ...offered })
       : PlatformRef.fromKubeconfig({ context: 'acme-dev', ...offered });
 
     const stack = new AppStack(app, 'payments', { tier, platform, ledger });

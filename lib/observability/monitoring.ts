@@ -121,7 +121,7 @@ export function serviceMonitoring(
               `(histogram_quantile(0.99, sum by (le, ${slot}) (rate(${duration}_bucket{${sel}}[5m]))) > ${options.latencySeconds ?? 1})`
                 + ` and on (${slot}) sum by (${slot}) (rate(${duration}_count{${sel}}[5m])) > ${minRate}`,
               '10m', `${service} in ${app.tier.name}: 99th percentile latency of slot {{ $labels.${slot} }} above ${options.latencySeconds ?? 1} s`),
-            ...burnRateAlerts(options.availabilityObjective, requests, status, sel).map((b) => alert(`${title}ErrorBudgetBurn${b.speed}`, b.expr, b.for,
+            ...burnRateAlerts(options.availabilityObjective, requests, status, sel, minRate).map((b) => alert(`${title}ErrorBudgetBurn${b.speed}`, b.expr, b.for,
               `${service} in ${app.tier.name}: the error budget of its ${formatObjective(options.availabilityObjective!)} availability objective burns ${b.factor} times too fast`)),
             alert(`${title}Restarting`,
               `increase(kube_pod_container_status_restarts_total{${pods}}[15m]) > 3`,
@@ -148,7 +148,7 @@ function formatObjective(objective: number): string {
  * fires when both its long window (the burn is real) and its short window
  * (it is still going on) exceed `factor` times the error budget.
  */
-function burnRateAlerts(objective: number | undefined, requests: string, status: string, sel: string) {
+function burnRateAlerts(objective: number | undefined, requests: string, status: string, sel: string, minRate: number) {
   if (objective === undefined) return [];
   const budget = Number((1 - objective).toPrecision(6));
   const ratio = (window: string) => `(sum(rate(${requests}{${sel}, ${status}=~"5.."}[${window}])) / sum(rate(${requests}{${sel}}[${window}])))`;
@@ -157,7 +157,9 @@ function burnRateAlerts(objective: number | undefined, requests: string, status:
     { speed: 'Slow', factor: 6, long: '6h', short: '30m', for: '15m' },
   ].map((w) => ({
     ...w,
-    expr: `${ratio(w.long)} > (${w.factor} * ${budget}) and ${ratio(w.short)} > (${w.factor} * ${budget})`,
+    // With the traffic floor of the other alerts: one 5xx of a nearly idle service does not page.
+    expr: `${ratio(w.long)} > (${w.factor} * ${budget}) and ${ratio(w.short)} > (${w.factor} * ${budget})`
+      + ` and sum(rate(${requests}{${sel}}[${w.long}])) > ${minRate}`,
   }));
 }
 

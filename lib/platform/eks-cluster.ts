@@ -212,11 +212,15 @@ export class EksCluster extends Construct {
       clientIdList: ['sts.amazonaws.com'],
     });
 
-    // Branch interfaces for pods with security groups; kubelet's TCP probes reach them with early demux off.
-    const cniConfiguration = this.podSecurityGroups ? JSON.stringify({
-      env: { ENABLE_POD_ENI: 'true', POD_SECURITY_GROUP_ENFORCING_MODE: 'standard' },
-      init: { env: { DISABLE_TCP_EARLY_DEMUX: 'true' } },
-    }) : undefined;
+    // NetworkPolicies enforced (the VPC CNI's network policy agent); branch interfaces for pods with security
+    // groups, which kubelet's TCP probes reach with early demux off.
+    const cniConfiguration = JSON.stringify({
+      enableNetworkPolicy: 'true',
+      ...(this.podSecurityGroups ? {
+        env: { ENABLE_POD_ENI: 'true', POD_SECURITY_GROUP_ENFORCING_MODE: 'standard' },
+        init: { env: { DISABLE_TCP_EARLY_DEMUX: 'true' } },
+      } : {}),
+    });
     const [, , podIdentityAgent] = ['vpc-cni', 'kube-proxy', 'eks-pod-identity-agent'].map((addon) =>
       new EksAddon(this, `addon-${addon}`, {
         provider,
@@ -255,7 +259,9 @@ export class EksCluster extends Construct {
     const subnets = props.network.privateSubnetIds;
     // `total` split between the groups as evenly as can be, the first ones taking the remainder.
     const share = (total: number, i: number) => Math.floor(total / subnets.length) + (i < total % subnets.length ? 1 : 0);
-    this.nodeGroups = subnets.map((subnetId, i) => new EksNodeGroup(this, `nodes-${i}`, {
+    // The first group keeps the address of the single group of earlier versions (`nodes`): an upgrade
+    // replaces it create-before-destroy, so the old nodes drain only once new ones run.
+    this.nodeGroups = subnets.map((subnetId, i) => new EksNodeGroup(this, i === 0 ? 'nodes' : `nodes-${i}`, {
       provider,
       clusterName: this.cluster.name,
       nodeGroupNamePrefix: `nodes-${i}-`,

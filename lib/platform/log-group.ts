@@ -11,7 +11,8 @@ export interface EncryptedLogGroup {
 /**
  * A log group kept for the tier's retention and encrypted with a rotating
  * key of its own. The key admits CloudWatch Logs of this region for this one
- * log group only (the `aws:logs:arn` encryption context), and the account's
+ * log group only (the `aws:logs:arn` encryption context; `logs.<region>.<DNS suffix of the
+ * partition>`, so China regions too), and the account's
  * IAM policies for its administration. In protected tiers Terraform never
  * destroys the key: logs it encrypted would become unreadable.
  */
@@ -37,7 +38,7 @@ export function encryptedLogGroup(scope: Construct, id: string, provider: AwsPro
       {
         actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
         resources: ['*'],
-        principals: [{ type: 'Service', identifiers: [`logs.${region}.amazonaws.com`] }],
+        principals: [{ type: 'Service', identifiers: [`logs.${region}.${partition.dnsSuffix}`] }],
         conditions: [{ test: 'ArnEquals', variable: 'kms:EncryptionContext:aws:logs:arn', values: [logGroupArn] }],
       },
     ]),

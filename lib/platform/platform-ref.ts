@@ -87,9 +87,10 @@ export interface EksPlatformProps {
    * Whether the cluster gives pods security groups of their own (`ENABLE_POD_ENI` on its VPC CNI, the
    * AmazonEKSVPCResourceController policy on its role, node types outside the t family), as a
    * PlatformStack's cluster does. Managed databases and caches then admit the connected services' pods
-   * only; with false, every pod of the cluster. Saying true of a cluster without them leaves the pods of connected services
-   * Pending (nothing offers them a branch interface).
-   * @default true
+   * only; with false, every pod of the cluster. Say true only of such a cluster: elsewhere the pods of
+   * connected services stay Pending (nothing offers them a branch interface). A PlatformStack's own
+   * `ref` says it by itself.
+   * @default false
    */
   readonly podSecurityGroups?: boolean;
 }
@@ -114,9 +115,10 @@ export interface RemoteStatePlatformProps {
    * Whether the cluster gives pods security groups of their own (`ENABLE_POD_ENI` on its VPC CNI, the
    * AmazonEKSVPCResourceController policy on its role, node types outside the t family), as a
    * PlatformStack's cluster does. Managed databases and caches then admit the connected services' pods
-   * only; with false, every pod of the cluster. Saying true of a cluster without them leaves the pods of connected services
-   * Pending (nothing offers them a branch interface).
-   * @default true
+   * only; with false, every pod of the cluster. Say true only of such a cluster: elsewhere the pods of
+   * connected services stay Pending (nothing offers them a branch interface). A PlatformStack's own
+   * `ref` says it by itself.
+   * @default false
    */
   readonly podSecurityGroups?: boolean;
 }
@@ -175,7 +177,7 @@ export class PlatformRef {
           oidcProviderArn: oidc.arn,
           oidcIssuer: Fn.replace(issuerUrl, 'https://', ''),
           kubernetesVersion: c.version,
-          podSecurityGroups: props.podSecurityGroups ?? true,
+          podSecurityGroups: props.podSecurityGroups ?? false,
           endpoint: c.endpoint,
           ca: c.certificateAuthority.get(0).data,
         };
@@ -220,7 +222,7 @@ export class PlatformRef {
         oidcProviderArn: rs.getString('oidc_provider_arn'),
         oidcIssuer: rs.getString('oidc_issuer'),
         kubernetesVersion: rs.getString('kubernetes_version'),
-        podSecurityGroups: props.podSecurityGroups ?? true,
+        podSecurityGroups: props.podSecurityGroups ?? false,
       };
     };
     const connection: IClusterConnection = {

@@ -1,16 +1,27 @@
+import { types } from 'util';
+
 /**
  * cdktf captures a full stack trace for every token it makes (each attribute
  * reference, each Lazy value) and formats it on the spot, for an error
- * message it almost never prints: a tenth of a synth. The capture is made on
- * a plain object, never on an Error. This hook formats such captures to
- * nothing, so cdktf keeps an empty creation stack; an Error is formatted as
- * before, by the hook that was there (a test runner's) or in Node's own layout.
- * Not installed when Node maps stack traces through source maps, whose
- * formatting a hook would replace.
+ * message it almost never prints: a tenth of a synth. It captures on an
+ * object of its own shape, a plain object whose only property is `stack`.
+ * This hook formats such captures to nothing, so cdktf keeps an empty
+ * creation stack. Everything else (an Error of any realm, `console.trace`,
+ * another library's capture) is formatted as before: by the hook that was
+ * there (a test runner's) or in Node's own layout. Not installed when Node
+ * maps stack traces through source maps, whose formatting a hook would
+ * replace. Once installed, it stays for the rest of the process.
  */
 const INSTALLED = Symbol.for('switchyard.quietTokenTraces');
 
 type Prepare = (error: Error, frames: NodeJS.CallSite[]) => unknown;
+
+/** True for cdktf's capture: `{ stack: "" }`, nothing else. */
+function isTokenCapture(target: object): boolean {
+  if (types.isNativeError(target) || Object.getPrototypeOf(target) !== Object.prototype) return false;
+  const own = Object.getOwnPropertyNames(target);
+  return own.length === 1 && own[0] === 'stack';
+}
 
 /** Installs the hook once per process. */
 export function quietTokenTraces(): void {
@@ -19,10 +30,10 @@ export function quietTokenTraces(): void {
   if ((process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled || process.execArgv.includes('--enable-source-maps')
     || /--enable-source-maps/.test(process.env.NODE_OPTIONS ?? '')) return;
   const previous = current;
-  const hook = Object.assign((error: Error, frames: NodeJS.CallSite[]): unknown => {
-    if (!(error instanceof Error)) return '';
-    if (previous) return previous(error, frames);
-    return Error.prototype.toString.call(error) + frames.map((f) => `\n    at ${f.toString()}`).join('');
+  const hook = Object.assign((target: Error, frames: NodeJS.CallSite[]): unknown => {
+    if (isTokenCapture(target)) return '';
+    if (previous) return previous(target, frames);
+    return Error.prototype.toString.call(target) + frames.map((f) => `\n    at ${f.toString()}`).join('');
   }, { [INSTALLED]: true as const });
   Error.prepareStackTrace = hook;
 }

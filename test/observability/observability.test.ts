@@ -81,11 +81,11 @@ describe('monitors and alert rules', () => {
     const rules = manifests(out.stacks['shop-prod'], 'PrometheusRule').find((m) => m.manifest.metadata.name === 'api').manifest.spec.groups[0].rules;
     const ratio = (w: string) => `(sum(rate(http_requests_total{namespace="shop", app_kubernetes_io_name="api", code=~"5.."}[${w}])) / sum(rate(http_requests_total{namespace="shop", app_kubernetes_io_name="api"}[${w}])))`;
     const fast = rules.find((r: any) => r.alert === 'ApiErrorBudgetBurnFast'); // eslint-disable-line @typescript-eslint/no-explicit-any
-    expect(fast.expr).toBe(`${ratio('1h')} > (14.4 * 0.001) and ${ratio('5m')} > (14.4 * 0.001)`);
+    expect(fast.expr).toBe(`${ratio('1h')} > (14.4 * 0.001) and ${ratio('5m')} > (14.4 * 0.001) and sum(rate(http_requests_total{namespace="shop", app_kubernetes_io_name="api"}[1h])) > 0.1`);
     expect(fast.for).toBe('2m');
     expect(fast.annotations.summary).toBe('api in prod: the error budget of its 99.9% availability objective burns 14.4 times too fast');
     const slow = rules.find((r: any) => r.alert === 'ApiErrorBudgetBurnSlow'); // eslint-disable-line @typescript-eslint/no-explicit-any
-    expect(slow.expr).toBe(`${ratio('6h')} > (6 * 0.001) and ${ratio('30m')} > (6 * 0.001)`);
+    expect(slow.expr).toBe(`${ratio('6h')} > (6 * 0.001) and ${ratio('30m')} > (6 * 0.001) and sum(rate(http_requests_total{namespace="shop", app_kubernetes_io_name="api"}[6h])) > 0.1`);
     expect(slow.labels.severity).toBe('critical');
     // worker has no objective: no burn-rate alert.
     const worker = manifests(out.stacks['shop-prod'], 'PrometheusRule').find((m) => m.manifest.metadata.name === 'worker');

@@ -51,7 +51,9 @@ describe('platform stacks', () => {
   test('node groups are sized by tier and leave the desired size to the autoscaler', () => {
     for (const tier of ['staging', 'prod']) {
       const stack = out.stacks[`platform-${tier}`];
-      const groups = Object.values(resources(stack, 'aws_eks_node_group')) as any[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+      // In the order of the zones: the first group kept the address of the one group of earlier versions.
+      const groups = (Object.values(resources(stack, 'aws_eks_node_group')) as any[]).sort((a, b) => a.node_group_name_prefix.localeCompare(b.node_group_name_prefix)); // eslint-disable-line @typescript-eslint/no-explicit-any
+      expect(Object.keys(resources(stack, 'aws_eks_node_group'))).toContain('cluster_nodes_56F9F591');
       const subnets = Object.keys(resources(stack, 'aws_subnet')).filter((n) => n.includes('private'));
       // One group per zone's private subnet, so the autoscaler can add a node in the zone of a pending pod's volume.
       expect(groups).toHaveLength(subnets.length);
@@ -69,14 +71,14 @@ describe('platform stacks', () => {
       }
     }
     // prod: 3 zones, 3 to 10 nodes.
-    const prod = Object.values(resources(out.stacks['platform-prod'], 'aws_eks_node_group')) as any[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const prod = (Object.values(resources(out.stacks['platform-prod'], 'aws_eks_node_group')) as any[]).sort((a, b) => a.node_group_name_prefix.localeCompare(b.node_group_name_prefix)); // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(prod.map((g) => [g.scaling_config.min_size, g.scaling_config.max_size])).toEqual([[1, 4], [1, 3], [1, 3]]);
   });
 
   test('a group\'s maximum is at least 1 when the tier allows fewer nodes than there are zones', () => {
     const tiny = Tier.custom('lab', 15, t.get('staging').profile, { region: 'eu-west-1', overrides: { sizing: { nodesMin: 1, nodesDesired: 1, nodesMax: 1 } } });
     const stack = synth((app) => { new PlatformStack(app, { tier: tiny }); }).stacks['platform-lab'];
-    expect((Object.values(resources(stack, 'aws_eks_node_group')) as any[]).map((g) => g.scaling_config)).toEqual([ // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect((Object.values(resources(stack, 'aws_eks_node_group')) as any[]).sort((a, b) => a.node_group_name_prefix.localeCompare(b.node_group_name_prefix)).map((g) => g.scaling_config)).toEqual([ // eslint-disable-line @typescript-eslint/no-explicit-any
       { min_size: 1, desired_size: 1, max_size: 1 }, { min_size: 0, desired_size: 0, max_size: 1 },
     ]);
   });
@@ -111,7 +113,7 @@ describe('platform stacks', () => {
       expect(key).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 30, lifecycle: { prevent_destroy: true } });
       const doc = (prod.data as any).aws_iam_policy_document[key.policy.match(/aws_iam_policy_document\.([\w-]+)\.json/)[1]]; // eslint-disable-line @typescript-eslint/no-explicit-any
       const logs = doc.statement.find((st: any) => st.principals[0].type === 'Service'); // eslint-disable-line @typescript-eslint/no-explicit-any
-      expect(logs.principals[0].identifiers).toEqual(['logs.eu-west-1.amazonaws.com']);
+      expect(logs.principals[0].identifiers).toEqual([expect.stringMatching(/^logs\.eu-west-1\.\$\{data\.aws_partition\.[\w-]+\.dns_suffix\}$/)]);
       expect(logs.condition).toEqual([{
         test: 'ArnEquals', variable: 'kms:EncryptionContext:aws:logs:arn',
         values: [expect.stringMatching(/^arn:\$\{data\.aws_partition\.[\w-]+\.partition\}:logs:eu-west-1:\$\{data\.aws_caller_identity\.[\w-]+\.account_id\}:log-group:/)],
@@ -128,6 +130,7 @@ describe('platform stacks', () => {
     const prod = out.stacks['platform-prod'];
     const cni = (Object.values(resources(prod, 'aws_eks_addon')) as any[]).find((a) => a.addon_name === 'vpc-cni'); // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(JSON.parse(cni.configuration_values)).toEqual({
+      enableNetworkPolicy: 'true',
       env: { ENABLE_POD_ENI: 'true', POD_SECURITY_GROUP_ENFORCING_MODE: 'standard' }, init: { env: { DISABLE_TCP_EARLY_DEMUX: 'true' } },
     });
     const attachments = Object.values(resources(prod, 'aws_iam_role_policy_attachment')) as any[]; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -136,7 +139,8 @@ describe('platform stacks', () => {
     // Off: neither, and t-family nodes are allowed.
     const lab = Tier.custom('lab', 15, t.get('staging').profile, { region: 'eu-west-1', overrides: { sizing: { nodeInstanceTypes: ['t3.large'] } } });
     const off = synth((app) => { new PlatformStack(app, { tier: lab, cluster: { podSecurityGroups: false } }); }).stacks['platform-lab'];
-    expect((Object.values(resources(off, 'aws_eks_addon')) as any[]).find((a) => a.addon_name === 'vpc-cni').configuration_values).toBeUndefined(); // eslint-disable-line @typescript-eslint/no-explicit-any
+    // NetworkPolicies are enforced either way.
+    expect(JSON.parse((Object.values(resources(off, 'aws_eks_addon')) as any[]).find((a) => a.addon_name === 'vpc-cni').configuration_values)).toEqual({ enableNetworkPolicy: 'true' }); // eslint-disable-line @typescript-eslint/no-explicit-any
     expect((Object.values(resources(off, 'aws_iam_role_policy_attachment')) as any[]).filter((a) => /VPCResourceController/.test(a.policy_arn))).toEqual([]); // eslint-disable-line @typescript-eslint/no-explicit-any
   });
 
