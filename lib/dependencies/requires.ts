@@ -92,6 +92,11 @@ function podSecurityOf(app: AppStack, peer: IConnectable, clusterSecurityGroupId
   return found;
 }
 
+/** The ID of the service's own pod security group, once a dependency admits it (else undefined). */
+export function podSecurityGroupIdOf(peer: IConnectable): string | undefined {
+  return podSecurity.get(peer)?.group.id;
+}
+
 /**
  * Lets a connected service reach a managed dependency on its port only.
  * Where the cluster gives pods security groups (a PlatformStack's cluster

@@ -1,5 +1,6 @@
 import { AppStack } from '../app-stack';
 import { envVarName, IConnectable, IDependency, IQueue, ITopic } from '../dependencies/contract';
+import { podSecurityGroupIdOf } from '../dependencies/requires';
 import { Alerts } from '../observability/alarms';
 import { metricsProblem, MetricsOptions, serviceMonitoring, ServiceMonitoring } from '../observability/monitoring';
 import { AddonIds } from '../platform/addons/ids';
@@ -14,6 +15,9 @@ import { irsaTrust, lazyPolicyDocument, Statement } from '../private/iam';
 import { checkName } from '../private/names';
 import { LOCKED_DOWN_CONTAINER, podSecurity } from '../private/pod';
 import { otherSlot, ServiceRelease, Slot, SLOTS, versionIn } from './ledger';
+
+/** Pod-template annotation with the ID of the service's own pod security group (a new group rolls the pods). */
+export const POD_SECURITY_GROUP_ANNOTATION = 'switchyard.dev/pod-security-group';
 
 /** CPU and memory of a service's container. */
 export interface ServiceResources {
@@ -505,6 +509,20 @@ export class BlueGreenService extends Construct implements IConnectable {
     });
   }
 
+  /**
+   * Annotations of the pod template: the ID of the service's own pod security group, once a
+   * dependency admits it. A pod gets its security groups when it starts, so the slot rolls out when
+   * the group is first given (or replaced) and its pods start with it.
+   */
+  private podAnnotations(): Record<string, string> {
+    return Lazy.anyValue({
+      produce: () => {
+        const id = podSecurityGroupIdOf(this);
+        return id ? { [POD_SECURITY_GROUP_ANNOTATION]: id } : undefined;
+      },
+    }) as unknown as Record<string, string>;
+  }
+
   private buildSlot(slot: Slot, version: string, release: ServiceRelease): SlotResources {
     const provider = this.app.kubernetes;
     const ns = this.app.namespace;
@@ -525,7 +543,7 @@ export class BlueGreenService extends Construct implements IConnectable {
         activeDeadlineSeconds: this.props.migration.timeoutSeconds ?? 600,
         template: {
           // No slot label: a migration's pod is never an endpoint of a slot's Service.
-          metadata: { labels: { ...this.podSelector, 'app.kubernetes.io/component': 'migration', 'app.kubernetes.io/version': version } },
+          metadata: { labels: { ...this.podSelector, 'app.kubernetes.io/component': 'migration', 'app.kubernetes.io/version': version }, annotations: this.podAnnotations() },
           spec: this.podSpec(slot, version, 'migration') as never,
         },
       },
@@ -564,7 +582,7 @@ export class BlueGreenService extends Construct implements IConnectable {
         selector: { matchLabels: { ...this.podSelector, [SLOT_LABEL]: slot } },
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '0' } },
         template: {
-          metadata: { labels: { ...this.labels(slot), 'app.kubernetes.io/version': version } },
+          metadata: { labels: { ...this.labels(slot), 'app.kubernetes.io/version': version }, annotations: this.podAnnotations() },
           spec: this.podSpec(slot, version, 'app') as never,
         },
       },

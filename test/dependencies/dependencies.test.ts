@@ -92,8 +92,14 @@ describe('Postgres', () => {
     const jobs = (Object.values(resources(s, 'kubernetes_job_v1')) as any[]).filter((j) => j.metadata.name.startsWith('api-migrate-')); // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(jobs.length).toBeGreaterThan(0);
     for (const job of jobs) expect((job.depends_on as string[]).filter((d) => d === `kubernetes_manifest.${policyName}`)).toHaveLength(1);
-    // In dev, NetworkPolicies do it: no AWS, no SecurityGroupPolicy.
+    // The pod template names the group: when it is first given (an upgrade) or replaced, the slot rolls out
+    // and its pods start with it (a running pod keeps the interface it started with).
+    const [groupName] = Object.keys(resources(s, 'aws_security_group')).filter((k) => k.startsWith('api_pod-security-group'));
+    expect(k8s(s, 'kubernetes_deployment_v1', 'api-blue').spec.template.metadata.annotations).toEqual({ 'switchyard.dev/pod-security-group': `\${aws_security_group.${groupName}.id}` });
+    for (const job of jobs) expect(job.spec.template.metadata.annotations).toEqual({ 'switchyard.dev/pod-security-group': `\${aws_security_group.${groupName}.id}` });
+    // In dev, NetworkPolicies do it: no AWS, no SecurityGroupPolicy, no annotation.
     expect(manifests(out.stacks['shop-dev'], 'SecurityGroupPolicy')).toEqual([]);
+    expect(k8s(out.stacks['shop-dev'], 'kubernetes_deployment_v1', 'api-blue').spec.template.metadata.annotations).toBeUndefined();
   });
 
   test('managed, on a cluster without security groups for pods: the database admits the cluster security group once', () => {
