@@ -107,28 +107,20 @@ export function podSecurityGroupIdOf(peer: IConnectable): string | undefined {
  */
 export function admitPeer(scope: IConstruct, app: AppStack, securityGroup: SecurityGroup, port: number, what: string, peer: IConnectable, first: boolean, readyAfter: ITerraformDependable[]): void {
   const eks = app.platform.eks(app, what);
-  if (!eks.podSecurityGroups) {
-    if (!first) return;
-    new VpcSecurityGroupIngressRule(scope as never, 'from-cluster', {
-      provider: app.aws,
-      securityGroupId: securityGroup.id,
-      referencedSecurityGroupId: eks.clusterSecurityGroupId,
-      ipProtocol: 'tcp',
-      fromPort: port,
-      toPort: port,
-      description: `${what} from the pods of cluster ${eks.clusterName}`,
-    });
-    return;
-  }
-  const pods = podSecurityOf(app, peer, eks.clusterSecurityGroupId, eks.vpcId);
-  new VpcSecurityGroupIngressRule(scope as never, `from-${peer.node.id}`, {
+  const admit = (id: string, from: string, whose: string) => new VpcSecurityGroupIngressRule(scope as never, id, {
     provider: app.aws,
     securityGroupId: securityGroup.id,
-    referencedSecurityGroupId: pods.group.id,
+    referencedSecurityGroupId: from,
     ipProtocol: 'tcp',
     fromPort: port,
     toPort: port,
-    description: `${what} from the pods of service ${peer.node.id}`,
+    description: `${what} from the pods of ${whose}`,
   });
+  if (!eks.podSecurityGroups) {
+    if (first) admit('from-cluster', eks.clusterSecurityGroupId, `cluster ${eks.clusterName}`);
+    return;
+  }
+  const pods = podSecurityOf(app, peer, eks.clusterSecurityGroupId, eks.vpcId);
+  admit(`from-${peer.node.id}`, pods.group.id, `service ${peer.node.id}`);
   readyAfter.push(pods.policy);
 }
