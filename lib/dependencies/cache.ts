@@ -109,7 +109,7 @@ export class Cache extends Construct implements IDependency {
     if (this.peers.includes(peer)) return;
     const first = this.peers.length === 0;
     this.peers.push(peer);
-    if (this.securityGroup) admitPeer(this, this.app, this.securityGroup, PORT, `Valkey "${this.name}"`, peer, first, this.readyAfter);
+    if (this.securityGroup) admitPeer(this, this.app, this.securityGroup, PORT, `Valkey "${this.name}"`, peer, first);
   }
 
   private bindManaged(nodeType: string) {

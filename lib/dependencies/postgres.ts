@@ -224,7 +224,7 @@ export class Postgres extends Construct implements IDependency {
     if (this.peers.includes(peer)) return;
     const first = this.peers.length === 0;
     this.peers.push(peer);
-    if (this.securityGroup) admitPeer(this, this.app, this.securityGroup, PORT, `PostgreSQL "${this.name}"`, peer, first, this.readyAfter);
+    if (this.securityGroup) admitPeer(this, this.app, this.securityGroup, PORT, `PostgreSQL "${this.name}"`, peer, first);
   }
 
   /** What both managed engines share: subnets, security group, enhanced-monitoring role. */

@@ -92,20 +92,21 @@ function podSecurityOf(app: AppStack, peer: IConnectable, clusterSecurityGroupId
   return found;
 }
 
-/** The ID of the service's own pod security group, once a dependency admits it (else undefined). */
-export function podSecurityGroupIdOf(peer: IConnectable): string | undefined {
-  return podSecurity.get(peer)?.group.id;
+/** The service's own pod security group and its SecurityGroupPolicy, once a dependency admits it (else undefined). */
+export function podSecurityOfPeer(peer: IConnectable): { readonly groupId: string; readonly policy: ITerraformDependable } | undefined {
+  const found = podSecurity.get(peer);
+  return found && { groupId: found.group.id, policy: found.policy };
 }
 
 /**
  * Lets a connected service reach a managed dependency on its port only.
  * Where the cluster gives pods security groups (a PlatformStack's cluster
  * does), the dependency's security group admits that service's own group,
- * one rule per connection, and `readyAfter` gets the SecurityGroupPolicy so
- * the service's pods start with it. Otherwise it admits the cluster security
+ * one rule per connection (the service's pods wait for its SecurityGroupPolicy:
+ * {@link podSecurityOfPeer}). Otherwise it admits the cluster security
  * group (every pod of the cluster), once.
  */
-export function admitPeer(scope: IConstruct, app: AppStack, securityGroup: SecurityGroup, port: number, what: string, peer: IConnectable, first: boolean, readyAfter: ITerraformDependable[]): void {
+export function admitPeer(scope: IConstruct, app: AppStack, securityGroup: SecurityGroup, port: number, what: string, peer: IConnectable, first: boolean): void {
   const eks = app.platform.eks(app, what);
   const admit = (id: string, from: string, whose: string) => new VpcSecurityGroupIngressRule(scope as never, id, {
     provider: app.aws,
@@ -122,5 +123,4 @@ export function admitPeer(scope: IConstruct, app: AppStack, securityGroup: Secur
   }
   const pods = podSecurityOf(app, peer, eks.clusterSecurityGroupId, eks.vpcId);
   admit(`from-${peer.node.id}`, pods.group.id, `service ${peer.node.id}`);
-  readyAfter.push(pods.policy);
 }

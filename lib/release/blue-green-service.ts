@@ -1,6 +1,6 @@
 import { AppStack } from '../app-stack';
 import { envVarName, IConnectable, IDependency, IQueue, ITopic } from '../dependencies/contract';
-import { podSecurityGroupIdOf } from '../dependencies/requires';
+import { podSecurityOfPeer } from '../dependencies/requires';
 import { Alerts } from '../observability/alarms';
 import { metricsProblem, MetricsOptions, serviceMonitoring, ServiceMonitoring } from '../observability/monitoring';
 import { AddonIds } from '../platform/addons/ids';
@@ -353,8 +353,8 @@ export class BlueGreenService extends Construct implements IConnectable {
     return { 'app.kubernetes.io/name': this.name, 'app.kubernetes.io/part-of': this.app.appName };
   }
 
-  /** What each slot's first resource already waits for, so that it waits once. */
-  private readonly waitsFor = new Map<object, Set<ITerraformDependable>>();
+  /** Whether the slots wait for the service's SecurityGroupPolicy already. */
+  private waitsForPodSecurity = false;
 
   /**
    * Connects the service to a dependency of the same app: the contract
@@ -369,14 +369,11 @@ export class BlueGreenService extends Construct implements IConnectable {
     if (this.connections.includes(dep)) return;
     this.connections.push(dep);
     dep.grantConnect(this);
+    // The pods start after the dependency, and with their security group where one admits them.
+    const pods = this.waitsForPodSecurity ? undefined : podSecurityOfPeer(this);
+    this.waitsForPodSecurity ||= pods !== undefined;
     for (const s of Object.values(this.slots)) {
-      const r = s.migration ?? s.deployment;
-      // Once each: two dependencies can share what their consumers wait for (this service's SecurityGroupPolicy).
-      const seen = this.waitsFor.get(r) ?? new Set<ITerraformDependable>();
-      const fresh = dep.readyAfter.filter((d) => !seen.has(d));
-      fresh.forEach((d) => seen.add(d));
-      this.waitsFor.set(r, seen);
-      r.dependsOn = [...(r.dependsOn ?? []), ...fresh.map(dependencyOf)];
+      for (const r of [s.migration ?? s.deployment]) r.dependsOn = [...(r.dependsOn ?? []), ...[...dep.readyAfter, ...(pods ? [pods.policy] : [])].map(dependencyOf)];
     }
   }
 
@@ -517,7 +514,7 @@ export class BlueGreenService extends Construct implements IConnectable {
   private podAnnotations(): Record<string, string> {
     return Lazy.anyValue({
       produce: () => {
-        const id = podSecurityGroupIdOf(this);
+        const id = podSecurityOfPeer(this)?.groupId;
         return id ? { [POD_SECURITY_GROUP_ANNOTATION]: id } : undefined;
       },
     }) as unknown as Record<string, string>;
