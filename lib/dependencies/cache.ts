@@ -72,6 +72,7 @@ export class Cache extends Construct implements IDependency {
   public readonly connectionSecret: Manifest;
   private readonly app: AppStack;
   private readonly peers: IConnectable[] = [];
+  private readonly peerRules = new Map<IConnectable, ITerraformDependable>();
 
   constructor(scope: Construct, name: string, props: CacheProps = {}) {
     super(scope, AppStack._childId(scope, 'dependency name', name));
@@ -105,12 +106,21 @@ export class Cache extends Construct implements IDependency {
     }
   }
 
-  public grantConnect(peer: IConnectable): void {
-    if (this.peers.includes(peer)) return;
-    const first = this.peers.length === 0;
-    this.peers.push(peer);
-    if (this.securityGroup) admitPeer(this, this.app, this.securityGroup, PORT, `Valkey "${this.name}"`, peer, first);
+  public grantConnect(peer: IConnectable): ITerraformDependable[] {
+    // Managed: the security group admits the connected service's own pod security group on the port
+    // (or, on a cluster without security groups for pods, the cluster security group): no connection,
+    // no ingress. In the cluster, the NetworkPolicy admits the connected services' pods only.
+    let rule = this.peerRules.get(peer);
+    if (!this.peers.includes(peer)) {
+      this.peers.push(peer);
+      if (this.securityGroup) {
+        rule = admitPeer(this, this.app, this.securityGroup, PORT, `Valkey "${this.name}"`, peer);
+        this.peerRules.set(peer, rule);
+      }
+    }
+    return rule ? [rule] : [];
   }
+
 
   private bindManaged(nodeType: string) {
     const app = this.app;

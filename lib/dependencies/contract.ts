@@ -52,8 +52,12 @@ export interface IDependency extends IConstruct {
   readonly contractKeys: readonly string[];
   /** What a consumer's Deployment must wait for (the connection secret, the database itself). */
   readonly readyAfter: ITerraformDependable[];
-  /** Opens the network path from `peer` to this dependency, and nothing else. */
-  grantConnect(peer: IConnectable): void;
+  /**
+   * Opens the network path from `peer` to this dependency, and nothing else. Returns what opens it
+   * (the security group rule that admits the peer's pods): the peer's pods start after it, so they
+   * never try the path before it is there.
+   */
+  grantConnect(peer: IConnectable): ITerraformDependable[];
   /**
    * The engine, for a dependency whose engine version a release may require (`requires`).
    * @default - none: no release can require a version of it

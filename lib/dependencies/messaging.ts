@@ -258,8 +258,10 @@ export class Queue extends Construct implements IQueue {
     return this.queue ? this.queue.arn : `arn:aws:sqs:${LOCAL.region}:${LOCAL.account}:${this.name}${this.fifo ? '.fifo' : ''}`;
   }
 
-  public grantConnect(peer: IConnectable): void {
+  public grantConnect(peer: IConnectable): ITerraformDependable[] {
+    // SQS is reached through its API (IAM grants): only the in-cluster server has a network path to open.
     if (!this.queue) InClusterMessaging.of(this.app).allow(peer);
+    return [];
   }
 
   /** @internal */
@@ -392,8 +394,10 @@ export class Topic extends Construct implements ITopic {
     }
   }
 
-  public grantConnect(peer: IConnectable): void {
+  public grantConnect(peer: IConnectable): ITerraformDependable[] {
+    // SNS is reached through its API (IAM grants): only the in-cluster server has a network path to open.
     if (!this.topic) InClusterMessaging.of(this.app).allow(peer);
+    return [];
   }
 
   /** @internal */

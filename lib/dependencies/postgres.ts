@@ -156,6 +156,7 @@ export class Postgres extends Construct implements IDependency {
   /** True when a release of this tier requires a newer major than the declared one. */
   private readonly majorUpgrade: boolean;
   private readonly peers: IConnectable[] = [];
+  private readonly peerRules = new Map<IConnectable, ITerraformDependable>();
 
   constructor(scope: Construct, name: string, props: PostgresProps = {}) {
     super(scope, AppStack._childId(scope, 'dependency name', name));
@@ -217,15 +218,21 @@ export class Postgres extends Construct implements IDependency {
     return `${this.name}-postgres`;
   }
 
-  public grantConnect(peer: IConnectable): void {
-    // Managed: the database security group admits the connected service's own pod security group on the
-    // database port (or, on a cluster without security groups for pods, the cluster security group):
-    // no connection, no ingress. In the cluster, the NetworkPolicy admits the connected services' pods only.
-    if (this.peers.includes(peer)) return;
-    const first = this.peers.length === 0;
-    this.peers.push(peer);
-    if (this.securityGroup) admitPeer(this, this.app, this.securityGroup, PORT, `PostgreSQL "${this.name}"`, peer, first);
+  public grantConnect(peer: IConnectable): ITerraformDependable[] {
+    // Managed: the security group admits the connected service's own pod security group on the port
+    // (or, on a cluster without security groups for pods, the cluster security group): no connection,
+    // no ingress. In the cluster, the NetworkPolicy admits the connected services' pods only.
+    let rule = this.peerRules.get(peer);
+    if (!this.peers.includes(peer)) {
+      this.peers.push(peer);
+      if (this.securityGroup) {
+        rule = admitPeer(this, this.app, this.securityGroup, PORT, `PostgreSQL "${this.name}"`, peer);
+        this.peerRules.set(peer, rule);
+      }
+    }
+    return rule ? [rule] : [];
   }
+
 
   /** What both managed engines share: subnets, security group, enhanced-monitoring role. */
   private managedBase() {

@@ -85,6 +85,8 @@ function podSecurityOf(app: AppStack, peer: IConnectable, clusterSecurityGroupId
           securityGroups: { groupIds: [group.id, clusterSecurityGroupId] },
         },
       },
+      // A fresh apply creates the namespace in the same run: the policy goes in after it (else 404).
+      dependsOn: [app.namespaceResource],
     });
     found = { group, policy };
     podSecurity.set(peer, found);
@@ -98,15 +100,19 @@ export function podSecurityOfPeer(peer: IConnectable): { readonly groupId: strin
   return found && { groupId: found.group.id, policy: found.policy };
 }
 
+/** The rule that admits the cluster security group into a dependency's group, once per group. */
+const clusterRules = new WeakMap<SecurityGroup, VpcSecurityGroupIngressRule>();
+
 /**
- * Lets a connected service reach a managed dependency on its port only.
+ * Lets a connected service reach a managed dependency on its port only, and
+ * returns the rule that does it (the service's pods start after it).
  * Where the cluster gives pods security groups (a PlatformStack's cluster
  * does), the dependency's security group admits that service's own group,
  * one rule per connection (the service's pods wait for its SecurityGroupPolicy:
  * {@link podSecurityOfPeer}). Otherwise it admits the cluster security
  * group (every pod of the cluster), once.
  */
-export function admitPeer(scope: IConstruct, app: AppStack, securityGroup: SecurityGroup, port: number, what: string, peer: IConnectable, first: boolean): void {
+export function admitPeer(scope: IConstruct, app: AppStack, securityGroup: SecurityGroup, port: number, what: string, peer: IConnectable): VpcSecurityGroupIngressRule {
   const eks = app.platform.eks(app, what);
   const admit = (id: string, from: string, whose: string) => new VpcSecurityGroupIngressRule(scope as never, id, {
     provider: app.aws,
@@ -118,9 +124,13 @@ export function admitPeer(scope: IConstruct, app: AppStack, securityGroup: Secur
     description: `${what} from the pods of ${whose}`,
   });
   if (!eks.podSecurityGroups) {
-    if (first) admit('from-cluster', eks.clusterSecurityGroupId, `cluster ${eks.clusterName}`);
-    return;
+    let rule = clusterRules.get(securityGroup);
+    if (!rule) {
+      rule = admit('from-cluster', eks.clusterSecurityGroupId, `cluster ${eks.clusterName}`);
+      clusterRules.set(securityGroup, rule);
+    }
+    return rule;
   }
   const pods = podSecurityOf(app, peer, eks.clusterSecurityGroupId, eks.vpcId);
-  admit(`from-${peer.node.id}`, pods.group.id, `service ${peer.node.id}`);
+  return admit(`from-${peer.node.id}`, pods.group.id, `service ${peer.node.id}`);
 }

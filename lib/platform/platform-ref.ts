@@ -38,6 +38,37 @@ export interface GatewayRef {
   readonly name: string;
   /** The namespace of the Gateway. */
   readonly namespace: string;
+  /**
+   * Host names of the Gateway's HTTPS listeners, each the name its certificate is issued for
+   * (e.g. "*.prod.example.com"); empty when the Gateway serves HTTP only. Route host names are
+   * checked against them at synth: a name that no listener's certificate covers is refused.
+   * @default - not known (a Gateway described by hand): route host names are not checked
+   */
+  readonly httpsHostnames?: string[];
+  /**
+   * The domains the platform publishes route host names under in DNS (external-dns's domain
+   * filter); empty when the platform publishes none. A route host name outside them is refused.
+   * @default - not known: route host names are not checked
+   */
+  readonly dnsDomains?: string[];
+}
+
+/**
+ * True when a certificate for `certName` is valid for `host`: the same name, or a wildcard
+ * `*.<domain>` and a host one label under `<domain>` (a wildcard covers exactly one label,
+ * RFC 6125 6.4.3, although a Gateway listener's wildcard matches several).
+ */
+export function certificateCovers(certName: string, host: string): boolean {
+  if (certName === host) return true;
+  if (!certName.startsWith('*.')) return false;
+  const dot = host.indexOf('.');
+  return dot > 0 && !host.startsWith('*.') && host.slice(dot + 1) === certName.slice(2);
+}
+
+/** True when external-dns with domain filter `domain` publishes `host` (the domain itself or a name under it). */
+export function domainCovers(domain: string, host: string): boolean {
+  const name = host.replace(/^\*\./, '');
+  return name === domain || name.endsWith(`.${domain}`);
 }
 
 /** Where the attributes of an EKS platform come from, per consuming stack. */

@@ -1,6 +1,7 @@
 import { AppStack } from '../app-stack';
 import { envVarName, IConnectable, IDependency, IQueue, ITopic } from '../dependencies/contract';
 import { podSecurityOfPeer } from '../dependencies/requires';
+import { certificateCovers, domainCovers } from '../platform/platform-ref';
 import { Alerts } from '../observability/alarms';
 import { metricsProblem, MetricsOptions, serviceMonitoring, ServiceMonitoring } from '../observability/monitoring';
 import { AddonIds } from '../platform/addons/ids';
@@ -368,12 +369,20 @@ export class BlueGreenService extends Construct implements IConnectable {
     }
     if (this.connections.includes(dep)) return;
     this.connections.push(dep);
-    dep.grantConnect(this);
-    // The pods start after the dependency, and with their security group where one admits them.
+    const opened = dep.grantConnect(this);
+    // The pods start after the dependency and the rule that admits them, and with their security
+    // group where one admits them.
     const pods = this.waitsForPodSecurity ? undefined : podSecurityOfPeer(this);
     this.waitsForPodSecurity ||= pods !== undefined;
+    this.podsWaitFor([...dep.readyAfter, ...opened, ...(pods ? [pods.policy] : [])]);
+  }
+
+  /** Makes every slot's first workload (its migration, else its Deployment) wait for `resources`. */
+  private podsWaitFor(resources: ITerraformDependable[]): void {
+    if (resources.length === 0) return;
     for (const s of Object.values(this.slots)) {
-      for (const r of [s.migration ?? s.deployment]) r.dependsOn = [...(r.dependsOn ?? []), ...[...dep.readyAfter, ...(pods ? [pods.policy] : [])].map(dependencyOf)];
+      const first = s.migration ?? s.deployment;
+      first.dependsOn = [...(first.dependsOn ?? []), ...resources.map(dependencyOf)];
     }
   }
 
@@ -458,11 +467,13 @@ export class BlueGreenService extends Construct implements IConnectable {
       description: `Service ${this.name} of ${app.node.id} (IRSA: ${app.namespace}/${this.name})`,
       assumeRolePolicy: irsaTrust(this, 'role-trust', app.aws, { ...eks, namespace: app.namespace, serviceAccount: this.name }),
     });
-    new IamRolePolicy(this, 'role-policy', {
+    const policy = new IamRolePolicy(this, 'role-policy', {
       provider: app.aws,
       role: this.awsRole.id,
       policy: lazyPolicyDocument(this, 'role-access', app.aws, () => this.statements),
     });
+    // The pods assume the role as they start: they start once it may do what they were granted.
+    this.podsWaitFor([policy]);
   }
 
   /** A dependency change a release requires must be of a dependency the service waits for. */
@@ -818,8 +829,24 @@ function validateProps(scope: Construct, p: BlueGreenServiceProps, app: AppStack
     if (!app.platform.gateway) {
       fail(scope, 'the service has a route but the platform of tier %v has no Gateway', app.tier.name, 'add a Gateway implementation to the add-ons (EnvoyGateway), or give the PlatformRef its gateway');
     }
+    const gateway = app.platform.gateway;
     for (const h of p.route.hostnames ?? []) {
       if (!/^(\*\.)?([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/.test(h)) fail(scope, 'route hostname %v is not a DNS name', h, 'use a name such as "shop.example.com"');
+      // The names must line up with the platform: a certificate of an HTTPS listener covers the name
+      // (else the route serves plain HTTP only), and external-dns publishes it (else nobody finds it).
+      const https = gateway?.httpsHostnames ?? [];
+      if (https.length > 0 && !https.some((c) => certificateCovers(c, h))) {
+        const under = https.find((c) => c.startsWith('*.'));
+        fail(scope, `route hostname %v is covered by no HTTPS listener of the platform's Gateway (${https.join(', ')}): it would be served over plain HTTP only`, h,
+          under
+            ? `use a name one label under ${under.slice(2)}, e.g. "${h.split('.')[0]}.${under.slice(2)}" (a wildcard certificate covers one label), or give the Gateway a listener for ${h}`
+            : `use ${https.join(' or ')}, or give the Gateway a listener for ${h}`);
+      }
+      const domains = gateway?.dnsDomains ?? [];
+      if (domains.length > 0 && !domains.some((d) => domainCovers(d, h))) {
+        fail(scope, `route hostname %v is outside the domains the platform publishes in DNS (external-dns: ${domains.join(', ')}): no record would point to the Gateway`, h,
+          `use a name under ${domains.join(' or ')}, or add its domain to the platform's ExternalDns domains (and a hosted zone for it)`);
+      }
     }
     if (p.route.path !== undefined && !/^\/\S*$/.test(p.route.path)) fail(scope, 'route path %v is not a URL path', p.route.path, 'start it with "/", e.g. "/api"');
   }
