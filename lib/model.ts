@@ -32,6 +32,17 @@ export interface ModelTier {
    * @default - none: the tier needs no AWS (an existing cluster from a kubeconfig)
    */
   readonly region?: string;
+  /**
+   * The role the tier's deploy jobs assume (the tier's `clusterAccess.deployRole`); the generated
+   * pipeline writes it instead of reading a CI variable.
+   * @default - none declared: the pipeline reads it from its CI variable
+   */
+  readonly deployRole?: string;
+  /**
+   * The read-only role of the tier's plan and drift jobs (`clusterAccess.planRole`).
+   * @default - none declared: the pipeline reads it from its CI variable
+   */
+  readonly planRole?: string;
 }
 
 /** A stack of the program. */
@@ -165,6 +176,8 @@ export function buildModel(root: IConstruct): DeliveryModel {
     approvalRequired: t.profile.approvalRequired,
     highAvailability: t.profile.highAvailability,
     ...(t.region ? { region: t.region } : {}),
+    ...(t.clusterAccess.deployRole ? { deployRole: t.clusterAccess.deployRole } : {}),
+    ...(t.clusterAccess.planRole ? { planRole: t.clusterAccess.planRole } : {}),
   });
   const addTier = (stack: TierStack) => {
     tiers.set(stack.tier.name, modelTier(stack.tier));

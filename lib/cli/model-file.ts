@@ -10,7 +10,7 @@ import type { DeliveryModel, ModelApp } from '../model';
 import { CDKTF_CLI } from '../private/cdk-cli';
 import { fail } from '../private/errors';
 import { Profiles } from '../tier/profile';
-import { Tier, Tiers } from '../tier/tier';
+import { PRINCIPAL_ARN, Tier, Tiers } from '../tier/tier';
 
 /** Where `npm run synth` (cdktf synth) writes the model, relative to the project folder. */
 export const DEFAULT_MODEL = path.join('cdktf.out', 'switchyard.json');
@@ -42,6 +42,12 @@ export function readModel(cwd: string, file: string): DeliveryModel {
   m.tiers.forEach((t, i) => {
     if (!t || typeof t.name !== 'string' || !Number.isInteger(t.order) || typeof t.approvalRequired !== 'boolean' || (t.binding !== 'in-cluster' && t.binding !== 'managed')) {
       fail(`${file}: tiers[${i}]`, 'tier %v lacks a name, an order, a binding or approvalRequired', t, SYNTH_AGAIN);
+    }
+    // Written into generated pipelines: only an IAM ARN passes.
+    for (const key of ['deployRole', 'planRole'] as const) {
+      if (t[key] !== undefined && (typeof t[key] !== 'string' || !PRINCIPAL_ARN.test(t[key]))) {
+        fail(`${file}: tiers[${i}].${key}`, `${key} %v is not an IAM role ARN`, t[key], SYNTH_AGAIN);
+      }
     }
   });
   if (!Array.isArray(m.stacks)) fail(`${file}: stacks`, 'the model lists no stacks: %v', m.stacks, SYNTH_AGAIN);

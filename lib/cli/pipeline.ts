@@ -236,6 +236,11 @@ function roleVariable(t: TierDeployment, purpose: 'deploy' | 'plan' | 'drift'): 
   return `${purpose === 'deploy' ? 'AWS_ROLE_ARN' : 'AWS_PLAN_ROLE_ARN'}_${t.varSuffix}`;
 }
 
+/** The role a job of `t` assumes when the tier declares it (`clusterAccess`), else undefined (a CI variable). */
+function declaredRole(t: TierDeployment, purpose: 'deploy' | 'plan' | 'drift'): string | undefined {
+  return purpose === 'deploy' ? t.tier.deployRole : t.tier.planRole;
+}
+
 /** What a missing role variable means, for the job that stops on it. */
 function missingRole(t: TierDeployment, purpose: 'deploy' | 'plan' | 'drift'): string {
   return purpose === 'deploy'
@@ -247,15 +252,17 @@ function missingRole(t: TierDeployment, purpose: 'deploy' | 'plan' | 'drift'): s
 function githubAccess(t: TierDeployment, purpose: 'deploy' | 'plan' | 'drift'): YamlValue[] {
   if (t.tier.binding === 'managed') {
     const variable = roleVariable(t, purpose);
-    return [{
+    const declared = declaredRole(t, purpose);
+    return [...(declared ? [] : [{
       name: `Require vars.${variable}`,
       if: `vars.${variable} == ''`,
       run: `echo "::error::${missingRole(t, purpose)}"; exit 1`,
-    }, {
+    }]), {
       name: `Sign in to AWS (${t.tier.name}, OIDC)`,
       uses: uses(PINNED_ACTIONS.awsCredentials),
       with: {
-        'role-to-assume': `\${{ vars.${variable} }}`,
+        // The tier's declared role (it has an access entry on the tier's cluster), or the CI variable.
+        'role-to-assume': declared ?? `\${{ vars.${variable} }}`,
         'aws-region': t.tier.region ?? `\${{ vars.AWS_REGION_${t.varSuffix} }}`,
         'role-session-name': `switchyard-${purpose}-${t.tier.name}-\${{ github.run_id }}`,
       },
@@ -456,7 +463,7 @@ function driftScript(t: TierDeployment, s: Settings, summary: string): string {
 
 function tierNote(t: TierDeployment): string {
   const how = t.tier.binding === 'managed'
-    ? `AWS role from vars.AWS_ROLE_ARN_${t.varSuffix} (OIDC, subject repo:<owner>/<repo>:environment:${t.tier.name})`
+    ? `AWS role ${t.tier.deployRole ?? `from vars.AWS_ROLE_ARN_${t.varSuffix}`} (OIDC, subject repo:<owner>/<repo>:environment:${t.tier.name})`
     : `kubeconfig from secrets.KUBECONFIG_${t.varSuffix}, no AWS`;
   const gate = t.tier.approvalRequired ? `; environment "${t.tier.name}" needs required reviewers` : '';
   return `Tier ${t.tier.name} (${t.tier.binding}): ${t.stacks.join(', ')}; ${how}${gate}.`;
@@ -484,9 +491,11 @@ function accessNotes(tiers: TierDeployment[], purpose: 'deploy' | 'plan' | 'drif
   for (const t of tiers) {
     if (t.tier.binding === 'managed') {
       const region = t.tier.region ? '' : ` and vars.AWS_REGION_${t.varSuffix}`;
+      const declared = declaredRole(t, purpose);
+      const role = declared ? `${declared} (declared on the tier${region ? `; set${region.replace(' and', '')}` : ''})` : undefined;
       lines.push(purpose === 'deploy'
-        ? `- ${t.tier.name}: vars.AWS_ROLE_ARN_${t.varSuffix}${region}; its role trusts repo:<owner>/<repo>:environment:${t.tier.name}.`
-        : `- ${t.tier.name}: vars.AWS_PLAN_ROLE_ARN_${t.varSuffix}${region} (a job without it stops).`);
+        ? `- ${t.tier.name}: ${role ?? `vars.AWS_ROLE_ARN_${t.varSuffix}${region}`}; its role trusts repo:<owner>/<repo>:environment:${t.tier.name}.`
+        : `- ${t.tier.name}: ${role ?? `vars.AWS_PLAN_ROLE_ARN_${t.varSuffix}${region} (a job without it stops)`}.`);
     } else {
       lines.push(`- ${t.tier.name}: in-cluster, no AWS; secrets.KUBECONFIG_${t.varSuffix} holds a kubeconfig with the tier's context.`);
     }
@@ -510,15 +519,16 @@ const DEPLOYMENT_TIERS: Record<string, string> = { dev: 'development', developme
 function gitlabAccess(t: TierDeployment, purpose: 'deploy' | 'plan' | 'drift'): { job: YamlMap; script: string[] } {
   if (t.tier.binding === 'managed') {
     const variable = roleVariable(t, purpose);
+    const declared = declaredRole(t, purpose);
     return {
       job: {
         id_tokens: { AWS_ID_TOKEN: { aud: 'https://gitlab.com' } },
         variables: { AWS_REGION: t.tier.region ?? `$AWS_REGION_${t.varSuffix}` },
       },
       script: [
-        `test -n "$${variable}" || { echo "${missingRole(t, purpose)}" >&2; exit 1; }`,
+        ...(declared ? [] : [`test -n "$${variable}" || { echo "${missingRole(t, purpose)}" >&2; exit 1; }`]),
         // The AWS SDKs (Terraform, the AWS CLI) assume AWS_ROLE_ARN with the token in this file.
-        `export AWS_ROLE_ARN="$${variable}" AWS_ROLE_SESSION_NAME="switchyard-${purpose}-${t.tier.name}-$CI_JOB_ID"`,
+        `export AWS_ROLE_ARN="${declared ?? `$${variable}`}" AWS_ROLE_SESSION_NAME="switchyard-${purpose}-${t.tier.name}-$CI_JOB_ID"`,
         'export AWS_WEB_IDENTITY_TOKEN_FILE="$(mktemp)"',
         'printf \'%s\' "$AWS_ID_TOKEN" > "$AWS_WEB_IDENTITY_TOKEN_FILE"',
       ],
@@ -681,7 +691,10 @@ export function gitlabPipeline(model: DeliveryModel, options: PipelineOptions = 
       `- $AWS_ROLE_ARN_<TIER>, the deploy role, trusts only project_path:<group>/<project>:ref_type:branch:ref:${s.branch}:`,
       `  protect ${s.branch} and make these variables Protected, so only ${s.branch}'s pipelines can use them.`,
       'In-cluster tiers read a kubeconfig from the file variable $KUBECONFIG_<TIER>.',
-      `Variables here: ${tiers.map((t) => (t.tier.binding === 'managed' ? `AWS_ROLE_ARN_${t.varSuffix}, AWS_PLAN_ROLE_ARN_${t.varSuffix}${t.tier.region ? '' : `, AWS_REGION_${t.varSuffix}`}` : `KUBECONFIG_${t.varSuffix}`)).join(', ')}.`,
+      `Variables here: ${tiers.map((t) => (t.tier.binding === 'managed'
+        ? [t.tier.deployRole ? undefined : `AWS_ROLE_ARN_${t.varSuffix}`, t.tier.planRole ? undefined : `AWS_PLAN_ROLE_ARN_${t.varSuffix}`, t.tier.region ? undefined : `AWS_REGION_${t.varSuffix}`]
+          .filter(Boolean).join(', ') || `none for ${t.tier.name} (its roles are declared on the tier)`
+        : `KUBECONFIG_${t.varSuffix}`)).join(', ')}.`,
       'State must outlive the job: give every tier a remote backend (Backend.s3 or Backend.hcp).',
     ])),
   }];

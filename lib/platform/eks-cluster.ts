@@ -1,13 +1,14 @@
 import { createHash } from 'crypto';
 import {
-  AwsEksCluster, CloudwatchLogGroup, Construct, DataAwsPartition, EksAccessEntry, EksAccessPolicyAssociation, EksAddon,
+  Annotations, AwsEksCluster, CloudwatchLogGroup, Construct, DataAwsPartition, EksAccessEntry, EksAccessPolicyAssociation, EksAddon,
   EksNodeGroup, IamOpenidConnectProvider, IamRole, IamRolePolicyAttachment, KmsAlias, KmsKey, LaunchTemplate, Token,
 } from '../private/cdk';
-import { contains, isAnywhere, overlaps, parseCidr, PRIVATE_RANGES } from '../private/cidr';
+import { contains, DOCUMENTATION_RANGES, formatCidr, isAnywhere, overlaps, parseCidr, PRIVATE_RANGES } from '../private/cidr';
 import { fail } from '../private/errors';
 import { checkName } from '../private/names';
 import { serviceTrust } from '../private/iam';
 import { TierStack } from '../tier/stack';
+import { PRINCIPAL_ARN } from '../tier/tier';
 import { encryptedLogGroup } from './log-group';
 import { INetwork } from './network';
 
@@ -37,10 +38,30 @@ export interface EksClusterProps {
    */
   readonly publicAccessCidrs?: string[];
   /**
-   * IAM principal ARNs (roles or users) given cluster-admin through EKS access entries.
-   * @default [] (only the identity that creates the cluster is admin)
+   * IAM principal ARNs (roles or users) given cluster-admin through EKS access entries, besides the
+   * tier's `clusterAccess.admins` and `deployRole`.
+   * @default [] (only the identity that creates the cluster, and the tier's clusterAccess, may reach it)
    */
   readonly admins?: string[];
+  /**
+   * More roles given cluster-admin as deploy roles (e.g. the pipelines of another repository that
+   * deploys to this cluster), besides the tier's `clusterAccess.deployRole`.
+   * @default []
+   */
+  readonly deployRoles?: string[];
+  /**
+   * More read-only roles for plans (AmazonEKSAdminViewPolicy: every object, Secrets included, no
+   * change), besides the tier's `clusterAccess.planRole`.
+   * @default []
+   */
+  readonly planRoles?: string[];
+  /**
+   * Accept documentation ranges (RFC 5737: 192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24) in
+   * `publicAccessCidrs` of a protected tier (prod). They are placeholders that reach nobody's network;
+   * an example that keeps one says so with this.
+   * @default false
+   */
+  readonly allowDocumentationRanges?: boolean;
   /**
    * Give the identity that creates the cluster admin rights (needed by whoever applies the add-ons stack).
    * @default true
@@ -107,6 +128,11 @@ export class EksCluster extends Construct {
    * encrypted gp3 root volume.
    */
   public readonly nodeTemplate: LaunchTemplate;
+  /**
+   * The EKS access entries: cluster-admin for the admins and deploy roles (the tier's `clusterAccess`
+   * and the props), read-only for the plan roles.
+   */
+  public readonly accessEntries: EksAccessEntry[];
 
   constructor(scope: Construct, id: string, props: EksClusterProps) {
     super(scope, id);
@@ -119,6 +145,7 @@ export class EksCluster extends Construct {
       fail(this, 'Kubernetes version %v is not supported', this.version, `use one of ${EKS_VERSIONS.join(', ')} (a minor version as a string, e.g. "1.35")`);
     }
     const cidrs = props.publicAccessCidrs ?? [];
+    const protectedTier = profile.deletionProtection || profile.approvalRequired;
     for (const c of cidrs) {
       const parsed = parseCidr(c);
       if (!parsed) fail(this, 'publicAccessCidrs entry %v is not a valid IPv4 CIDR', c, 'use a network address with a prefix, e.g. "203.0.113.0/24"');
@@ -127,6 +154,15 @@ export class EksCluster extends Construct {
       if (parsed.prefix < 8) fail(this, 'publicAccessCidrs entry %v opens the API endpoint to a large part of the internet', c, 'list the narrow CIDRs of your offices, VPN or CI runners (/8 or narrower)');
       if (PRIVATE_RANGES.some((r) => overlaps(r, parsed))) {
         fail(this, 'publicAccessCidrs entry %v is a private range, which never reaches the public endpoint', c, 'leave private networks out: they reach the API through the private endpoint (from the VPC, or a network peered with it)');
+      }
+      const placeholder = DOCUMENTATION_RANGES.find((r) => overlaps(r, parsed));
+      if (placeholder && !props.allowDocumentationRanges) {
+        const message = `publicAccessCidrs entry ${c} is a documentation range (RFC 5737, ${formatCidr(placeholder)}): a placeholder that reaches nobody's network`;
+        if (protectedTier) {
+          fail(this, 'publicAccessCidrs entry %v is a documentation range (RFC 5737), a placeholder that reaches nobody\'s network', c,
+            'put the public CIDRs of your offices, VPN or CI runners there (or set allowDocumentationRanges: true where a placeholder is meant, as in an example)');
+        }
+        Annotations.of(this).addWarning(`${message}: replace it with the public CIDRs of your offices, VPN or CI runners`);
       }
       const other = cidrs.find((o) => o !== c && parseCidr(o) && overlaps(parseCidr(o)!, parsed));
       if (other !== undefined || cidrs.indexOf(c) !== cidrs.lastIndexOf(c)) {
@@ -221,7 +257,7 @@ export class EksCluster extends Construct {
         init: { env: { DISABLE_TCP_EARLY_DEMUX: 'true' } },
       } : {}),
     });
-    const [, , podIdentityAgent] = ['vpc-cni', 'kube-proxy', 'eks-pod-identity-agent'].map((addon) =>
+    const [vpcCni, , podIdentityAgent] = ['vpc-cni', 'kube-proxy', 'eks-pod-identity-agent'].map((addon) =>
       new EksAddon(this, `addon-${addon}`, {
         provider,
         clusterName: this.cluster.name,
@@ -278,7 +314,9 @@ export class EksCluster extends Construct {
       updateConfig: { maxUnavailable: 1 },
       // The desired size belongs to the autoscaler once the cluster runs.
       lifecycle: { ignoreChanges: ['scaling_config[0].desired_size'], createBeforeDestroy: true },
-      dependsOn: nodePolicies,
+      // The nodes join with the VPC CNI configured (branch interfaces, network policies), not with
+      // the default one EKS bootstraps and the add-on then reconfigures under running pods.
+      dependsOn: [...nodePolicies, vpcCni],
     }));
     new EksAddon(this, 'addon-coredns', {
       provider,
@@ -308,23 +346,46 @@ export class EksCluster extends Construct {
       dependsOn: [...this.nodeGroups, podIdentityAgent, ebsPolicy],
     });
 
-    (props.admins ?? []).forEach((arn, i, all) => {
-      if (!/^arn:aws[a-z-]*:(iam|sts)::\d{12}:(role|user|assumed-role)\/.+$/.test(arn)) {
-        fail(this, 'admins entry %v is not an IAM role or user ARN', arn, 'use an ARN like "arn:aws:iam::123456789012:role/platform-admins"');
-      }
+    // Access entries: cluster-admin for the admins and the deploy roles, read-only (Secrets included) for
+    // the plan roles. The tier declares its own; the props add more (another repository's pipelines).
+    const access = stack.tier.clusterAccess;
+    const admins = props.admins ?? [];
+    admins.forEach((arn, i) => {
+      if (!PRINCIPAL_ARN.test(arn)) fail(this, 'admins entry %v is not an IAM role or user ARN', arn, 'use an ARN like "arn:aws:iam::123456789012:role/platform-admins"');
       // EKS keeps one access entry per principal: a second one fails the apply.
-      if (all.indexOf(arn) !== i) fail(this, 'admins entry %v is listed twice', arn, 'list each principal once');
-      // Named after the principal, not its place in the list: removing one admin leaves the others' entries alone.
-      const key = `admin-${createHash('sha256').update(arn).digest('hex').slice(0, 10)}`;
-      const entry = new EksAccessEntry(this, key, { provider, clusterName: this.cluster.name, principalArn: arn });
+      if (admins.indexOf(arn) !== i) fail(this, 'admins entry %v is listed twice', arn, 'list each principal once');
+    });
+    const viewers = [...(access.planRole ? [access.planRole] : []), ...(props.planRoles ?? [])];
+    const writers = [...(access.admins ?? []), ...(access.deployRole ? [access.deployRole] : []), ...admins, ...(props.deployRoles ?? [])];
+    for (const [key, list] of [['deployRoles', props.deployRoles ?? []], ['planRoles', props.planRoles ?? []]] as const) {
+      for (const arn of list) {
+        if (!PRINCIPAL_ARN.test(arn)) fail(this, `${key} entry %v is not an IAM role or user ARN`, arn, 'use an ARN like "arn:aws:iam::123456789012:role/deploy-prod"');
+      }
+    }
+    for (const arn of viewers) {
+      if (writers.includes(arn)) {
+        fail(this, 'plan role %v is also an admin or a deploy role of the cluster', arn,
+          'give plans a read-only role of their own: a plan runs the code of a pull request, which must not get write access');
+      }
+    }
+    const accessPolicy = (name: string) => `arn:${partition.partition}:eks::aws:cluster-access-policy/${name}`;
+    const entry = (prefix: string, arn: string, policy: string) => {
+      // Named after the principal, not its place in a list: removing one leaves the others' entries alone.
+      const key = `${prefix}-${createHash('sha256').update(arn).digest('hex').slice(0, 10)}`;
+      const made = new EksAccessEntry(this, key, { provider, clusterName: this.cluster.name, principalArn: arn });
       new EksAccessPolicyAssociation(this, `${key}-policy`, {
         provider,
         clusterName: this.cluster.name,
-        principalArn: entry.principalArn,
-        policyArn: `arn:${partition.partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`,
+        principalArn: made.principalArn,
+        policyArn: accessPolicy(policy),
         accessScope: { type: 'cluster' },
       });
-    });
+      return made;
+    };
+    this.accessEntries = [
+      ...[...new Set(writers)].map((arn) => entry('admin', arn, 'AmazonEKSClusterAdminPolicy')),
+      ...[...new Set(viewers)].map((arn) => entry('viewer', arn, 'AmazonEKSAdminViewPolicy')),
+    ];
   }
 
   // Each made once: every read of a resource attribute makes a new token.

@@ -52,3 +52,6 @@ export const PRIVATE_RANGES: readonly Cidr[] = ['10.0.0.0/8', '172.16.0.0/12', '
 export function isAnywhere(c: Cidr): boolean {
   return c.prefix === 0;
 }
+
+/** The documentation ranges of RFC 5737 (TEST-NET-1, -2 and -3): placeholders in examples, nobody's network. */
+export const DOCUMENTATION_RANGES: readonly Cidr[] = ['192.0.2.0/24', '198.51.100.0/24', '203.0.113.0/24'].map((c) => parseCidr(c)!);

@@ -4,6 +4,35 @@ import { checkName } from '../private/names';
 import type { Backend } from './backend';
 import { applyOverrides, Profiles, TierProfile, TierProfileOverrides } from './profile';
 
+/**
+ * Who may reach a tier's EKS cluster besides the identity that creates it: IAM principals given
+ * EKS access entries by the tier's {@link EksCluster}, and the roles the tier's generated
+ * pipelines assume (which are then written into the pipelines, not read from CI variables).
+ */
+export interface ClusterAccess {
+  /**
+   * IAM roles or users (ARNs) given cluster-admin: the operators of the platform.
+   * @default []
+   */
+  readonly admins?: string[];
+  /**
+   * The role the tier's deploy jobs assume (OIDC): cluster-admin, as `cdktf deploy` of the add-ons and
+   * app stacks creates namespaces, CRDs and cluster roles.
+   * @default - none: no access entry; the generated pipeline reads the role from its CI variable
+   */
+  readonly deployRole?: string;
+  /**
+   * The read-only role of the tier's plan and drift jobs: may read every object of the cluster,
+   * Secrets included (Helm keeps each release in a Secret, which a plan of a Helm release reads), and
+   * change none (the EKS access policy AmazonEKSAdminViewPolicy). Never the deploy role.
+   * @default - none: no access entry; the generated pipeline reads the role from its CI variable
+   */
+  readonly planRole?: string;
+}
+
+/** An IAM role or user ARN, as EKS access entries take it. */
+export const PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/;
+
 /** Where a tier runs, besides its profile. */
 export interface TierSettings {
   /**
@@ -26,6 +55,11 @@ export interface TierSettings {
    * @default - only Switchyard's own tags (`switchyard:tier`, `switchyard:stack`, `managed-by`)
    */
   readonly tags?: Record<string, string>;
+  /**
+   * Access to the tier's EKS cluster: admins, and the deploy and plan roles of its pipelines.
+   * @default - only the identity that creates the cluster may reach it
+   */
+  readonly clusterAccess?: ClusterAccess;
 }
 
 /** Properties of a {@link Tier}. */
@@ -94,6 +128,8 @@ export class Tier {
   public readonly backend?: Backend;
   /** Extra tags on every AWS resource of the tier. */
   public readonly tags: Readonly<Record<string, string>>;
+  /** Who may reach the tier's EKS cluster, and the roles its pipelines assume. */
+  public readonly clusterAccess: ClusterAccess;
 
   constructor(props: TierProps) {
     const where = `tier ${props.name}`;
@@ -118,6 +154,7 @@ export class Tier {
       }
     }
     this.tags = Object.freeze({ ...(props.tags ?? {}) });
+    this.clusterAccess = checkClusterAccess(where, props.clusterAccess ?? {});
   }
 
   /** True when dependencies are bound to managed AWS services in this tier. */
@@ -133,6 +170,28 @@ export class Tier {
 
 /** The retention periods CloudWatch Logs accepts, in days. */
 export const LOG_RETENTION_DAYS: readonly number[] = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
+function checkClusterAccess(where: string, access: ClusterAccess): ClusterAccess {
+  const admins = access.admins ?? [];
+  const check = (key: string, arn: unknown) => {
+    if (typeof arn !== 'string' || !PRINCIPAL_ARN.test(arn)) {
+      fail(where, `clusterAccess.${key} %v is not an IAM role or user ARN`, arn, 'use an ARN like "arn:aws:iam::123456789012:role/deploy-prod"');
+    }
+  };
+  admins.forEach((a, i) => {
+    check('admins entry', a);
+    if (admins.indexOf(a) !== i) fail(where, 'clusterAccess.admins entry %v is listed twice', a, 'list each principal once');
+  });
+  if (access.deployRole !== undefined) check('deployRole', access.deployRole);
+  if (access.planRole !== undefined) {
+    check('planRole', access.planRole);
+    if (access.planRole === access.deployRole || admins.includes(access.planRole)) {
+      fail(where, 'clusterAccess.planRole %v also deploys or administers the cluster', access.planRole,
+        'give plans a read-only role of their own: a plan runs the code of a pull request, which must not get write access');
+    }
+  }
+  return Object.freeze({ admins: Object.freeze([...admins]) as string[], deployRole: access.deployRole, planRole: access.planRole });
+}
 
 function validateProfile(where: string, p: TierProfile): void {
   if (p.binding !== 'in-cluster' && p.binding !== 'managed') {

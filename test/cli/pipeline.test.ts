@@ -29,6 +29,11 @@ beforeAll(() => {
 
 const byPath = (files: Array<{ path: string; content: string }>) => Object.fromEntries(files.map((f) => [f.path, f.content]));
 
+/** The shop's model as a program that declares no pipeline roles on its tiers: the jobs read CI variables. */
+function withoutDeclaredRoles(model: DeliveryModel): DeliveryModel {
+  return { ...model, tiers: model.tiers.map(({ deployRole: _d, planRole: _p, ...t }) => t) }; // eslint-disable-line @typescript-eslint/no-unused-vars
+}
+
 /** A hand-made model: tiers dev -> qa (approval, no region) -> prod, one app stack each, prod with a platform. */
 function customModel(): DeliveryModel {
   return {
@@ -159,7 +164,23 @@ describe('GitHub Actions workflows', () => {
     }
   });
 
-  test('sign in to AWS with OIDC, a role per tier from a repository variable, no stored keys', () => {
+  test('sign in to AWS with OIDC as the roles the tiers declare (which have access entries on the clusters), no stored keys', () => {
+    const step = (wf: any, id: string) => wf.jobs[id].steps.find((s: any) => String(s.uses).startsWith('aws-actions/'));
+    expect(step(deploy, 'deploy-prod').with).toEqual({
+      'role-to-assume': 'arn:aws:iam::123456789012:role/shop-deploy-prod', 'aws-region': 'eu-west-1', 'role-session-name': 'switchyard-deploy-prod-${{ github.run_id }}',
+    });
+    expect(step(drift, 'drift-staging').with['role-to-assume']).toBe('arn:aws:iam::123456789012:role/shop-plan-staging');
+    expect(step(plan, 'plan-prod').with['role-to-assume']).toBe('arn:aws:iam::123456789012:role/shop-plan-prod');
+    // A declared role needs no variable: no job stops on one.
+    expect(Object.values(files).join('\n')).not.toMatch(/vars\.AWS_(PLAN_)?ROLE_ARN_/);
+    expect(files['switchyard-plan.yml']).toMatch(/^# - prod: arn:aws:iam::123456789012:role\/shop-plan-prod \(declared on the tier\)\.$/m);
+    expect(files['switchyard-deploy.yml']).toMatch(/^# - prod: arn:aws:iam::123456789012:role\/shop-deploy-prod \(declared on the tier\); its role trusts repo:<owner>\/<repo>:environment:prod\.$/m);
+    expect(Object.values(files).join('\n')).not.toMatch(/AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|aws-secret-access-key/);
+  });
+
+  test('without declared roles, sign in to AWS with OIDC, a role per tier from a repository variable', () => {
+    const wfs = byPath(githubWorkflows(withoutDeclaredRoles(shopModel)));
+    const [deploy, drift, plan] = ['switchyard-deploy.yml', 'switchyard-drift.yml', 'switchyard-plan.yml'].map((f) => parse(wfs[f]));
     const step = (wf: any, id: string) => wf.jobs[id].steps.find((s: any) => String(s.uses).startsWith('aws-actions/'));
     expect(step(deploy, 'deploy-prod').with).toEqual({
       'role-to-assume': '${{ vars.AWS_ROLE_ARN_PROD }}', 'aws-region': 'eu-west-1', 'role-session-name': 'switchyard-deploy-prod-${{ github.run_id }}',
@@ -171,8 +192,13 @@ describe('GitHub Actions workflows', () => {
 
   test('never give plans or drift checks the deploy role: a read-only plan role, no fallback, a job without it stops', () => {
     for (const name of ['switchyard-plan.yml', 'switchyard-drift.yml']) {
-      expect(files[name]).not.toContain('vars.AWS_ROLE_ARN_');
-      expect(files[name]).not.toMatch(/\$\{\{[^}]*\|\|/); // no `a || b` fallback in an expression
+      expect(files[name]).not.toContain('shop-deploy-');
+    }
+    const wfs = byPath(githubWorkflows(withoutDeclaredRoles(shopModel)));
+    const [deploy, drift, plan] = ['switchyard-deploy.yml', 'switchyard-drift.yml', 'switchyard-plan.yml'].map((f) => parse(wfs[f]));
+    for (const name of ['switchyard-plan.yml', 'switchyard-drift.yml']) {
+      expect(wfs[name]).not.toContain('vars.AWS_ROLE_ARN_');
+      expect(wfs[name]).not.toMatch(/\$\{\{[^}]*\|\|/); // no `a || b` fallback in an expression
     }
     for (const [wf, id, variable] of [[plan, 'plan-staging', 'AWS_PLAN_ROLE_ARN_STAGING'], [drift, 'drift-prod', 'AWS_PLAN_ROLE_ARN_PROD'], [deploy, 'deploy-prod', 'AWS_ROLE_ARN_PROD']] as const) {
       const steps = wf.jobs[id].steps;
@@ -186,9 +212,10 @@ describe('GitHub Actions workflows', () => {
   test('say in the header which OIDC subjects each role must trust', () => {
     expect(files['switchyard-plan.yml']).toContain('# Its trust policy admits the subjects (`sub`) repo:<owner>/<repo>:pull_request (this workflow) and\n# repo:<owner>/<repo>:ref:refs/heads/main (the drift check), and no other:\n');
     expect(files['switchyard-drift.yml']).toContain('repo:<owner>/<repo>:pull_request (the plan workflow) and\n# repo:<owner>/<repo>:ref:refs/heads/main (this workflow)');
-    expect(files['switchyard-plan.yml']).toMatch(/^# - prod: vars\.AWS_PLAN_ROLE_ARN_PROD \(a job without it stops\)\.$/m);
-    expect(files['switchyard-deploy.yml']).toMatch(/^# - prod: vars\.AWS_ROLE_ARN_PROD; its role trusts repo:<owner>\/<repo>:environment:prod\.$/m);
-    expect(files['switchyard-deploy.yml']).toMatch(/^# - staging: vars\.AWS_ROLE_ARN_STAGING; its role trusts repo:<owner>\/<repo>:environment:staging\.$/m);
+    const wfs = byPath(githubWorkflows(withoutDeclaredRoles(shopModel)));
+    expect(wfs['switchyard-plan.yml']).toMatch(/^# - prod: vars\.AWS_PLAN_ROLE_ARN_PROD \(a job without it stops\)\.$/m);
+    expect(wfs['switchyard-deploy.yml']).toMatch(/^# - prod: vars\.AWS_ROLE_ARN_PROD; its role trusts repo:<owner>\/<repo>:environment:prod\.$/m);
+    expect(wfs['switchyard-deploy.yml']).toMatch(/^# - staging: vars\.AWS_ROLE_ARN_STAGING; its role trusts repo:<owner>\/<repo>:environment:staging\.$/m);
     const custom = byPath(githubWorkflows(customModel(), { branch: 'trunk' }));
     expect(custom['switchyard-drift.yml']).toContain('repo:<owner>/<repo>:ref:refs/heads/trunk (this workflow)');
   });
@@ -347,7 +374,15 @@ describe('the GitLab pipeline', () => {
     expect(pinned).toContain('# The image is pinned by digest.\n');
   });
 
+  test('signs in as the roles the tiers declare, with no variable to set for them', () => {
+    expect(ci['deploy-prod'].script[0]).toContain('AWS_ROLE_ARN="arn:aws:iam::123456789012:role/shop-deploy-prod"');
+    expect(ci['plan-staging'].script.join('\n')).toContain('AWS_ROLE_ARN="arn:aws:iam::123456789012:role/shop-plan-staging"');
+    expect(text).not.toMatch(/\$AWS_(PLAN_)?ROLE_ARN_(PROD|STAGING)/);
+    expect(text).toMatch(/Variables here: KUBECONFIG_DEV, none for staging \(its roles are declared on the tier\), none for prod/);
+  });
+
   test('signs in to AWS with an OIDC ID token in managed tiers only, plans with a read-only role and no fallback', () => {
+    const ci = parse(gitlabPipeline(withoutDeclaredRoles(shopModel))[0].content);
     expect(ci['deploy-prod'].id_tokens).toEqual({ AWS_ID_TOKEN: { aud: 'https://gitlab.com' } });
     expect(ci['deploy-prod'].script[0]).toBe('test -n "$AWS_ROLE_ARN_PROD" || { echo "set the variable AWS_ROLE_ARN_PROD to the deploy role of tier prod" >&2; exit 1; }');
     expect(ci['deploy-prod'].script[1]).toContain('AWS_ROLE_ARN="$AWS_ROLE_ARN_PROD"');

@@ -1,3 +1,4 @@
+import { paymentsTiers } from '../../examples/app-team/payments';
 import { exampleOutput, k8s, resources, Synth } from '../helpers';
 
 describe('the platform-team example', () => {
@@ -19,6 +20,24 @@ describe('the platform-team example', () => {
     });
     expect(out.stacks['platform-staging'].provider.aws[0].region).toBe('eu-west-1');
     expect(out.stacks['platform-prod'].provider.aws[0].default_tags[0].tags['cost-center']).toBe('platform');
+  });
+});
+
+describe('the two teams\' examples together', () => {
+  test('the platform gives the app team\'s pipeline roles access to each cluster: deploy as cluster-admin, plan read-only', () => {
+    const platform = exampleOutput('platform-team');
+    for (const tier of paymentsTiers()) {
+      if (!tier.managed) continue;
+      const stack = platform.stacks[`platform-${tier.name}`];
+      const entries = resources(stack, 'aws_eks_access_entry');
+      const policyOf = (arn: string) => {
+        const key = Object.keys(entries).find((k) => entries[k].principal_arn === arn);
+        expect(key).toBeDefined();
+        return Object.values(resources(stack, 'aws_eks_access_policy_association')).filter((a: any) => a.principal_arn === `\${aws_eks_access_entry.${key}.principal_arn}`).map((a: any) => a.policy_arn.replace(/^.*\//, '')); // eslint-disable-line @typescript-eslint/no-explicit-any
+      };
+      expect(policyOf(tier.clusterAccess.deployRole!)).toEqual(['AmazonEKSClusterAdminPolicy']);
+      expect(policyOf(tier.clusterAccess.planRole!)).toEqual(['AmazonEKSAdminViewPolicy']);
+    }
   });
 });
 
