@@ -42,8 +42,6 @@ for (const example of examples) {
     failed = true;
     continue;
   }
-  workAroundFakeBase64(outdir);
-  workAroundRemoteS3State(outdir);
   // In cdktf's order (a stack after the stacks it depends on), as `cdktf deploy` would apply them.
   const check = spawnSync(path.join(tfsim, 'check.sh'), ['--apply', outdir, ...deployOrder(outdir)], {
     cwd: root,
@@ -78,77 +76,4 @@ function deployOrder(outdir) {
   };
   for (const name of Object.keys(manifest.stacks).sort()) visit(name);
   return order;
-}
-
-/**
- * tfsim fakes computed strings as `tfsim-<attr>-<hash>`, so the EKS cluster's
- * CA (`certificate_authority[0].data`, base64 on a real cluster) is not base64
- * and `base64decode(...)` in the Kubernetes and Helm provider blocks fails at
- * plan: a false failure of the tool (see the README's contributing section).
- * In this temporary copy only, each `base64decode(X)` becomes
- * `try(base64decode(X), X)`, which still makes Terraform check X's references
- * and types. What we synthesize is unchanged.
- */
-function workAroundFakeBase64(outdir) {
-  const stacks = path.join(outdir, 'stacks');
-  for (const name of fs.readdirSync(stacks)) {
-    const file = path.join(stacks, name, 'cdk.tf.json');
-    if (!fs.existsSync(file)) continue;
-    const text = fs.readFileSync(file, 'utf8');
-    const fixed = rewriteCalls(text, 'base64decode', (arg) => `try(base64decode(${arg}), ${arg})`);
-    if (fixed !== text) fs.writeFileSync(file, fixed);
-  }
-}
-
-/**
- * tfsim replaces a stack's own S3 backend with a local one, but not the S3
- * `terraform_remote_state` through which another stack of the same program
- * reads it (cdktf's cross-stack references), so those plans ask AWS for
- * credentials. In this temporary copy only, a remote state that names the S3
- * bucket and key of a stack of the same output becomes a local remote state
- * at the path tfsim uses for that stack's state.
- */
-function workAroundRemoteS3State(outdir) {
-  const stacks = path.join(outdir, 'stacks');
-  const docs = {};
-  for (const name of fs.readdirSync(stacks)) {
-    const file = path.join(stacks, name, 'cdk.tf.json');
-    if (fs.existsSync(file)) docs[name] = { file, doc: JSON.parse(fs.readFileSync(file, 'utf8')) };
-  }
-  const byKey = {};
-  for (const [name, { doc }] of Object.entries(docs)) {
-    const s3 = doc.terraform && doc.terraform.backend && doc.terraform.backend.s3;
-    if (s3) byKey[`${s3.bucket}/${s3.key}`] = path.join(stacks, name, 'terraform.tfstate');
-  }
-  for (const { file, doc } of Object.values(docs)) {
-    const remote = (doc.data && doc.data.terraform_remote_state) || {};
-    let changed = false;
-    for (const rs of Object.values(remote)) {
-      const local = rs.backend === 's3' && rs.config && byKey[`${rs.config.bucket}/${rs.config.key}`];
-      if (local) {
-        rs.backend = 'local';
-        rs.config = { path: local };
-        changed = true;
-      }
-    }
-    if (changed) fs.writeFileSync(file, JSON.stringify(doc, null, 2));
-  }
-}
-
-/** Replaces every `fn(<balanced argument>)` in `text`. */
-function rewriteCalls(text, fn, replace) {
-  let out = '';
-  let i = 0;
-  for (;;) {
-    const at = text.indexOf(`${fn}(`, i);
-    if (at < 0) return out + text.slice(i);
-    let depth = 0;
-    let j = at + fn.length;
-    for (; j < text.length; j++) {
-      if (text[j] === '(') depth++;
-      else if (text[j] === ')' && --depth === 0) break;
-    }
-    out += text.slice(i, at) + replace(text.slice(at + fn.length + 1, j));
-    i = j + 1;
-  }
 }

@@ -9,7 +9,7 @@ export { ConfigurationError } from './private/errors';
 
 // Tiers
 export { Binding, TierProfile, TierProfileOverrides, TierSizing, Profiles } from './tier/profile';
-export { Tier, TierProps, TierSettings, Tiers } from './tier/tier';
+export { ClusterAccess, Tier, TierProps, TierSettings, Tiers } from './tier/tier';
 export { Backend, HcpBackendOptions, LocalBackendOptions, S3BackendOptions } from './tier/backend';
 export { IClusterConnection, KubernetesAccess, TierStack, TierStackProps } from './tier/stack';
 export { Moved } from './tier/moved';
@@ -31,7 +31,7 @@ export { Reloader } from './platform/addons/reloader';
 export { ClusterAutoscaler, ClusterAutoscalerOptions } from './platform/addons/cluster-autoscaler';
 export { Gp3StorageClass } from './platform/addons/storage';
 export { Alloy, KubePrometheusStack, Loki, MONITORING_NAMESPACE } from './platform/addons/observability';
-export { standardAddons, StandardAddonsOptions, standardPlatform } from './platform/addons/standard';
+export { standardAddons, StandardAddonsOptions, standardPlatform, StandardPlatformOptions } from './platform/addons/standard';
 
 // Dependencies
 export { CONTRACT_KEYS, DependencyKind, envVarName, IConnectable, IDependency, IQueue, ITopic, QueueAction, secretName } from './dependencies/contract';

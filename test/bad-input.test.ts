@@ -16,7 +16,7 @@ import * as path from 'path';
 import {
   AddonsStack, App, AppStack, AwsLoadBalancerController, Backend, BlueGreenService, Cache, CertManager, ClusterIssuer,
   ConfigurationError, EnvoyGateway, ExternalDns, ExternalSecrets, GatewayApiCrds, HelmAddon, Moved, PlatformRef,
-  PlatformStack, Policy, Postgres, Profiles, Queue, ReleaseLedger, Tier, Tiers, TierStack, Topic,
+  PlatformStack, Policy, Postgres, Profiles, Queue, ReleaseLedger, standardAddons, Tier, Tiers, TierStack, Topic,
 } from '../lib';
 import { main } from '../lib/cli/main';
 import { show } from '../lib/private/errors';
@@ -34,6 +34,18 @@ const CHART = { repository: 'https://charts.example.com', chart: 'ui', version: 
 
 /** The app `shop` in `tier` on a platform with what its dependencies need; its ledger releases nothing unless given. */
 const shopIn = (app: App, tier = dev, ledger = ledgerOf({ app: 'shop', tiers: {} })) => appStack(app, tier, ledger);
+
+/**
+ * The app `shop` in staging on a platform with the standard add-ons serving `<dns>` (a wildcard
+ * certificate for `*.<domain>`, external-dns records under `<dns>`).
+ */
+const routedApp = (app: App, names: { domain?: string; dns?: string } = {}) => {
+  const domain = names.domain ?? 'staging.example.com';
+  const addons = standardAddons(staging, { dns: { domain, hostedZoneId: 'Z0123456789EXAMPLE', acmeEmail: 'ops@example.com' } });
+  const withDns = names.dns ? addons.map((a) => (a instanceof ExternalDns ? new ExternalDns({ hostedZoneIds: ['Z0123456789EXAMPLE'], domains: [names.dns!] }) : a)) : addons;
+  const platform = new AddonsStack(app, { tier: staging, platform: new PlatformStack(app, { tier: staging }).ref, addons: withDns }).ref;
+  return new AppStack(app, 'shop', { tier: staging, platform, ledger: ledgerOf({ app: 'shop', tiers: {} }) });
+};
 
 /** A ledger that releases `api` 1.0.0 in dev only. */
 const apiInDev = () => ledgerOf({ app: 'shop', tiers: { dev: { api: released() } } });
@@ -229,6 +241,16 @@ const CATALOG: Record<string, Row[]> = {
       '[platform-staging/cluster] admins entry "platform-admins" is not an IAM role or user ARN: use an ARN like "arn:aws:iam::123456789012:role/platform-admins"'],
     ['an admin listed twice', (app) => { new PlatformStack(app, { tier: staging, cluster: { admins: ['arn:aws:iam::123456789012:role/admins', 'arn:aws:iam::123456789012:role/admins'] } }); },
       '[platform-staging/cluster] admins entry "arn:aws:iam::123456789012:role/admins" is listed twice: list each principal once'],
+    ['a documentation range for the API endpoint of prod (a placeholder left in)', (app) => { new PlatformStack(app, { tier: prod, cluster: { publicAccessCidrs: ['192.0.2.0/24'] } }); },
+      '[platform-prod/cluster] publicAccessCidrs entry "192.0.2.0/24" is a documentation range (RFC 5737), a placeholder that reaches nobody\'s network: put the public CIDRs of your offices, VPN or CI runners there (or set allowDocumentationRanges: true where a placeholder is meant, as in an example)'],
+    ['a plan role that may also deploy (the tier\'s access)', () => { Tier.prod({ region: 'eu-west-1', clusterAccess: { deployRole: 'arn:aws:iam::123456789012:role/ci', planRole: 'arn:aws:iam::123456789012:role/ci' } }); },
+      '[tier prod] clusterAccess.planRole "arn:aws:iam::123456789012:role/ci" also deploys or administers the cluster: give plans a read-only role of their own: a plan runs the code of a pull request, which must not get write access'],
+    ['a plan role that is also a deploy role of the cluster', (app) => {
+      new PlatformStack(app, { tier: Tier.staging({ region: 'eu-west-1', clusterAccess: { planRole: 'arn:aws:iam::123456789012:role/ci' } }), cluster: { deployRoles: ['arn:aws:iam::123456789012:role/ci'] } });
+    },
+      '[platform-staging/cluster] plan role "arn:aws:iam::123456789012:role/ci" is also an admin or a deploy role of the cluster: give plans a read-only role of their own: a plan runs the code of a pull request, which must not get write access'],
+    ['a deploy role that is not an IAM ARN', () => { Tier.staging({ clusterAccess: { deployRole: 'deploy-staging' } }); },
+      '[tier staging] clusterAccess.deployRole "deploy-staging" is not an IAM role or user ARN: use an ARN like "arn:aws:iam::123456789012:role/deploy-prod"'],
     ['a cluster found by name in a region that is not one', () => { PlatformRef.fromEksCluster({ clusterName: 'acme-prod', region: 'frankfurt' }); },
       '[PlatformRef.fromEksCluster] region "frankfurt" is not an AWS region name: give the region of the cluster, e.g. "eu-west-1"'],
     ['a cluster found by name in another region than the stack', (app) => {
@@ -372,6 +394,24 @@ const CATALOG: Record<string, Row[]> = {
       new BlueGreenService(shopIn(app, dev, apiInDev()), 'api', { ...API, connections: [billing] });
     },
       '[shop-dev/api] dependency "billing-dev/invoices" belongs to another app or tier: connect only to dependencies declared in shop-dev (declare "invoices" in this app)'],
+  ],
+  'routes, certificates and DNS names': [
+    ['a route host name that the Gateway\'s wildcard certificate does not cover (two labels under it)', (app) => { new BlueGreenService(routedApp(app), 'api', { ...API, route: { hostnames: ['shop.eu.staging.example.com'] } }); },
+      '[shop-staging/api] route hostname "shop.eu.staging.example.com" is covered by no HTTPS listener of the platform\'s Gateway (*.staging.example.com): it would be served over plain HTTP only: use a name one label under staging.example.com, e.g. "shop.staging.example.com" (a wildcard certificate covers one label), or give the Gateway a listener for shop.eu.staging.example.com'],
+    ['a route host name under another domain than the platform\'s', (app) => { new BlueGreenService(routedApp(app, { domain: 'example.com', dns: 'staging.example.com' }), 'api', { ...API, route: { hostnames: ['shop.example.com'] } }); },
+      '[shop-staging/api] route hostname "shop.example.com" is outside the domains the platform publishes in DNS (external-dns: staging.example.com): no record would point to the Gateway: use a name under staging.example.com, or add its domain to the platform\'s ExternalDns domains (and a hosted zone for it)'],
+    ['a wildcard HTTPS listener with an issuer that solves HTTP-01 only', (app) => {
+      new AddonsStack(app, {
+        tier: staging,
+        platform: new PlatformStack(app, { tier: staging }).ref,
+        addons: [new GatewayApiCrds(), new CertManager(), new ClusterIssuer({ acme: { email: 'ops@example.com' } }), new EnvoyGateway({ hostname: '*.staging.example.com', issuer: 'letsencrypt' })],
+      });
+    },
+      '[addons-config-staging] the Gateway\'s HTTPS listener *.staging.example.com is a wildcard, but ClusterIssuer "letsencrypt" solves HTTP-01 challenges only, and ACME issues wildcard certificates through DNS-01 only: give the issuer a DNS-01 solver (ClusterIssuer acme.solver { route53: { hostedZoneId } }, with CertManager route53HostedZoneIds), or give the listener one host name'],
+    ['an HTTP-01 issuer on a platform without a Gateway', (app) => {
+      new AddonsStack(app, { tier: staging, platform: new PlatformStack(app, { tier: staging }).ref, addons: [new GatewayApiCrds(), new CertManager(), new ClusterIssuer({ acme: { email: 'ops@example.com' } })] });
+    },
+      '[addons-config-staging] ClusterIssuer "letsencrypt" solves HTTP-01 through the Gateway, but the platform has none: add EnvoyGateway (or AwsLoadBalancerController with gatewayApi) to the add-ons, or use the route53 solver'],
   ],
   'ledger states': [
     ['an empty ledger file', () => { ReleaseLedger.parse('', t, 'shop/releases.json'); },

@@ -41,7 +41,7 @@ export const STATELESS_TYPES: readonly string[] = [
   'aws_vpc_security_group_ingress_rule', 'helm_release', 'kubernetes_config_map_v1', 'kubernetes_deployment_v1', 'kubernetes_manifest',
   'kubernetes_namespace_v1', 'kubernetes_network_policy_v1', 'kubernetes_role_binding_v1', 'kubernetes_role_v1', 'kubernetes_secret_v1',
   'kubernetes_service_account_v1', 'kubernetes_service_v1', 'kubernetes_storage_class_v1', 'kubernetes_horizontal_pod_autoscaler_v2',
-  'kubernetes_job_v1', 'kubernetes_pod_disruption_budget_v1', 'terraform_data',
+  'kubernetes_job_v1', 'kubernetes_labels', 'kubernetes_pod_disruption_budget_v1', 'terraform_data',
 ];
 
 /**

@@ -20,11 +20,29 @@ export interface ShopOptions {
   readonly tiers?: Tiers;
 }
 
-/** The tiers of the example. */
+/**
+ * PLACEHOLDER: the public range allowed to reach the clusters' API endpoints. 203.0.113.0/24 is
+ * TEST-NET-3 (RFC 5737), nobody's network: replace it with the public CIDRs of your offices, VPN or
+ * CI runners, and drop `allowDocumentationRanges` below (prod refuses a documentation range without it).
+ */
+export const API_ENDPOINT_CIDRS = ['203.0.113.0/24'];
+
+/** The AWS account of the example (a placeholder too). */
+const ACCOUNT = '123456789012';
+
+/**
+ * The tiers of the example. Staging and prod name the roles their generated pipelines assume
+ * (OIDC): the deploy role gets cluster-admin on the tier's cluster, the plan role read access.
+ */
 export function shopTiers(): Tiers {
+  const access = (tier: string) => ({
+    admins: [`arn:aws:iam::${ACCOUNT}:role/platform-admins`],
+    deployRole: `arn:aws:iam::${ACCOUNT}:role/shop-deploy-${tier}`,
+    planRole: `arn:aws:iam::${ACCOUNT}:role/shop-plan-${tier}`,
+  });
   return Tiers.standard({
-    staging: { region: 'eu-west-1' },
-    prod: { region: 'eu-west-1' },
+    staging: { region: 'eu-west-1', clusterAccess: access('staging') },
+    prod: { region: 'eu-west-1', clusterAccess: access('prod') },
   });
 }
 
@@ -34,7 +52,7 @@ export function shopTiers(): Tiers {
  */
 export function shopPlatform(app: App, tier: Tier, domain: string): PlatformRef {
   const cluster = tier.managed
-    ? new PlatformStack(app, { tier, cluster: { publicAccessCidrs: ['203.0.113.0/24'] } }).ref
+    ? new PlatformStack(app, { tier, cluster: { publicAccessCidrs: API_ENDPOINT_CIDRS, allowDocumentationRanges: true } }).ref
     : PlatformRef.fromKubeconfig({ context: 'kind-switchyard' });
   return new AddonsStack(app, {
     tier,
@@ -52,7 +70,8 @@ export function shop(app: App, options: ShopOptions = {}): void {
 
   for (const tier of tiers) {
     // The platform team's part: a cluster per tier (dev: an existing one) and its add-ons.
-    const platform = shopPlatform(app, tier, 'shop.example.com');
+    // Every app of the tier is served under <tier>.example.com (a wildcard certificate, external-dns records there).
+    const platform = shopPlatform(app, tier, 'example.com');
 
     // The app team's part, declared once and bound per tier.
     const stack = new AppStack(app, 'shop', {
@@ -72,7 +91,7 @@ export function shop(app: App, options: ShopOptions = {}): void {
       healthPath: '/healthz',
       // Schema changes run with the new version before its slot rolls out.
       migration: { command: ['/app/shop-api', 'migrate', 'up'] },
-      // Served through the platform's Gateway; the ledger's weight makes a canary.
+      // Served through the platform's Gateway under its certificate and DNS domain; the ledger's weight makes a canary.
       route: { hostnames: [`shop.${tier.name}.example.com`] },
       // Burn-rate alerts on a 99.9% availability objective, besides the per-slot ones.
       metrics: { port: 9090, availabilityObjective: 0.999 },

@@ -99,8 +99,11 @@ export function serviceMonitoring(
   // Per slot: a canary that fails is not hidden by the healthy live slot's traffic.
   const slot = 'switchyard_dev_slot';
   const minRate = options.minRequestsPerSecond ?? 0.1;
+  // Every alert carries its namespace, whatever its expression aggregates away: Alertmanager routes
+  // an app's alerts to its AlertmanagerConfig by `namespace` (the operator's OnNamespace matcher),
+  // and an alert without it falls to the root route (kube-prometheus-stack's "null" receiver).
   const alert = (name: string, expr: string, forDuration: string, summary: string) => ({
-    alert: name, expr, for: forDuration, labels: { severity, tier: app.tier.name, service }, annotations: { summary },
+    alert: name, expr, for: forDuration, labels: { severity, tier: app.tier.name, service, namespace: ns }, annotations: { summary },
   });
   const title = service.split('-').map((w) => w[0].toUpperCase() + w.slice(1)).join('');
   const rules = new Manifest(scope, 'alert-rules', {

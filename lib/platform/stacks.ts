@@ -193,7 +193,7 @@ export class AddonsStack extends TierStack {
       // In the order listed: after the add-on before it (and so after everything before that), so an
       // add-on that registers a webhook is up before later charts create objects it admits.
       const after = [...new Set([...addon.requires.flatMap((r) => installed.get(r) ?? []), ...previous])];
-      const made = addon._install(this, { stack: this, tier: this.tier, platform: props.platform, after, installed: all });
+      const made = addon._install(this, { stack: this, tier: this.tier, platform: props.platform, after, installed: all, addons: props.addons });
       installed.set(addon.id, made);
       if (made.length > 0) previous = made;
       done.add(addon.id);
@@ -211,11 +211,19 @@ export class AddonsStack extends TierStack {
       const made = new Map<string, ITerraformDependable[]>();
       for (const addon of configured) {
         const after = addon.requires.flatMap((r) => made.get(r) ?? []);
-        made.set(addon.id, addon._configure(config, { stack: config, tier: this.tier, platform: props.platform, after, installed: all }));
+        made.set(addon.id, addon._configure(config, { stack: config, tier: this.tier, platform: props.platform, after, installed: all, addons: props.addons }));
       }
     }
     this.configStack = config;
 
-    this.ref = props.platform._extend(seen, gateways[0], config ? [this, config] : [this]);
+    // What app stacks check their route host names against: the listeners' certificate names, and the
+    // domains external-dns publishes (none when this list has no external-dns and the platform had none).
+    let gateway = gateways[0];
+    if (gateway) {
+      const published = props.addons.map((a) => a._dnsDomains()).filter((d): d is string[] => d !== undefined);
+      const dnsKnown = published.length > 0 || !props.platform.hasAddon(AddonIds.externalDns);
+      gateway = { ...gateway, ...(dnsKnown ? { dnsDomains: published.flat() } : {}) };
+    }
+    this.ref = props.platform._extend(seen, gateway, config ? [this, config] : [this]);
   }
 }

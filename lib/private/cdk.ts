@@ -123,6 +123,7 @@ export { ClusterRoleV1 } from '@cdktf/provider-kubernetes/lib/cluster-role-v1';
 export { ClusterRoleBindingV1 } from '@cdktf/provider-kubernetes/lib/cluster-role-binding-v1';
 export { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 export { StorageClassV1 } from '@cdktf/provider-kubernetes/lib/storage-class-v1';
+export { Labels } from '@cdktf/provider-kubernetes/lib/labels';
 
 // Helm (hashicorp/helm)
 export { HelmProvider } from '@cdktf/provider-helm/lib/provider';

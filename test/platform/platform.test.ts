@@ -2,7 +2,8 @@ import {
   AddonsStack, App, AppStack, Backend, BlueGreenService, CertManager, ClusterIssuer, EnvoyGateway, ExternalDns, ExternalSecrets,
   GatewayApiCrds, HelmAddon, PlatformRef, PlatformStack, Postgres, standardAddons, Tier, Tiers, AwsLoadBalancerController,
 } from '../../lib';
-import { errorOf, manifests, resources, StackJson, synth, Synth } from '../helpers';
+import * as path from 'path';
+import { errorOf, manifests, resources, StackJson, synth, Synth, tempDir } from '../helpers';
 import { ledgerOf, released, tiers } from '../fixtures';
 
 const t = tiers();
@@ -13,7 +14,7 @@ function platforms(): Synth {
   return synth((app) => {
     for (const tier of t) {
       const base = tier.managed
-        ? new PlatformStack(app, { tier, cluster: { publicAccessCidrs: ['198.51.100.0/24'], admins: ['arn:aws:iam::123456789012:role/platform-admins'] } }).ref
+        ? new PlatformStack(app, { tier, cluster: { publicAccessCidrs: ['198.51.100.0/24'], allowDocumentationRanges: true, admins: ['arn:aws:iam::123456789012:role/platform-admins'] } }).ref
         : PlatformRef.fromKubeconfig({ context: 'kind-dev', path: '/home/dev/.kube/config' });
       new AddonsStack(app, { tier, platform: base, addons: standardAddons(tier, { dns }) });
     }
@@ -158,6 +159,36 @@ describe('platform stacks', () => {
     expect(entries([a])).toEqual(both.filter((e) => e !== onlyB));
   });
 
+  test('the tier\'s pipeline roles reach the cluster: the deploy role as cluster-admin, the plan role read-only (Secrets included)', () => {
+    const arn = (name: string) => `arn:aws:iam::123456789012:role/${name}`;
+    const tier = Tier.staging({ region: 'eu-west-1', clusterAccess: { admins: [arn('ops')], deployRole: arn('deploy'), planRole: arn('plan') } });
+    const stack = synth((app) => {
+      new PlatformStack(app, { tier, cluster: { admins: [arn('ops')], deployRoles: [arn('other-repo-deploy')], planRoles: [arn('other-repo-plan')] } });
+    }).stacks['platform-staging'];
+    const entries = Object.values(resources(stack, 'aws_eks_access_entry')) as any[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+    // One entry per principal (EKS refuses a second): "ops" is an admin of the tier and of the props.
+    expect(entries.map((e) => e.principal_arn).sort()).toEqual([arn('deploy'), arn('ops'), arn('other-repo-deploy'), arn('other-repo-plan'), arn('plan')]);
+    const policyOf = (principal: string) => (Object.values(resources(stack, 'aws_eks_access_policy_association')) as any[]) // eslint-disable-line @typescript-eslint/no-explicit-any
+      .filter((a) => a.principal_arn.includes(Object.entries(resources(stack, 'aws_eks_access_entry')).find(([, e]) => (e as any).principal_arn === principal)![0])) // eslint-disable-line @typescript-eslint/no-explicit-any
+      .map((a) => [a.policy_arn.replace(/^.*\//, ''), a.access_scope.type]);
+    expect(policyOf(arn('deploy'))).toEqual([['AmazonEKSClusterAdminPolicy', 'cluster']]);
+    expect(policyOf(arn('other-repo-deploy'))).toEqual([['AmazonEKSClusterAdminPolicy', 'cluster']]);
+    expect(policyOf(arn('plan'))).toEqual([['AmazonEKSAdminViewPolicy', 'cluster']]);
+    expect(policyOf(arn('other-repo-plan'))).toEqual([['AmazonEKSAdminViewPolicy', 'cluster']]);
+    // Every association belongs to its entry: it is made after the entry.
+    for (const a of Object.values(resources(stack, 'aws_eks_access_policy_association')) as any[]) expect(a.principal_arn).toMatch(/^\$\{aws_eks_access_entry\./); // eslint-disable-line @typescript-eslint/no-explicit-any
+  });
+
+  test('a documentation range in a protected tier needs allowDocumentationRanges; elsewhere it warns', () => {
+    const cidrs = ['203.0.113.0/24'];
+    const prodCluster = synth((app) => { new PlatformStack(app, { tier: t.get('prod'), cluster: { publicAccessCidrs: cidrs, allowDocumentationRanges: true } }); }).stacks['platform-prod'];
+    expect(one(prodCluster, 'aws_eks_cluster').vpc_config.public_access_cidrs).toEqual(cidrs);
+    const app = new App({ outdir: path.join(tempDir(), 'cdktf.out') });
+    const stack = new PlatformStack(app, { tier: t.get('staging'), cluster: { publicAccessCidrs: cidrs } });
+    const warnings = stack.eks.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => m.data);
+    expect(warnings).toEqual(['publicAccessCidrs entry 203.0.113.0/24 is a documentation range (RFC 5737, 203.0.113.0/24): a placeholder that reaches nobody\'s network: replace it with the public CIDRs of your offices, VPN or CI runners']);
+  });
+
   test('EKS add-ons include the EBS CSI driver through Pod Identity', () => {
     const addons = Object.values(resources(out.stacks['platform-prod'], 'aws_eks_addon')) as any[]; // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(addons.map((a) => a.addon_name).sort()).toEqual(['aws-ebs-csi-driver', 'coredns', 'eks-pod-identity-agent', 'kube-proxy', 'vpc-cni']);
@@ -245,7 +276,7 @@ describe('platform stacks', () => {
       { test: 'StringEquals', variable: expect.stringMatching(/identity0oidc0issuer, "https:\/\/", ""\)\}:sub$/), values: ['system:serviceaccount:external-dns:external-dns'] },
       { test: 'StringEquals', variable: expect.stringMatching(/:aud$/), values: ['sts.amazonaws.com'] },
     ]);
-    expect(docs['external-dns-access'].statement[0]).toMatchObject({ actions: ['route53:ChangeResourceRecordSets'], resources: ['arn:${data.aws_partition.external-dns-partition.partition}:route53:::hostedzone/Z0123456789EXAMPLE'] });
+    expect(docs['external-dns-access'].statement[0]).toMatchObject({ actions: ['route53:ChangeResourceRecordSets', 'route53:ListResourceRecordSets', 'route53:ListTagsForResources'], resources: ['arn:${data.aws_partition.external-dns-partition.partition}:route53:::hostedzone/Z0123456789EXAMPLE'] });
     const values = JSON.parse(resources(s, 'helm_release').addon_external_dns.values[0]);
     expect(values.serviceAccount.annotations['eks.amazonaws.com/role-arn']).toMatch(/^\$\{aws_iam_role\.external-dns-role/);
     expect(values).toMatchObject({ provider: { name: 'aws' }, domainFilters: ['shop.example.com'], policy: 'upsert-only', sources: ['service', 'gateway-httproute'] });

@@ -18,6 +18,16 @@ export interface AddonContext {
   readonly after: ITerraformDependable[];
   /** Catalog IDs of every add-on of the stack and of those the platform already had. */
   readonly installed: ReadonlySet<string>;
+  /** The add-ons of the stack, in install order (what one add-on may check of another). */
+  readonly addons: readonly Addon[];
+}
+
+/** What a certificate issuer add-on can issue. */
+export interface IssuerInfo {
+  /** The ClusterIssuer's name. */
+  readonly name: string;
+  /** Whether it can issue a wildcard name (`*.example.com`): ACME only through DNS-01. */
+  readonly wildcards: boolean;
 }
 
 /**
@@ -53,6 +63,16 @@ export abstract class Addon {
 
   /** The Gateway this add-on provides to app stacks, if any. @internal */
   public _gateway(): GatewayRef | undefined {
+    return undefined;
+  }
+
+  /** The certificate issuer this add-on makes, if any. @internal */
+  public _issuer(): IssuerInfo | undefined {
+    return undefined;
+  }
+
+  /** The domains this add-on publishes DNS records under, if it publishes any. @internal */
+  public _dnsDomains(): string[] | undefined {
     return undefined;
   }
 }

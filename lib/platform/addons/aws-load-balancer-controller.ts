@@ -7,7 +7,7 @@ import { Policy } from '../../policy/policy';
 import { Statement } from '../../private/iam';
 import type { GatewayRef } from '../platform-ref';
 import { Addon, AddonContext, addonRole, CatalogAddonOptions, checkChart, HelmChart, helmRelease, mergeValues, pinned } from './addon';
-import { gateway, GATEWAY_API, GATEWAY_NAME, GATEWAY_NAMESPACE } from './gateway';
+import { gateway, GATEWAY_API, gatewayRef } from './gateway';
 import { AddonIds } from './ids';
 
 /** Options of {@link AwsLoadBalancerController}. */
@@ -98,7 +98,7 @@ export class AwsLoadBalancerController extends Addon {
   }
 
   public _gateway(): GatewayRef | undefined {
-    return this.options.gatewayApi ? { name: GATEWAY_NAME, namespace: GATEWAY_NAMESPACE } : undefined;
+    return this.options.gatewayApi ? gatewayRef(this.options) : undefined;
   }
 }
 
@@ -164,15 +164,18 @@ function gatewayCrdsJob(scope: Construct, ctx: AddonContext, version: string): J
 }
 
 /**
- * The controller's IAM permissions, following the policy its project
- * publishes for v3: reads are unscoped; changes to load balancers, target
- * groups and security groups are limited to resources tagged
- * `elbv2.k8s.aws/cluster` (which the controller tags on creation); tags are
- * added or removed only on resources that have that tag, never the tag itself
- * (so it cannot adopt a load balancer or security group it did not make), or
- * while creating one.
+ * The controller's IAM permissions: the policy its project publishes for the
+ * release the chart installs (docs/install/iam_policy.json of
+ * kubernetes-sigs/aws-load-balancer-controller v3.5.0), statement by
+ * statement, with the partition of the account instead of `aws` in ARNs.
+ * test/upstream/iam.test.ts diffs it against a copy of that file. Changes to
+ * load balancers, target groups and security groups are limited to resources
+ * tagged `elbv2.k8s.aws/cluster` (which the controller tags on creation),
+ * except ingress rules: the controller adds the backend rules to the security
+ * group of each target's network interface (with `ip` targets, the pods', so
+ * the EKS cluster security group or a pod's own), which carry no such tag.
  */
-function loadBalancerControllerPolicy(partition: string): Statement[] {
+export function loadBalancerControllerPolicy(partition: string): Statement[] {
   const tagged = [{ test: 'Null', variable: 'aws:ResourceTag/elbv2.k8s.aws/cluster', values: ['false'] }];
   const tagging = [{ test: 'Null', variable: 'aws:RequestTag/elbv2.k8s.aws/cluster', values: ['false'] }];
   // Changes the tags of a resource it made, but not its cluster tag.
@@ -193,83 +196,73 @@ function loadBalancerControllerPolicy(partition: string): Statement[] {
       actions: [
         'ec2:DescribeAccountAttributes', 'ec2:DescribeAddresses', 'ec2:DescribeAvailabilityZones', 'ec2:DescribeInternetGateways',
         'ec2:DescribeVpcs', 'ec2:DescribeVpcPeeringConnections', 'ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups',
-        'ec2:DescribeInstances', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeTags', 'ec2:DescribeRouteTables',
-        'ec2:DescribeIpamPools', 'ec2:GetCoipPoolUsage', 'ec2:DescribeCoipPools', 'ec2:GetSecurityGroupsForVpc',
+        'ec2:DescribeInstances', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeTags', 'ec2:GetCoipPoolUsage',
+        'ec2:DescribeCoipPools', 'ec2:GetSecurityGroupsForVpc', 'ec2:DescribeIpamPools', 'ec2:DescribeRouteTables',
         'elasticloadbalancing:DescribeLoadBalancers', 'elasticloadbalancing:DescribeLoadBalancerAttributes',
         'elasticloadbalancing:DescribeListeners', 'elasticloadbalancing:DescribeListenerCertificates',
-        'elasticloadbalancing:DescribeListenerAttributes', 'elasticloadbalancing:DescribeSSLPolicies',
-        'elasticloadbalancing:DescribeRules', 'elasticloadbalancing:DescribeTargetGroups',
+        'elasticloadbalancing:DescribeSSLPolicies', 'elasticloadbalancing:DescribeRules', 'elasticloadbalancing:DescribeTargetGroups',
         'elasticloadbalancing:DescribeTargetGroupAttributes', 'elasticloadbalancing:DescribeTargetHealth',
         'elasticloadbalancing:DescribeTags', 'elasticloadbalancing:DescribeTrustStores',
-        'elasticloadbalancing:DescribeCapacityReservation',
-        'acm:ListCertificates', 'acm:DescribeCertificate', 'iam:ListServerCertificates', 'iam:GetServerCertificate',
-        'cognito-idp:DescribeUserPoolClient',
-        'wafv2:GetWebACL', 'wafv2:GetWebACLForResource', 'wafv2:AssociateWebACL', 'wafv2:DisassociateWebACL',
-        'shield:GetSubscriptionState', 'shield:DescribeProtection', 'shield:CreateProtection', 'shield:DeleteProtection',
+        'elasticloadbalancing:DescribeListenerAttributes', 'elasticloadbalancing:DescribeCapacityReservation',
       ],
       resources: ['*'],
     },
     {
-      actions: ['ec2:CreateSecurityGroup'],
+      actions: [
+        'cognito-idp:DescribeUserPoolClient', 'acm:ListCertificates', 'acm:DescribeCertificate', 'iam:ListServerCertificates',
+        'iam:GetServerCertificate', 'waf-regional:GetWebACL', 'waf-regional:GetWebACLForResource', 'waf-regional:AssociateWebACL',
+        'waf-regional:DisassociateWebACL', 'wafv2:GetWebACL', 'wafv2:GetWebACLForResource', 'wafv2:AssociateWebACL',
+        'wafv2:DisassociateWebACL', 'shield:GetSubscriptionState', 'shield:DescribeProtection', 'shield:CreateProtection',
+        'shield:DeleteProtection',
+      ],
       resources: ['*'],
     },
+    // The backend rules go to the security groups of the targets' network interfaces, which are not the controller's.
+    { actions: ['ec2:AuthorizeSecurityGroupIngress', 'ec2:RevokeSecurityGroupIngress'], resources: ['*'] },
+    { actions: ['ec2:CreateSecurityGroup'], resources: ['*'] },
     {
       actions: ['ec2:CreateTags'],
       resources: [securityGroups],
       conditions: [{ test: 'StringEquals', variable: 'ec2:CreateAction', values: ['CreateSecurityGroup'] }, ...tagging],
     },
-    {
-      actions: ['ec2:CreateTags', 'ec2:DeleteTags'],
-      resources: [securityGroups],
-      conditions: retagging,
-    },
+    { actions: ['ec2:CreateTags', 'ec2:DeleteTags'], resources: [securityGroups], conditions: retagging },
     {
       actions: ['ec2:AuthorizeSecurityGroupIngress', 'ec2:RevokeSecurityGroupIngress', 'ec2:DeleteSecurityGroup'],
       resources: ['*'],
       conditions: tagged,
     },
+    { actions: ['elasticloadbalancing:CreateLoadBalancer', 'elasticloadbalancing:CreateTargetGroup'], resources: ['*'], conditions: tagging },
     {
-      actions: ['elasticloadbalancing:CreateLoadBalancer', 'elasticloadbalancing:CreateTargetGroup'],
-      resources: ['*'],
-      conditions: tagging,
-    },
-    {
-      actions: [
-        'elasticloadbalancing:CreateListener', 'elasticloadbalancing:DeleteListener', 'elasticloadbalancing:CreateRule',
-        'elasticloadbalancing:DeleteRule', 'elasticloadbalancing:ModifyListener', 'elasticloadbalancing:ModifyRule',
-        'elasticloadbalancing:ModifyListenerAttributes', 'elasticloadbalancing:AddListenerCertificates',
-        'elasticloadbalancing:RemoveListenerCertificates', 'elasticloadbalancing:SetWebAcl',
-      ],
+      actions: ['elasticloadbalancing:CreateListener', 'elasticloadbalancing:DeleteListener', 'elasticloadbalancing:CreateRule', 'elasticloadbalancing:DeleteRule'],
       resources: ['*'],
     },
-    {
-      actions: ['elasticloadbalancing:AddTags', 'elasticloadbalancing:RemoveTags'],
-      resources: balancers,
-      conditions: retagging,
-    },
-    {
-      actions: ['elasticloadbalancing:AddTags'],
-      resources: balancers,
-      conditions: [{ test: 'StringEquals', variable: 'elasticloadbalancing:CreateAction', values: ['CreateTargetGroup', 'CreateLoadBalancer'] }, ...tagging],
-    },
+    { actions: ['elasticloadbalancing:AddTags', 'elasticloadbalancing:RemoveTags'], resources: balancers, conditions: retagging },
     {
       actions: ['elasticloadbalancing:AddTags', 'elasticloadbalancing:RemoveTags'],
       resources: [elb('listener/net/*/*/*'), elb('listener/app/*/*/*'), elb('listener-rule/net/*/*/*'), elb('listener-rule/app/*/*/*')],
     },
     {
       actions: [
-        'elasticloadbalancing:ModifyLoadBalancerAttributes', 'elasticloadbalancing:SetIpAddressType',
-        'elasticloadbalancing:SetSecurityGroups', 'elasticloadbalancing:SetSubnets', 'elasticloadbalancing:DeleteLoadBalancer',
-        'elasticloadbalancing:ModifyTargetGroup', 'elasticloadbalancing:ModifyTargetGroupAttributes',
-        'elasticloadbalancing:DeleteTargetGroup', 'elasticloadbalancing:ModifyCapacityReservation',
-        'elasticloadbalancing:ModifyIpPools',
+        'elasticloadbalancing:ModifyLoadBalancerAttributes', 'elasticloadbalancing:SetIpAddressType', 'elasticloadbalancing:SetSecurityGroups',
+        'elasticloadbalancing:SetSubnets', 'elasticloadbalancing:DeleteLoadBalancer', 'elasticloadbalancing:ModifyTargetGroup',
+        'elasticloadbalancing:ModifyTargetGroupAttributes', 'elasticloadbalancing:DeleteTargetGroup',
+        'elasticloadbalancing:ModifyListenerAttributes', 'elasticloadbalancing:ModifyCapacityReservation', 'elasticloadbalancing:ModifyIpPools',
       ],
       resources: ['*'],
       conditions: tagged,
     },
     {
-      actions: ['elasticloadbalancing:RegisterTargets', 'elasticloadbalancing:DeregisterTargets'],
-      resources: [elb('targetgroup/*/*')],
+      actions: ['elasticloadbalancing:AddTags'],
+      resources: balancers,
+      conditions: [{ test: 'StringEquals', variable: 'elasticloadbalancing:CreateAction', values: ['CreateTargetGroup', 'CreateLoadBalancer'] }, ...tagging],
+    },
+    { actions: ['elasticloadbalancing:RegisterTargets', 'elasticloadbalancing:DeregisterTargets'], resources: [elb('targetgroup/*/*')] },
+    {
+      actions: [
+        'elasticloadbalancing:SetWebAcl', 'elasticloadbalancing:ModifyListener', 'elasticloadbalancing:AddListenerCertificates',
+        'elasticloadbalancing:RemoveListenerCertificates', 'elasticloadbalancing:ModifyRule', 'elasticloadbalancing:SetRulePriorities',
+      ],
+      resources: ['*'],
     },
   ];
 }

@@ -1,7 +1,7 @@
 import { Construct, DataAwsPartition, ITerraformDependable, Manifest } from '../../private/cdk';
 import { fail } from '../../private/errors';
 import { checkName } from '../../private/names';
-import { Addon, AddonContext, addonRole, CatalogAddonOptions, checkChart, HelmChart, helmRelease, mergeValues, pinned } from './addon';
+import { Addon, AddonContext, addonRole, CatalogAddonOptions, checkChart, HelmChart, helmRelease, IssuerInfo, mergeValues, pinned } from './addon';
 import { GATEWAY_NAME, GATEWAY_NAMESPACE } from './gateway';
 import { AddonIds } from './ids';
 
@@ -50,6 +50,8 @@ export class CertManager extends Addon {
     const zones = this.options.route53HostedZoneIds ?? [];
     const partition = () => new DataAwsPartition(scope, 'cert-manager-partition', { provider: ctx.stack.aws }).partition;
     const arn = zones.length > 0 ? `arn:${partition()}:route53:::` : '';
+    // The policy cert-manager documents for Route53 DNS-01, in the given zones only; without
+    // ListHostedZonesByName, as its issuers name their zone (hostedZoneID).
     const role = zones.length > 0 ? addonRole(scope, ctx, this.id, SA, [
       { actions: ['route53:GetChange'], resources: [`${arn}change/*`] },
       {
@@ -57,7 +59,6 @@ export class CertManager extends Addon {
         resources: zones.map((z) => `${arn}hostedzone/${z}`),
         conditions: [{ test: 'ForAllValues:StringEquals', variable: 'route53:ChangeResourceRecordSetsRecordTypes', values: ['TXT'] }],
       },
-      { actions: ['route53:ListHostedZonesByName'], resources: ['*'] },
     ]) : undefined;
     const replicas = ha ? 2 : 1;
     return [helmRelease(scope, ctx, this.id, SA.namespace, this.chart, mergeValues({
@@ -96,13 +97,25 @@ export interface ClusterIssuerProps {
     readonly solver?: 'http01' | {
       /** DNS-01 in a Route53 hosted zone (cert-manager's IRSA role must be allowed to change it). */
       readonly route53: {
-        /** AWS region of the Route53 API calls. */
-        readonly region: string;
+        /**
+         * AWS region of the Route53 client's calls (and of its STS calls through IRSA).
+         * @default - the tier's region
+         */
+        readonly region?: string;
         /** ID of the hosted zone the challenge records go to. */
         readonly hostedZoneId: string;
       };
     };
   };
+}
+
+/** The region of a Route53 solver without one: the tier's. */
+function route53Region(ctx: AddonContext, issuer: string): string {
+  const region = ctx.tier.region;
+  if (!region) {
+    fail(ctx.stack, 'ClusterIssuer %v solves DNS-01 in Route53, but tier "' + ctx.tier.name + '" has no region', issuer, 'give the tier a region, or the solver one: acme.solver { route53: { region, hostedZoneId } }');
+  }
+  return region;
 }
 
 const ACME_SERVERS: Record<string, string> = {
@@ -139,6 +152,12 @@ export class ClusterIssuer extends Addon {
     return true;
   }
 
+  public _issuer(): IssuerInfo {
+    const acme = this.props.acme;
+    // Self-signed signs any name; ACME (Let's Encrypt) issues a wildcard through DNS-01 only.
+    return { name: this.name, wildcards: !acme || (acme.solver !== undefined && acme.solver !== 'http01') };
+  }
+
   public _configure(scope: Construct, ctx: AddonContext): ITerraformDependable[] {
     const acme = this.props.acme;
     let spec: Record<string, unknown>;
@@ -146,8 +165,8 @@ export class ClusterIssuer extends Addon {
       spec = { selfSigned: {} };
     } else {
       const solver = acme.solver ?? 'http01';
-      if (solver === 'http01' && !ctx.installed.has(AddonIds.envoyGateway) && !ctx.platform.gateway) {
-        fail(ctx.stack, 'ClusterIssuer "%v" solves HTTP-01 through the Gateway, but the platform has none', this.name, 'add EnvoyGateway (or AwsLoadBalancerController with gatewayApi) to the add-ons, or use the route53 solver');
+      if (solver === 'http01' && !ctx.addons.some((a) => a._gateway()) && !ctx.platform.gateway) {
+        fail(ctx.stack, 'ClusterIssuer %v solves HTTP-01 through the Gateway, but the platform has none', this.name, 'add EnvoyGateway (or AwsLoadBalancerController with gatewayApi) to the add-ons, or use the route53 solver');
       }
       spec = {
         acme: {
@@ -156,7 +175,7 @@ export class ClusterIssuer extends Addon {
           privateKeySecretRef: { name: `${this.name}-account-key` },
           solvers: [solver === 'http01'
             ? { http01: { gatewayHTTPRoute: { parentRefs: [{ name: GATEWAY_NAME, namespace: GATEWAY_NAMESPACE, kind: 'Gateway', sectionName: 'http' }] } } }
-            : { dns01: { route53: { region: solver.route53.region, hostedZoneID: solver.route53.hostedZoneId } } }],
+            : { dns01: { route53: { region: solver.route53.region ?? route53Region(ctx, this.name), hostedZoneID: solver.route53.hostedZoneId } } }],
         },
       };
     }

@@ -48,12 +48,20 @@ export class ExternalDns extends Addon {
     this.options = options;
   }
 
+  public _dnsDomains(): string[] {
+    return [...this.options.domains];
+  }
+
   public _install(scope: Construct, ctx: AddonContext): ITerraformDependable[] {
     const eks = ctx.platform.eks(ctx.stack, `add-on "${this.id}"`);
     const partition = new DataAwsPartition(scope, 'external-dns-partition', { provider: ctx.stack.aws }).partition;
+    // The policy external-dns documents for Route53, limited to the given zones (it lists the zones to find them).
     const role = addonRole(scope, ctx, this.id, SA, [
-      { actions: ['route53:ChangeResourceRecordSets'], resources: this.options.hostedZoneIds.map((z) => `arn:${partition}:route53:::hostedzone/${z}`) },
-      { actions: ['route53:ListHostedZones', 'route53:ListResourceRecordSets', 'route53:ListTagsForResources'], resources: ['*'] },
+      {
+        actions: ['route53:ChangeResourceRecordSets', 'route53:ListResourceRecordSets', 'route53:ListTagsForResources'],
+        resources: this.options.hostedZoneIds.map((z) => `arn:${partition}:route53:::hostedzone/${z}`),
+      },
+      { actions: ['route53:ListHostedZones'], resources: ['*'] },
     ]);
     return [helmRelease(scope, ctx, this.id, SA.namespace, this.chart, mergeValues({
       provider: { name: 'aws' },

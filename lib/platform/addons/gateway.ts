@@ -1,4 +1,4 @@
-import { Construct, ITerraformDependable, Manifest } from '../../private/cdk';
+import { Construct, ITerraformDependable, Labels, Manifest } from '../../private/cdk';
 import { fail } from '../../private/errors';
 import type { GatewayRef } from '../platform-ref';
 import { Addon, AddonContext, CatalogAddonOptions, checkChart, HelmChart, helmRelease, mergeValues, pinned } from './addon';
@@ -153,8 +153,13 @@ export class EnvoyGateway extends Addon {
   }
 
   public _gateway(): GatewayRef {
-    return { name: GATEWAY_NAME, namespace: GATEWAY_NAMESPACE };
+    return gatewayRef(this.options);
   }
+}
+
+/** The platform's Gateway as app stacks see it: where it is, and the names its HTTPS listener has certificates for. */
+export function gatewayRef(options: { hostname?: string; issuer?: string }): GatewayRef {
+  return { name: GATEWAY_NAME, namespace: GATEWAY_NAMESPACE, httpsHostnames: options.hostname && options.issuer ? [options.hostname] : [] };
 }
 
 /** The platform's Gateway of a GatewayClass: HTTP, and HTTPS when a hostname and issuer are given. */
@@ -163,6 +168,12 @@ export function gateway(
 ): Manifest {
   if (options.issuer && !ctx.installed.has(AddonIds.certManager)) {
     fail(ctx.stack, 'the Gateway\'s certificate issuer %v needs cert-manager, which the platform lacks', options.issuer, 'add CertManager and a ClusterIssuer to the add-ons, or drop the issuer');
+  }
+  // ACME issues a wildcard name only through DNS-01: an HTTP-01 issuer would leave the listener without a certificate.
+  const issuer = ctx.addons.map((a) => a._issuer()).find((i) => i?.name === options.issuer);
+  if (options.hostname?.startsWith('*.') && issuer && !issuer.wildcards) {
+    fail(ctx.stack, `the Gateway's HTTPS listener ${options.hostname} is a wildcard, but ClusterIssuer %v solves HTTP-01 challenges only, and ACME issues wildcard certificates through DNS-01 only`, issuer.name,
+      'give the issuer a DNS-01 solver (ClusterIssuer acme.solver { route53: { hostedZoneId } }, with CertManager route53HostedZoneIds), or give the listener one host name');
   }
   const allowedRoutes = { namespaces: { from: 'Selector', selector: { matchLabels: { [GATEWAY_ACCESS_LABEL]: GATEWAY_NAME } } } };
   const listeners: Record<string, unknown>[] = [{ name: 'http', protocol: 'HTTP', port: 80, allowedRoutes }];
@@ -176,6 +187,16 @@ export function gateway(
       allowedRoutes,
     });
   }
+  // Routes attach from the namespaces that carry the access label: the Gateway's own namespace carries it
+  // too, where cert-manager puts the HTTPRoutes that answer HTTP-01 challenges for the listener's certificate.
+  const label = new Labels(scope, 'gateway-namespace-label', {
+    provider: ctx.stack.kubernetes,
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name: GATEWAY_NAMESPACE },
+    labels: { [GATEWAY_ACCESS_LABEL]: GATEWAY_NAME },
+    dependsOn: ctx.after,
+  });
   return new Manifest(scope, 'gateway', {
     provider: ctx.stack.kubernetes,
     manifest: {
@@ -188,6 +209,6 @@ export function gateway(
       },
       spec: { gatewayClassName, listeners },
     },
-    dependsOn: after,
+    dependsOn: [...after, label],
   });
 }

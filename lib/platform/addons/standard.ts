@@ -5,7 +5,7 @@ import { AwsLoadBalancerController } from './aws-load-balancer-controller';
 import { CertManager, ClusterIssuer } from './cert-manager';
 import { ClusterAutoscaler } from './cluster-autoscaler';
 import { ExternalDns } from './external-dns';
-import { EnvoyGateway, GATEWAY_NAME, GATEWAY_NAMESPACE, GatewayApiCrds } from './gateway';
+import { EnvoyGateway, GatewayApiCrds } from './gateway';
 import { MetricsServer } from './metrics-server';
 import { Alloy, KubePrometheusStack, Loki } from './observability';
 import { CloudNativePg, ExternalSecrets } from './operators';
@@ -49,13 +49,15 @@ export interface StandardAddonsOptions {
 export function standardAddons(tier: Tier, options: StandardAddonsOptions = {}): Addon[] {
   const managed = tier.managed;
   const dns = managed ? options.dns : undefined;
+  // The Gateway's certificate is a wildcard (`*.<domain>`): Let's Encrypt issues it through DNS-01 only,
+  // so cert-manager writes the challenge records in the hosted zone (its IRSA role may write TXT records there).
   const issuer = dns
-    ? new ClusterIssuer({ name: 'letsencrypt', acme: { email: dns.acmeEmail } })
+    ? new ClusterIssuer({ name: 'letsencrypt', acme: { email: dns.acmeEmail, solver: { route53: { hostedZoneId: dns.hostedZoneId } } } })
     : new ClusterIssuer({ name: 'selfsigned' });
   return [
     new GatewayApiCrds(),
     ...(managed ? [new Gp3StorageClass(), new AwsLoadBalancerController()] : []),
-    new CertManager(),
+    new CertManager(dns ? { route53HostedZoneIds: [dns.hostedZoneId] } : {}),
     issuer,
     new EnvoyGateway(dns ? { hostname: `*.${dns.domain}`, issuer: issuer.name } : {}),
     ...(dns ? [new ExternalDns({ hostedZoneIds: [dns.hostedZoneId], domains: [dns.domain] })] : []),
@@ -70,19 +72,36 @@ export function standardAddons(tier: Tier, options: StandardAddonsOptions = {}):
   ];
 }
 
+/** Options of {@link standardPlatform}: what the platform team's {@link standardAddons} was given. */
+export interface StandardPlatformOptions {
+  /**
+   * The public DNS domain the platform serves apps under in the tier (its `standardAddons` `dns.domain`).
+   * @default - none: HTTP only, no DNS records (route host names are then not checked)
+   */
+  readonly dns?: {
+    /** The domain apps are served under (the Gateway's certificate is for `*.<domain>`). */
+    readonly domain: string;
+  };
+}
+
 /**
  * What a platform built with {@link standardAddons} offers apps, for an app
  * repository that consumes it by name:
- * `PlatformRef.fromEksCluster({ clusterName, region, ...standardPlatform(tier) })`.
+ * `PlatformRef.fromEksCluster({ clusterName, region, ...standardPlatform(tier, { dns: { domain } }) })`.
+ * The Gateway it describes carries its certificate name and DNS domain, so the
+ * app's route host names are checked against them at synth.
  */
-export function standardPlatform(tier: Tier, options: StandardAddonsOptions = {}): {
+export function standardPlatform(tier: Tier, options: StandardPlatformOptions = {}): {
   /** Catalog IDs of the add-ons {@link standardAddons} installs in the tier. */
   addons: string[];
-  /** The Gateway routes attach to (Envoy Gateway's). */
+  /** The Gateway routes attach to (Envoy Gateway's), with its HTTPS certificate name and DNS domain. */
   gateway: GatewayRef;
 } {
+  // The same list the platform team installs; the hosted zone and email only shape resources, never the list.
+  const dns = options.dns && { domain: options.dns.domain, hostedZoneId: 'Z00000000000000000000', acmeEmail: 'unused@example.com' };
+  const addons = standardAddons(tier, { dns });
   return {
-    addons: standardAddons(tier, options).map((a) => a.id),
-    gateway: { name: GATEWAY_NAME, namespace: GATEWAY_NAMESPACE },
+    addons: addons.map((a) => a.id),
+    gateway: { ...addons.map((a) => a._gateway()).find((g) => g !== undefined)!, dnsDomains: addons.flatMap((a) => a._dnsDomains() ?? []) },
   };
 }
