@@ -14,7 +14,7 @@ import { AppSecrets } from './secrets';
 import { DEFAULT_VALKEY_VERSION, engineVersionProblem, VALKEY_VERSIONS } from './versions';
 
 /** The official Valkey chart (not Bitnami), for in-cluster tiers. */
-export const VALKEY_CHART: HelmChart = { repository: 'https://valkey.io/valkey-helm/', chart: 'valkey', version: '1.0.0' };
+export const VALKEY_CHART: HelmChart = { repository: 'https://valkey.io/valkey-helm/', chart: 'valkey', version: '0.11.0' };
 const PORT = 6379;
 /** Node families that cannot encrypt in transit or are no longer offered for new clusters. */
 const UNENCRYPTED_FAMILIES = ['t1', 't2', 'm1', 'm2', 'm3', 'c1', 'r3'];
@@ -250,7 +250,8 @@ export class Cache extends Construct implements IDependency {
           usersExistingSecret: `${release}-users`,
           aclUsers: { default: { permissions: '~* &* +@all', passwordKey: 'default' } },
         },
-        persistence: { enabled: true, size: `${profile.sizing.inClusterStorageGiB}Gi` },
+        // The chart keeps its volume under dataStorage (a PersistentVolumeClaim once a size is given).
+        dataStorage: { enabled: true, requestedSize: `${profile.sizing.inClusterStorageGiB}Gi` },
         resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
       })],
       dependsOn: [users],

@@ -244,7 +244,7 @@ describe('Cache', () => {
   test('in-cluster: the official Valkey chart, with a password generated in the cluster', () => {
     const s = out.stacks['shop-dev'];
     const r = resources(s, 'helm_release').sessions_cache;
-    expect(r).toMatchObject({ repository: 'https://valkey.io/valkey-helm/', chart: 'valkey', version: '1.0.0', atomic: true });
+    expect(r).toMatchObject({ repository: 'https://valkey.io/valkey-helm/', chart: 'valkey', version: '0.11.0', atomic: true });
     expect(JSON.parse(r.values[0]).auth).toEqual({ enabled: true, usersExistingSecret: 'sessions-valkey-users', aclUsers: { default: { permissions: '~* &* +@all', passwordKey: 'default' } } });
     const es = manifests(s, 'ExternalSecret').find((m) => m.manifest.metadata.name === 'sessions-cache').manifest;
     expect(es.spec.target.template.data).toMatchObject({ host: 'sessions-valkey.shop.svc', port: '6379', tls: 'false', url: 'redis://:{{ .password | urlquery }}@sessions-valkey.shop.svc:6379' });

@@ -404,21 +404,6 @@ describe('bad platform input', () => {
   });
 });
 
-test('the README\'s catalog table names the chart and version each add-on pins', () => {
-  const lib = require('../../lib');
-  const readme = require('fs').readFileSync(require('path').join(__dirname, '..', '..', 'README.md'), 'utf8') as string;
-  const rows = new Map<string, string[]>();
-  for (const line of readme.split('\n')) {
-    const m = /^\| `([A-Za-z0-9]+)` \| (.+?) \| (.+?) \|/.exec(line);
-    if (m) rows.set(m[1], [m[2], m[3]]);
-  }
-  const pinned = Object.entries(lib).filter(([, v]) => typeof v === 'function' && (v as { CHART?: unknown }).CHART) as Array<[string, { CHART: { repository: string; chart: string; version: string } }]>;
-  expect(pinned.length).toBeGreaterThan(12);
-  for (const [name, cls] of pinned) {
-    expect([name, rows.get(name)]).toEqual([name, [`\`${cls.CHART.repository}\` ${cls.CHART.chart}`, cls.CHART.version]]);
-  }
-});
-
 test('the load balancer controller serves the Gateway API with ALBs, its own Gateway CRDs applied by a Job before it', () => {
   const { Policy } = require('../../lib');
   let stack: unknown;

@@ -28,7 +28,7 @@ const SA = { namespace: 'cert-manager', name: 'cert-manager' };
  */
 export class CertManager extends Addon {
   /** The chart it installs, pinned to one version. */
-  public static readonly CHART: HelmChart = { repository: 'https://charts.jetstack.io', chart: 'cert-manager', version: 'v1.21.2' };
+  public static readonly CHART: HelmChart = { repository: 'https://charts.jetstack.io', chart: 'cert-manager', version: 'v1.21.1' };
   public readonly id = AddonIds.certManager;
   public readonly requires: readonly string[];
   private readonly chart: HelmChart;

@@ -26,7 +26,7 @@ const SA = { namespace: 'external-dns', name: 'external-dns' };
  */
 export class ExternalDns extends Addon {
   /** The chart it installs, pinned to one version. */
-  public static readonly CHART: HelmChart = { repository: 'https://kubernetes-sigs.github.io/external-dns/', chart: 'external-dns', version: '1.22.0' };
+  public static readonly CHART: HelmChart = { repository: 'https://kubernetes-sigs.github.io/external-dns/', chart: 'external-dns', version: '1.21.1' };
   public readonly id = AddonIds.externalDns;
   public readonly requires: readonly string[] = [AddonIds.gatewayApiCrds];
   private readonly chart: HelmChart;

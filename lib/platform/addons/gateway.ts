@@ -14,7 +14,7 @@ export const GATEWAY_NAME = 'switchyard';
 export const GATEWAY_API = 'gateway.networking.k8s.io/v1';
 
 /** Envoy Gateway's chart of CRDs only (Gateway API and Envoy Gateway's own), same version as the gateway. */
-const ENVOY_CRDS_CHART: HelmChart = { repository: 'oci://docker.io/envoyproxy', chart: 'gateway-crds-helm', version: 'v1.9.1' };
+const ENVOY_CRDS_CHART: HelmChart = { repository: 'oci://docker.io/envoyproxy', chart: 'gateway-crds-helm', version: 'v1.9.0' };
 
 /**
  * The Gateway API CRDs (standard channel, v1.6), installed with Envoy
@@ -71,7 +71,7 @@ export interface EnvoyGatewayOptions extends CatalogAddonOptions {
  */
 export class EnvoyGateway extends Addon {
   /** The chart it installs, pinned to one version. */
-  public static readonly CHART: HelmChart = { repository: 'oci://docker.io/envoyproxy', chart: 'gateway-helm', version: 'v1.9.1' };
+  public static readonly CHART: HelmChart = { repository: 'oci://docker.io/envoyproxy', chart: 'gateway-helm', version: 'v1.9.0' };
   public readonly id = AddonIds.envoyGateway;
   public readonly requires: readonly string[];
   private readonly chart: HelmChart;

@@ -14,7 +14,7 @@ export interface MetricsServerOptions extends CatalogAddonOptions {
 /** metrics-server: resource metrics for `kubectl top` and CPU/memory autoscaling. Two replicas and a PDB in HA tiers. */
 export class MetricsServer extends HelmAddon {
   /** The chart it installs, pinned to one version. */
-  public static readonly CHART: HelmChart = { repository: 'https://kubernetes-sigs.github.io/metrics-server/', chart: 'metrics-server', version: '3.14.0' };
+  public static readonly CHART: HelmChart = { repository: 'https://kubernetes-sigs.github.io/metrics-server/', chart: 'metrics-server', version: '3.13.1' };
 
   constructor(options: MetricsServerOptions = {}) {
     super({

@@ -36,7 +36,7 @@ function metricsRetentionDays(ctx: AddonContext): number {
  */
 export class KubePrometheusStack extends Addon {
   /** The chart it installs, pinned to one version. */
-  public static readonly CHART: HelmChart = { repository: 'https://prometheus-community.github.io/helm-charts', chart: 'kube-prometheus-stack', version: '91.5.0' };
+  public static readonly CHART: HelmChart = { repository: 'https://prometheus-community.github.io/helm-charts', chart: 'kube-prometheus-stack', version: '88.5.3' };
   /** Tag of the busybox image of the chart's CRD upgrade Job (the chart's default is the moving "latest"). */
   public static readonly CRD_JOB_BUSYBOX_TAG = '1.37.0';
   public readonly id = AddonIds.kubePrometheusStack;
@@ -138,7 +138,7 @@ export class KubePrometheusStack extends Addon {
  */
 export class Loki extends Addon {
   /** The chart it installs, pinned to one version. */
-  public static readonly CHART: HelmChart = { repository: 'https://grafana-community.github.io/helm-charts', chart: 'loki', version: '18.11.3' };
+  public static readonly CHART: HelmChart = { repository: 'https://grafana-community.github.io/helm-charts', chart: 'loki', version: '18.11.0' };
   public readonly id = AddonIds.loki;
   private readonly chart: HelmChart;
   private readonly options: CatalogAddonOptions;
@@ -205,7 +205,7 @@ export class Loki extends Addon {
  */
 export class Alloy extends Addon {
   /** The chart it installs, pinned to one version. */
-  public static readonly CHART: HelmChart = { repository: 'https://grafana.github.io/helm-charts', chart: 'alloy', version: '1.12.1' };
+  public static readonly CHART: HelmChart = { repository: 'https://grafana.github.io/helm-charts', chart: 'alloy', version: '1.11.1' };
   public readonly id = AddonIds.alloy;
   public readonly requires: readonly string[] = [AddonIds.loki];
   private readonly chart: HelmChart;

@@ -32,7 +32,7 @@ export class CloudNativePg extends HelmAddon {
  */
 export class ExternalSecrets extends HelmAddon {
   /** The chart it installs, pinned to one version. */
-  public static readonly CHART: HelmChart = { repository: 'https://charts.external-secrets.io', chart: 'external-secrets', version: '2.10.0' };
+  public static readonly CHART: HelmChart = { repository: 'https://charts.external-secrets.io', chart: 'external-secrets', version: '2.9.0' };
 
   constructor(options: CatalogAddonOptions = {}) {
     super({
