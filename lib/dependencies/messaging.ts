@@ -1,9 +1,10 @@
 import { AppStack } from '../app-stack';
 import {
-  ConfigMapV1, Construct, DeploymentV1, ITerraformDependable, Lazy, NetworkPolicyV1, SecretV1, ServiceV1, SnsTopic,
+  ConfigMapV1, Construct, DeploymentV1, ITerraformDependable, KmsKey, Lazy, NetworkPolicyV1, SecretV1, ServiceV1, SnsTopic,
   SnsTopicSubscription, SqsQueue, SqsQueuePolicy, SqsQueueRedriveAllowPolicy,
 } from '../private/cdk';
 import { fail } from '../private/errors';
+import { dataKey, keyUse } from '../private/kms';
 import { Alerts } from '../observability/alarms';
 import { lazyPolicyDocument, Statement } from '../private/iam';
 import { checkName, tfId } from '../private/names';
@@ -84,6 +85,11 @@ export class Queue extends Construct implements IQueue {
   public readonly queue?: SqsQueue;
   /** Its dead-letter queue of its own, `<name>-dlq` (managed tiers, unless it shares another queue of the app). */
   public readonly deadLetterQueue?: SqsQueue;
+  /**
+   * The customer-managed key of the queue and its own dead-letter queue, where the tier asks for
+   * `customerManagedKeys` (prod): `aws_kms_key.<name>_key`.
+   */
+  public readonly key?: KmsKey;
   private readonly app: AppStack;
   private readonly topicArns: string[] = [];
   /** Topics whose failed deliveries to this queue its own dead-letter queue keeps. */
@@ -156,13 +162,33 @@ export class Queue extends Construct implements IQueue {
       const provider = this.app.aws;
       const base = `${this.app.appName}-${this.app.tier.name}-${name}`;
       const suffix = this.fifo ? '.fifo' : '';
+      const profile = this.app.tier.profile;
+      // Where the tier asks for them, a key of its own for the queue and its dead-letter queue, which
+      // SNS may use for the topics that deliver to them.
+      this.key = profile.customerManagedKeys ? dataKey(this, 'key', {
+        provider,
+        what: `the messages of queue ${base} and its dead-letter queue`,
+        alias: `switchyard/${base}`,
+        logicalId: `${tfId(name)}_key`,
+        protect: profile.deletionProtection,
+        services: () => {
+          const topics = [...new Set([...this.topicArns, ...this.dlqTopicArns])];
+          return topics.length === 0 ? [] : [{
+            actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+            resources: ['*'],
+            principals: [{ type: 'Service', identifiers: ['sns.amazonaws.com'] }],
+            conditions: [{ test: 'ArnEquals', variable: 'aws:SourceArn', values: topics }],
+          }];
+        },
+      }) : undefined;
+      const encryption = this.key ? { kmsMasterKeyId: this.key.arn } : { sqsManagedSseEnabled: true };
       if (!shared) {
         this.deadLetterQueue = new SqsQueue(this, 'dlq', {
           provider,
           name: `${base}-dlq${suffix}`,
           fifoQueue: this.fifo || undefined,
           messageRetentionSeconds: dlqRetention,
-          sqsManagedSseEnabled: true,
+          ...encryption,
           lifecycle: { preventDestroy: this.app.tier.profile.deletionProtection },
         });
         this.deadLetterQueue.overrideLogicalId(`${tfId(name)}_dlq`);
@@ -176,7 +202,7 @@ export class Queue extends Construct implements IQueue {
         visibilityTimeoutSeconds: this.visibilityTimeoutSeconds,
         messageRetentionSeconds: this.retentionSeconds,
         receiveWaitTimeSeconds: 20,
-        sqsManagedSseEnabled: true,
+        ...encryption,
         redrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: this.maxReceiveCount }),
         lifecycle: { preventDestroy: this.app.tier.profile.deletionProtection },
       });
@@ -267,9 +293,16 @@ export class Queue extends Construct implements IQueue {
   /** @internal */
   public _permissions(action: QueueAction): Statement[] {
     if (!this.queue) return [];
-    return action === 'send'
-      ? [{ actions: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], resources: [this.queue.arn] }]
-      : [{ actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], resources: [this.queue.arn] }];
+    const send = action === 'send';
+    // With a key of its own, a producer encrypts with it; a consumer decrypts, and its receives move
+    // failed messages into the dead-letter queue, encrypted with that queue's key.
+    const keys = [this.key, this.sharedDeadLetterQueue?.key].filter((k): k is KmsKey => k !== undefined).map((k) => k.arn);
+    return [
+      send
+        ? { actions: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], resources: [this.queue.arn] }
+        : { actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], resources: [this.queue.arn] },
+      ...(keys.length > 0 ? [keyUse(send ? [keys[0]] : keys, ['kms:GenerateDataKey', 'kms:Decrypt'])] : []),
+    ];
   }
 
   /** Lets a topic deliver to this queue. @internal */
@@ -311,7 +344,8 @@ export interface SubscribeOptions {
 
 /**
  * A topic for fan-out to queues, declared once and bound per tier: SNS
- * encrypted with KMS (`alias/aws/sns`) in managed tiers, the same topic in the
+ * encrypted with KMS (a key of its own where the tier asks for customer-managed keys, else
+ * `alias/aws/sns`) in managed tiers, the same topic in the
  * in-cluster SQS/SNS server otherwise. `subscribe(queue)` delivers every
  * message to the queue; `service.grantPublish(topic)` lets a service publish.
  * The app reads the secret `<name>-topic`: arn, region, endpoint.
@@ -327,6 +361,8 @@ export class Topic extends Construct implements ITopic {
   public readonly fifo: boolean;
   /** The SNS topic (managed tiers). */
   public readonly topic?: SnsTopic;
+  /** The customer-managed key of the topic, where the tier asks for one: `aws_kms_key.<name>_key`. */
+  public readonly key?: KmsKey;
   /** The queues subscribed. */
   public readonly subscribers: Queue[] = [];
   private readonly app: AppStack;
@@ -340,13 +376,22 @@ export class Topic extends Construct implements ITopic {
     this.fifo = props.fifo ?? false;
     const topicName = `${name}${this.fifo ? '.fifo' : ''}`;
     if (this.app.tier.managed) {
+      const snsName = `${this.app.appName}-${this.app.tier.name}-${topicName}`;
+      const profile = this.app.tier.profile;
+      this.key = profile.customerManagedKeys ? dataKey(this, 'key', {
+        provider: this.app.aws,
+        what: `the messages of topic ${snsName}`,
+        alias: `switchyard/${snsName.replace(/\.fifo$/, '')}`,
+        logicalId: `${tfId(name)}_key`,
+        protect: profile.deletionProtection,
+      }) : undefined;
       this.topic = new SnsTopic(this, 'topic', {
         provider: this.app.aws,
-        name: `${this.app.appName}-${this.app.tier.name}-${topicName}`,
+        name: snsName,
         fifoTopic: this.fifo || undefined,
         // As for FIFO queues: a publisher need not give a deduplication ID (the same in the cluster).
         contentBasedDeduplication: this.fifo || undefined,
-        kmsMasterKeyId: 'alias/aws/sns',
+        kmsMasterKeyId: this.key ? this.key.arn : 'alias/aws/sns',
       });
       this.topic.overrideLogicalId(`${tfId(name)}_topic`);
       const secret = contractSecret(this, this.app, this.secretName, {
@@ -367,6 +412,12 @@ export class Topic extends Construct implements ITopic {
     }
   }
 
+  private _topicArn?: string;
+  /** The SNS topic's ARN, one reference. */
+  private get topicArn(): string {
+    return (this._topicArn ??= this.topic!.arn);
+  }
+
   /** Delivers every message published to the topic to `queue`. */
   public subscribe(queue: Queue, options: SubscribeOptions = {}): void {
     if (!this.app.owns(queue)) {
@@ -379,15 +430,17 @@ export class Topic extends Construct implements ITopic {
     this.subscribers.push(queue);
     const raw = options.rawMessageDelivery ?? true;
     if (this.topic && queue.queue) {
-      queue._allowTopic(this.topic.arn);
+      // One reference for every use (each read of `arn` makes a new token, which policies could not dedupe).
+      const topicArn = this.topicArn;
+      queue._allowTopic(topicArn);
       new SnsTopicSubscription(this, `to-${queue.name}`, {
         provider: this.app.aws,
-        topicArn: this.topic.arn,
+        topicArn,
         protocol: 'sqs',
         endpoint: queue.queue.arn,
         rawMessageDelivery: raw,
         // What SNS cannot deliver to the queue goes where the queue's own failed messages go.
-        redrivePolicy: JSON.stringify({ deadLetterTargetArn: queue._deadLettersFor(this.topic.arn) }),
+        redrivePolicy: JSON.stringify({ deadLetterTargetArn: queue._deadLettersFor(topicArn) }),
       });
     } else {
       InClusterMessaging.of(this.app).subscribe(this, queue, raw);
@@ -402,7 +455,12 @@ export class Topic extends Construct implements ITopic {
 
   /** @internal */
   public _permissions(_action: 'publish'): Statement[] {
-    return this.topic ? [{ actions: ['sns:Publish'], resources: [this.topic.arn] }] : [];
+    if (!this.topic) return [];
+    // A publisher of a topic encrypted with a key of its own encrypts with that key.
+    return [
+      { actions: ['sns:Publish'], resources: [this.topic.arn] },
+      ...(this.key ? [keyUse([this.key.arn], ['kms:GenerateDataKey*', 'kms:Decrypt'])] : []),
+    ];
   }
 }
 

@@ -1,10 +1,11 @@
 import { AppStack } from '../app-stack';
 import {
-  Construct, DataAwsPartition, DbInstance, DbParameterGroup, DbSubnetGroup, IamRole, IamRolePolicyAttachment, ITerraformDependable,
+  Construct, DataAwsPartition, DbInstance, DbParameterGroup, DbSubnetGroup, IamRole, IamRolePolicyAttachment, ITerraformDependable, KmsKey,
   Manifest, RdsCluster, RdsClusterInstance, RdsClusterParameterGroup, SecurityGroup,
 } from '../private/cdk';
 import { AddonIds } from '../platform/addons/ids';
 import { fail } from '../private/errors';
+import { dataKey } from '../private/kms';
 import { serviceTrust } from '../private/iam';
 import { checkName, tfId } from '../private/names';
 import { CONTRACT_KEYS, IConnectable, IDependency, secretName } from './contract';
@@ -138,6 +139,11 @@ export class Postgres extends Construct implements IDependency {
   public readonly auroraCluster?: RdsCluster;
   /** The Aurora cluster's instances: a writer, and a reader in another zone in HA tiers (empty unless engine `aurora`). */
   public readonly auroraInstances: RdsClusterInstance[] = [];
+  /**
+   * The customer-managed key of the storage and the master user secret, in tiers whose profile asks
+   * for `customerManagedKeys` (prod): `aws_kms_key.<name>_key`.
+   */
+  public key?: KmsKey;
   /** The security group of the RDS instance (managed tiers). */
   public readonly securityGroup?: SecurityGroup;
   /** The CloudNativePG cluster (in-cluster tiers). */
@@ -266,13 +272,22 @@ export class Postgres extends Construct implements IDependency {
       role: monitoringRole.name,
       policyArn: `arn:${partition.partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole`,
     });
-    return { app, provider, profile, identifier, protect: profile.deletionProtection, subnets, securityGroup, monitoringRole, monitoringPolicy };
+    // Where the tier asks for them, a key of its own for the storage and the master user secret.
+    this.key = profile.customerManagedKeys ? dataKey(this, 'key', {
+      provider,
+      what: `the storage and the master user secret of PostgreSQL ${identifier}`,
+      alias: `switchyard/${identifier}`,
+      logicalId: `${tfId(this.name)}_key`,
+      protect: profile.deletionProtection,
+    }) : undefined;
+    return { app, provider, profile, identifier, protect: profile.deletionProtection, subnets, securityGroup, monitoringRole, monitoringPolicy, key: this.key };
   }
 
   /** The contract secret from the master user secret RDS manages in Secrets Manager. */
   private managedSecret(secretArn: string, host: string): Manifest {
     return AppSecrets.of(this.app).fromSecretsManager(this, 'connection-secret', {
       name: this.secretName,
+      kmsKeys: this.key ? [this.key.arn] : [],
       keys: [
         { as: 'username', secret: secretArn, property: 'username' },
         { as: 'password', secret: secretArn, property: 'password' },
@@ -285,7 +300,7 @@ export class Postgres extends Construct implements IDependency {
   }
 
   private bindManaged(props: PostgresProps): Bound {
-    const { provider, profile, identifier, protect, subnets, securityGroup, monitoringRole, monitoringPolicy } = this.managedBase();
+    const { provider, profile, identifier, protect, subnets, securityGroup, monitoringRole, monitoringPolicy, key } = this.managedBase();
     const parameters = new DbParameterGroup(this, 'parameters', {
       provider,
       namePrefix: `${identifier}-pg${this.majorVersion}-`,
@@ -305,9 +320,11 @@ export class Postgres extends Construct implements IDependency {
       maxAllocatedStorage: Math.max(profile.sizing.dbMaxStorageGiB, props.storageGiB ?? 0),
       storageType: 'gp3',
       storageEncrypted: true,
+      kmsKeyId: key?.arn,
       dbName: this.databaseName,
       username: this.username,
       manageMasterUserPassword: true,
+      masterUserSecretKmsKeyId: key?.arn,
       iamDatabaseAuthenticationEnabled: true,
       port: PORT,
       dbSubnetGroupName: subnets.name,
@@ -330,7 +347,9 @@ export class Postgres extends Construct implements IDependency {
       monitoringInterval: 60,
       monitoringRoleArn: monitoringRole.arn,
       caCertIdentifier: 'rds-ca-rsa2048-g1',
-      lifecycle: { preventDestroy: protect },
+      // A new storage key replaces an instance: one made before its tier asked for a key keeps the
+      // AWS-managed one (move it by restoring a snapshot copied with the key into a new instance).
+      lifecycle: { preventDestroy: protect, ignoreChanges: ['kms_key_id'] },
       dependsOn: [monitoringPolicy],
     });
     // The instance's address is public contract: `aws_db_instance.<name>_postgres` in every release.
@@ -348,7 +367,7 @@ export class Postgres extends Construct implements IDependency {
   }
 
   private bindAurora(props: PostgresProps): Bound {
-    const { provider, profile, identifier, protect, subnets, securityGroup, monitoringRole, monitoringPolicy } = this.managedBase();
+    const { provider, profile, identifier, protect, subnets, securityGroup, monitoringRole, monitoringPolicy, key } = this.managedBase();
     const parameters = new RdsClusterParameterGroup(this, 'cluster-parameters', {
       provider,
       namePrefix: `${identifier}-apg${this.majorVersion}-`,
@@ -365,8 +384,10 @@ export class Postgres extends Construct implements IDependency {
       databaseName: this.databaseName,
       masterUsername: this.username,
       manageMasterUserPassword: true,
+      masterUserSecretKmsKeyId: key?.arn,
       iamDatabaseAuthenticationEnabled: true,
       storageEncrypted: true,
+      kmsKeyId: key?.arn,
       port: PORT,
       dbSubnetGroupName: subnets.name,
       vpcSecurityGroupIds: [securityGroup.id],
@@ -381,7 +402,8 @@ export class Postgres extends Construct implements IDependency {
       engineLifecycleSupport: 'open-source-rds-extended-support-disabled',
       allowMajorVersionUpgrade: this.majorUpgrade,
       applyImmediately: !protect,
-      lifecycle: { preventDestroy: protect },
+      // As for an instance: a new storage key would replace the cluster.
+      lifecycle: { preventDestroy: protect, ignoreChanges: ['kms_key_id'] },
     });
     // The cluster's address is public contract: `aws_rds_cluster.<name>_postgres`.
     cluster.overrideLogicalId(`${tfId(this.name)}_postgres`);

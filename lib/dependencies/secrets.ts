@@ -1,10 +1,11 @@
 import { AppStack } from '../app-stack';
 import { AddonIds } from '../platform/addons/ids';
 import {
-  Construct, IamRole, IamRolePolicy, ITerraformDependable, Lazy, Manifest, RoleBindingV1, RoleV1, ServiceAccountV1,
+  Construct, IamRole, IamRolePolicy, ITerraformDependable, Manifest, RoleBindingV1, RoleV1, ServiceAccountV1,
 } from '../private/cdk';
 import { fail } from '../private/errors';
-import { irsaTrust, policyDocument } from '../private/iam';
+import { irsaTrust, lazyPolicyDocument } from '../private/iam';
+import { keyUse } from '../private/kms';
 
 /** API versions of the external-secrets custom resources. */
 export const ESO_API = 'external-secrets.io/v1';
@@ -36,6 +37,12 @@ export interface RenderedSecretProps {
    * @default "1h"
    */
   readonly refreshInterval?: string;
+  /**
+   * Customer-managed KMS keys the source secrets are encrypted with: the store's role may decrypt
+   * with them, through Secrets Manager only.
+   * @default [] (secrets encrypted with the AWS-managed key)
+   */
+  readonly kmsKeys?: string[];
 }
 
 /** Credentials generated in the cluster. */
@@ -79,6 +86,7 @@ export class AppSecrets extends Construct {
 
   private readonly app: AppStack;
   private readonly readable: string[] = [];
+  private readonly decryptable: string[] = [];
   private awsStore?: Store;
   private clusterStore?: Store;
 
@@ -93,6 +101,7 @@ export class AppSecrets extends Construct {
   /** A contract secret rendered from AWS Secrets Manager values, read again every `refreshInterval`. */
   public fromSecretsManager(scope: Construct, id: string, props: RenderedSecretProps): Manifest {
     for (const k of props.keys) if (!this.readable.includes(k.secret)) this.readable.push(k.secret);
+    for (const k of props.kmsKeys ?? []) if (!this.decryptable.includes(k)) this.decryptable.push(k);
     return this.externalSecret(scope, id, props.name, this.secretsManagerStore(), {
       refreshInterval: props.refreshInterval ?? '1h',
       target: this.target(props.name, { data: props.template }),
@@ -209,14 +218,14 @@ export class AppSecrets extends Construct {
       description: `Reads the connection secrets of ${app.node.id} for external-secrets`,
       assumeRolePolicy: irsaTrust(this, 'reader-trust', app.aws, { ...eks, namespace: app.namespace, serviceAccount: SA_NAME }),
     });
-    new IamRolePolicy(this, 'reader-policy', {
+    const policy = new IamRolePolicy(this, 'reader-policy', {
       provider: app.aws,
       role: role.id,
-      policy: policyDocument(this, 'reader-access', app.aws, [{
-        actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
-        // Secrets are granted as dependencies bind; the list is complete at synth.
-        resources: Lazy.listValue({ produce: () => [...this.readable] }),
-      }]),
+      // Secrets (and their keys) are granted as dependencies bind; the lists are complete at synth.
+      policy: lazyPolicyDocument(this, 'reader-access', app.aws, () => [
+        { actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: [...this.readable] },
+        ...(this.decryptable.length > 0 ? [keyUse([...this.decryptable], ['kms:Decrypt'], `secretsmanager.${eks.region}.amazonaws.com`)] : []),
+      ]),
     });
     const sa = this.serviceAccount({ 'eks.amazonaws.com/role-arn': role.arn });
     const name = 'aws-secrets-manager';
@@ -228,7 +237,8 @@ export class AppSecrets extends Construct {
         metadata: { name, namespace: app.namespace },
         spec: { provider: { aws: { service: 'SecretsManager', region: eks.region, auth: { jwt: { serviceAccountRef: { name: SA_NAME } } } } } },
       },
-      dependsOn: [sa],
+      // The store reads as soon as it exists: after its role may read.
+      dependsOn: [sa, policy],
     });
     this.awsStore = { name, resource };
     return this.awsStore;

@@ -76,6 +76,9 @@ export class Alerts extends Construct {
     const provider = app.aws;
     const account = new DataAwsCallerIdentity(this, 'account', { provider });
     const partition = new DataAwsPartition(this, 'partition', { provider });
+    const cmk = app.tier.profile.customerManagedKeys;
+    // Spelled out, not read from the topic: the key policy names the topic that the key encrypts.
+    const topicArn = `arn:${partition.partition}:sns:${app.awsRegion}:${account.accountId}:${alertTopicName(app.node.id)}`;
     const key = new KmsKey(this, 'key', {
       provider,
       description: `Alert topic of ${app.node.id}`,
@@ -94,6 +97,14 @@ export class Alerts extends Construct {
           principals: [{ type: 'Service', identifiers: ['cloudwatch.amazonaws.com'] }],
           conditions: [{ test: 'StringEquals', variable: 'aws:SourceAccount', values: [account.accountId] }],
         },
+        // Where the tier asks for customer-managed keys, the dead-letter queue of the alert deliveries is
+        // encrypted with this key too, and SNS puts there what it could not deliver from this topic.
+        ...(cmk ? [{
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          resources: ['*'],
+          principals: [{ type: 'Service', identifiers: ['sns.amazonaws.com'] }],
+          conditions: [{ test: 'ArnEquals', variable: 'aws:SourceArn', values: [topicArn] }],
+        }] : []),
       ]),
     });
     // Messages of the topic are encrypted with it: its address is kept stable, `aws_kms_key.alerts_key`.
@@ -110,7 +121,7 @@ export class Alerts extends Construct {
         provider,
         name: `${alertTopicName(app.node.id)}-dlq`,
         messageRetentionSeconds: 14 * 24 * 3600,
-        sqsManagedSseEnabled: true,
+        ...(cmk ? { kmsMasterKeyId: key.arn } : { sqsManagedSseEnabled: true }),
         lifecycle: { preventDestroy: app.tier.profile.deletionProtection },
       });
       // It keeps alerts nobody received yet: its address is kept stable, `aws_sqs_queue.alerts_dlq`.

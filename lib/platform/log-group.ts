@@ -9,7 +9,7 @@ export interface EncryptedLogGroup {
 }
 
 /**
- * A log group kept for the tier's retention and encrypted with a rotating
+ * A log group kept for the tier's audit log retention and encrypted with a rotating
  * key of its own. The key admits CloudWatch Logs of this region for this one
  * log group only (the `aws:logs:arn` encryption context; `logs.<region>.<DNS suffix of the
  * partition>`, so China regions too), and the account's
@@ -46,7 +46,7 @@ export function encryptedLogGroup(scope: Construct, id: string, provider: AwsPro
   const logGroup = new CloudwatchLogGroup(scope, id, {
     provider,
     name,
-    retentionInDays: stack.tier.profile.logRetentionDays,
+    retentionInDays: stack.tier.profile.auditLogRetentionDays,
     kmsKeyId: key.arn,
   });
   return { logGroup, key };

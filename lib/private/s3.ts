@@ -13,11 +13,16 @@ export interface PrivateBucketProps {
   readonly expireAfterDays: number;
   /** Keep the bucket on destroy (`prevent_destroy`). */
   readonly protect: boolean;
+  /**
+   * A customer-managed KMS key that encrypts the objects (SSE-KMS, with a bucket key).
+   * @default - SSE-S3 (AES256, keys AWS owns)
+   */
+  readonly kmsKeyArn?: string;
 }
 
 /**
  * An S3 bucket no one reaches by accident: public access blocked, ACLs off
- * (bucket owner enforced), encrypted at rest, TLS-only access by policy,
+ * (bucket owner enforced), encrypted at rest (with a customer-managed key where given), TLS-only access by policy,
  * objects expiring after a retention.
  */
 export function privateBucket(scope: Construct, id: string, props: PrivateBucketProps): S3Bucket {
@@ -33,7 +38,12 @@ export function privateBucket(scope: Construct, id: string, props: PrivateBucket
   });
   new S3BucketOwnershipControls(scope, `${id}-ownership`, { provider, bucket: bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } });
   new S3BucketEncryption(scope, `${id}-encryption`, {
-    provider, bucket: bucket.id, rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' }, bucketKeyEnabled: true }],
+    provider,
+    bucket: bucket.id,
+    rule: [{
+      applyServerSideEncryptionByDefault: props.kmsKeyArn ? { sseAlgorithm: 'aws:kms', kmsMasterKeyId: props.kmsKeyArn } : { sseAlgorithm: 'AES256' },
+      bucketKeyEnabled: true,
+    }],
   });
   new S3BucketPolicy(scope, `${id}-tls-only`, {
     provider,

@@ -51,8 +51,18 @@ export interface TierProfile {
   readonly backupRetentionDays: number;
   /** VPC flow logs. */
   readonly flowLogs: boolean;
-  /** Days CloudWatch keeps logs (flow logs, control plane, database). */
+  /** Days the platform's log store (Loki) keeps application logs. */
   readonly logRetentionDays: number;
+  /**
+   * Days CloudWatch keeps audit logs: the EKS control plane's (API server, audit, authenticator)
+   * and the VPC flow logs. One of the retentions CloudWatch Logs offers.
+   */
+  readonly auditLogRetentionDays: number;
+  /**
+   * Data stores and secrets (RDS and Aurora, ElastiCache, SQS, SNS, Secrets Manager, the log bucket)
+   * are encrypted with customer-managed KMS keys of their own, not AWS-owned or AWS-managed ones.
+   */
+  readonly customerManagedKeys: boolean;
   /** Sizes. */
   readonly sizing: TierSizing;
 }
@@ -90,10 +100,20 @@ export interface TierProfileOverrides extends Partial<Omit<TierProfile, 'sizing'
    */
   readonly flowLogs?: boolean;
   /**
-   * Days CloudWatch keeps logs (flow logs, control plane, database).
+   * Days the platform's log store (Loki) keeps application logs.
    * @default - the profile's
    */
   readonly logRetentionDays?: number;
+  /**
+   * Days CloudWatch keeps audit logs (EKS control plane, VPC flow logs).
+   * @default - the profile's (365 in prod)
+   */
+  readonly auditLogRetentionDays?: number;
+  /**
+   * Customer-managed KMS keys for data stores and secrets.
+   * @default - the profile's (prod: true)
+   */
+  readonly customerManagedKeys?: boolean;
   /**
    * Sizes to change, each key on its own; the others keep the profile's.
    * @default - the profile's sizes
@@ -112,6 +132,8 @@ export const Profiles = {
     backupRetentionDays: 0,
     flowLogs: false,
     logRetentionDays: 7,
+    auditLogRetentionDays: 7,
+    customerManagedKeys: false,
     sizing: {
       replicas: 1,
       idleReplicas: 1,
@@ -136,6 +158,8 @@ export const Profiles = {
     backupRetentionDays: 7,
     flowLogs: false,
     logRetentionDays: 30,
+    auditLogRetentionDays: 30,
+    customerManagedKeys: false,
     sizing: {
       replicas: 2,
       idleReplicas: 2,
@@ -160,6 +184,9 @@ export const Profiles = {
     backupRetentionDays: 14,
     flowLogs: true,
     logRetentionDays: 90,
+    // A year of audit logs (control plane, network flows), as audits ask.
+    auditLogRetentionDays: 365,
+    customerManagedKeys: true,
     sizing: {
       replicas: 3,
       idleReplicas: 3,

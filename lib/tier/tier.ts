@@ -197,7 +197,7 @@ function validateProfile(where: string, p: TierProfile): void {
   if (p.binding !== 'in-cluster' && p.binding !== 'managed') {
     fail(where, 'binding %v is not known', p.binding, 'use "in-cluster" or "managed"');
   }
-  for (const key of ['highAvailability', 'approvalRequired', 'deletionProtection', 'flowLogs'] as const) {
+  for (const key of ['highAvailability', 'approvalRequired', 'deletionProtection', 'flowLogs', 'customerManagedKeys'] as const) {
     if (typeof p[key] !== 'boolean') fail(where, `${key} %v is not true or false`, p[key], `set ${key} to true or false`);
   }
   if (!Number.isInteger(p.backupRetentionDays) || p.backupRetentionDays < 0 || p.backupRetentionDays > 35) {
@@ -243,8 +243,8 @@ function validateProfile(where: string, p: TierProfile): void {
   if (!/^cache\.[a-z0-9]+\.[a-z0-9]+$/.test(p.sizing.cacheNodeType)) {
     fail(where, 'sizing.cacheNodeType %v is not an ElastiCache node type', p.sizing.cacheNodeType, 'use a node type such as "cache.t4g.small" (with the "cache." prefix)');
   }
-  if (!LOG_RETENTION_DAYS.includes(p.logRetentionDays)) {
-    fail(where, 'logRetentionDays %v is not a retention CloudWatch Logs offers', p.logRetentionDays, `use one of ${LOG_RETENTION_DAYS.join(', ')}`);
+  if (!LOG_RETENTION_DAYS.includes(p.auditLogRetentionDays)) {
+    fail(where, 'auditLogRetentionDays %v is not a retention CloudWatch Logs offers', p.auditLogRetentionDays, `use one of ${LOG_RETENTION_DAYS.join(', ')}`);
   }
 }
 

@@ -164,15 +164,28 @@ describe('queues and topics', () => {
   test('managed: SQS encrypted, DLQ keeps messages longer and takes redrives from its source only', () => {
     const s = out.stacks['shop-prod'];
     const q = resources(s, 'aws_sqs_queue');
-    expect(q.fulfilment_queue).toMatchObject({ name: 'shop-prod-fulfilment', sqs_managed_sse_enabled: true, visibility_timeout_seconds: 120, message_retention_seconds: 345600 });
+    // Prod asks for customer-managed keys: the queue and its dead-letter queue share one of their own.
+    expect(q.fulfilment_queue).toMatchObject({ name: 'shop-prod-fulfilment', kms_master_key_id: '${aws_kms_key.fulfilment_key.arn}', visibility_timeout_seconds: 120, message_retention_seconds: 345600 });
+    expect(q.fulfilment_queue.sqs_managed_sse_enabled).toBeUndefined();
     expect(JSON.parse(q.fulfilment_queue.redrive_policy)).toEqual({ deadLetterTargetArn: '${aws_sqs_queue.fulfilment_dlq.arn}', maxReceiveCount: 5 });
-    expect(q.fulfilment_dlq).toMatchObject({ name: 'shop-prod-fulfilment-dlq', sqs_managed_sse_enabled: true, message_retention_seconds: 1209600, lifecycle: { prevent_destroy: true } });
+    expect(q.fulfilment_dlq).toMatchObject({ name: 'shop-prod-fulfilment-dlq', kms_master_key_id: '${aws_kms_key.fulfilment_key.arn}', message_retention_seconds: 1209600, lifecycle: { prevent_destroy: true } });
     expect(JSON.parse(only(s, 'aws_sqs_queue_redrive_allow_policy').redrive_allow_policy)).toEqual({ redrivePermission: 'byQueue', sourceQueueArns: ['${aws_sqs_queue.fulfilment_queue.arn}'] });
+    // The key lets SNS encrypt what the subscribed topic delivers, for that topic only.
+    const policy = s.data.aws_iam_policy_document[Object.keys(s.data.aws_iam_policy_document).find((k) => k.startsWith('fulfilment_key-policy'))!];
+    expect(policy.statement[1]).toMatchObject({
+      actions: ['kms:GenerateDataKey*', 'kms:Decrypt'], principals: [{ type: 'Service', identifiers: ['sns.amazonaws.com'] }],
+      condition: [{ test: 'ArnEquals', variable: 'aws:SourceArn', values: ['${aws_sns_topic.order_events_topic.arn}'] }],
+    });
+    expect(resources(s, 'aws_kms_key').fulfilment_key).toMatchObject({ enable_key_rotation: true, lifecycle: { prevent_destroy: true } });
+    // Staging keeps SQS-managed encryption.
+    expect(resources(out.stacks['shop-staging'], 'aws_sqs_queue').fulfilment_queue).toMatchObject({ sqs_managed_sse_enabled: true });
+    expect(resources(out.stacks['shop-staging'], 'aws_kms_key').fulfilment_key).toBeUndefined();
   });
 
   test('managed: SNS encrypted with KMS, fan-out to the queue, which only that topic may deliver to', () => {
     const s = out.stacks['shop-prod'];
-    expect(resources(s, 'aws_sns_topic').order_events_topic).toMatchObject({ name: 'shop-prod-order-events', kms_master_key_id: 'alias/aws/sns' });
+    expect(resources(s, 'aws_sns_topic').order_events_topic).toMatchObject({ name: 'shop-prod-order-events', kms_master_key_id: '${aws_kms_key.order_events_key.arn}' });
+    expect(resources(out.stacks['shop-staging'], 'aws_sns_topic').order_events_topic).toMatchObject({ kms_master_key_id: 'alias/aws/sns' });
     expect(Object.values(resources(s, 'aws_sns_topic_subscription')).filter((x: any) => x.protocol === 'sqs')).toEqual([ // eslint-disable-line @typescript-eslint/no-explicit-any
       expect.objectContaining({ protocol: 'sqs', raw_message_delivery: true, endpoint: '${aws_sqs_queue.fulfilment_queue.arn}', topic_arn: '${aws_sns_topic.order_events_topic.arn}' }),
     ]);
@@ -187,12 +200,18 @@ describe('queues and topics', () => {
     const s = out.stacks['shop-prod'];
     const docs = s.data.aws_iam_policy_document;
     const doc = (prefix: string) => docs[Object.keys(docs).find((k) => k.startsWith(prefix))!];
-    expect(doc('api_role-access').statement).toEqual([{ effect: 'Allow', actions: ['sns:Publish'], resources: ['${aws_sns_topic.order_events_topic.arn}'] }]);
+    // With the keys of what it was granted (prod's customer-managed keys), and nothing else.
+    expect(doc('api_role-access').statement).toEqual([
+      { effect: 'Allow', actions: ['sns:Publish'], resources: ['${aws_sns_topic.order_events_topic.arn}'] },
+      { effect: 'Allow', actions: ['kms:GenerateDataKey*', 'kms:Decrypt'], resources: ['${aws_kms_key.order_events_key.arn}'] },
+    ]);
     expect(doc('worker_role-access').statement).toEqual([{
       effect: 'Allow',
       actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
       resources: ['${aws_sqs_queue.fulfilment_queue.arn}'],
-    }]);
+    }, { effect: 'Allow', actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: ['${aws_kms_key.fulfilment_key.arn}'] }]);
+    const staging = out.stacks['shop-staging'].data.aws_iam_policy_document;
+    expect(staging[Object.keys(staging).find((k) => k.startsWith('api_role-access'))!].statement).toEqual([{ effect: 'Allow', actions: ['sns:Publish'], resources: ['${aws_sns_topic.order_events_topic.arn}'] }]);
     expect(doc('worker_role-trust').statement[0].condition[0].values).toEqual(['system:serviceaccount:shop:worker']);
     const sa = k8s(s, 'kubernetes_service_account_v1', 'worker');
     expect(sa.metadata.annotations['eks.amazonaws.com/role-arn']).toMatch(/^\$\{aws_iam_role\.worker_role_/);
@@ -226,17 +245,19 @@ describe('Cache', () => {
       expect(g).toMatchObject({
         engine: 'valkey', engine_version: '9.0', at_rest_encryption_enabled: 'true', transit_encryption_enabled: true,
         transit_encryption_mode: 'required', automatic_failover_enabled: ha, multi_az_enabled: ha, num_cache_clusters: ha ? 2 : 1,
-        snapshot_retention_limit: t.get(tier).profile.backupRetentionDays, lifecycle: { prevent_destroy: ha, ignore_changes: ['auth_token'] },
+        snapshot_retention_limit: t.get(tier).profile.backupRetentionDays, lifecycle: { prevent_destroy: ha, ignore_changes: ['auth_token', 'kms_key_id'] },
       });
-      // Secrets Manager generates the token; Terraform writes it once, write-only; the group reads it back from
-      // the secret, so a group made again gets the token the app reads.
+      // Secrets Manager generates the token; the plan that creates the group writes that value to the secret
+      // (write-only, never in state) and to the group; nothing reads it back into state.
       const version = only(s, 'aws_secretsmanager_secret_version');
-      expect(version.secret_string_wo).toMatch(/^\$\{data\.aws_secretsmanager_random_password\./);
+      const generated = version.secret_string_wo;
+      expect(generated).toMatch(/^\$\{data\.aws_secretsmanager_random_password\.[\w-]+\.random_password\}$/);
       expect(version.secret_string_wo_version).toBe(1);
-      const [storedName, stored] = Object.entries(s.data.aws_secretsmanager_secret_version as Record<string, any>)[0]; // eslint-disable-line @typescript-eslint/no-explicit-any
-      expect(g.auth_token).toBe(`\${data.aws_secretsmanager_secret_version.${storedName}.secret_string}`);
-      expect(stored.secret_id).toBe(version.secret_id);
-      expect(stored.depends_on).toEqual([expect.stringMatching(/^aws_secretsmanager_secret_version\./)]);
+      expect(g.auth_token).toBe(generated);
+      expect(s.data.aws_secretsmanager_secret_version).toBeUndefined();
+      // Prod: the data and the token's secret are encrypted with the cache's own key (a new key on an old group is ignored, not a replacement).
+      const secret = only(s, 'aws_secretsmanager_secret');
+      expect([g.kms_key_id, secret.kms_key_id]).toEqual(tier === 'prod' ? ['${aws_kms_key.sessions_key.arn}', '${aws_kms_key.sessions_key.arn}'] : [undefined, undefined]);
       expect(only(s, 'aws_elasticache_parameter_group').family).toBe('valkey9');
     }
   });

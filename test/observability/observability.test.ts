@@ -136,7 +136,10 @@ describe('Prometheus alerts reach a person', () => {
       // The fulfilment queue's subscription to order-events: failed deliveries go where the queue's failed messages go.
       ['sqs', '${aws_sqs_queue.fulfilment_dlq.arn}'],
     ]);
-    expect(resources(s, 'aws_sqs_queue').alerts_dlq).toMatchObject({ name: 'shop-prod-alerts-dlq', sqs_managed_sse_enabled: true, message_retention_seconds: 1209600, lifecycle: { prevent_destroy: true } });
+    // Prod: the alert topic's key encrypts its dead-letter queue too, and admits SNS for that topic only.
+    expect(resources(s, 'aws_sqs_queue').alerts_dlq).toMatchObject({ name: 'shop-prod-alerts-dlq', kms_master_key_id: '${aws_kms_key.alerts_key.arn}', message_retention_seconds: 1209600, lifecycle: { prevent_destroy: true } });
+    const alertKey = s.data.aws_iam_policy_document[Object.keys(s.data.aws_iam_policy_document).find((k) => k.startsWith('alerts_key-policy'))!];
+    expect(alertKey.statement[2]).toMatchObject({ principals: [{ type: 'Service', identifiers: ['sns.amazonaws.com'] }], condition: [{ test: 'ArnEquals', variable: 'aws:SourceArn', values: [expect.stringMatching(/:sns:eu-west-1:\$\{data\.aws_caller_identity\.[\w-]+\.account_id\}:shop-prod-alerts$/)] }] });
     const dlqAccess = s.data.aws_iam_policy_document[Object.keys(s.data.aws_iam_policy_document).find((k) => k.startsWith('fulfilment_dlq-delivery-policy'))!];
     expect(dlqAccess.statement[0]).toMatchObject({ actions: ['sqs:SendMessage'], principals: [{ type: 'Service', identifiers: ['sns.amazonaws.com'] }] });
     expect(dlqAccess.statement[0].condition[0].values).toEqual([expect.stringMatching(/^\$\{aws_sns_topic\.order_events_topic\.arn\}$/)]);
@@ -264,12 +267,17 @@ describe('the platform side: metrics and logs sized by tier', () => {
     const [bucketName] = Object.keys(resources(s, 'aws_s3_bucket'));
     expect(prod.loki.storage.bucketNames.chunks).toBe(`\${aws_s3_bucket.${bucketName}.bucket}`);
     expect(Object.values(resources(s, 'aws_s3_bucket_public_access_block'))[0]).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
-    expect(Object.values(resources(s, 'aws_s3_bucket_server_side_encryption_configuration'))[0].rule[0].apply_server_side_encryption_by_default.sse_algorithm).toBe('AES256');
+    // Prod: objects encrypted with the bucket's own key (staging: SSE-S3), which Loki uses through S3 only.
+    expect(Object.values(resources(s, 'aws_s3_bucket_server_side_encryption_configuration'))[0].rule[0].apply_server_side_encryption_by_default)
+      .toEqual({ sse_algorithm: 'aws:kms', kms_master_key_id: '${aws_kms_key.loki-logs-key.arn}' });
+    expect(Object.values(resources(out.stacks['addons-staging'], 'aws_s3_bucket_server_side_encryption_configuration'))[0].rule[0].apply_server_side_encryption_by_default.sse_algorithm).toBe('AES256');
     const access = s.data.aws_iam_policy_document['loki-access'].statement;
     expect(access.map((st: { actions: string[]; resources: string[] }) => [st.actions, st.resources])).toEqual([
       [['s3:ListBucket'], [`\${aws_s3_bucket.${bucketName}.arn}`]],
       [['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], [`\${aws_s3_bucket.${bucketName}.arn}/*`]],
+      [['kms:GenerateDataKey', 'kms:Decrypt'], ['${aws_kms_key.loki-logs-key.arn}']],
     ]);
+    expect(access[2].condition).toEqual([{ test: 'StringEquals', variable: 'kms:ViaService', values: ['s3.eu-west-1.amazonaws.com'] }]);
   });
 
   test('a highly available tier that keeps logs in the cluster runs one Loki (replicas need object storage)', () => {

@@ -107,7 +107,9 @@ describe('platform stacks', () => {
     expect(groups.map((g) => g.name).sort()).toEqual(['/aws/eks/platform-prod/cluster', '/switchyard/platform-prod/vpc-flow-logs']);
     const keyNames = new Set<string>();
     for (const g of groups) {
-      expect(g.retention_in_days).toBe(t.get('prod').profile.logRetentionDays);
+      // Audit logs: a year in prod.
+      expect(g.retention_in_days).toBe(t.get('prod').profile.auditLogRetentionDays);
+      expect(g.retention_in_days).toBe(365);
       const keyName = g.kms_key_id.match(/^\$\{aws_kms_key\.([\w-]+)\.arn\}$/)[1];
       keyNames.add(keyName);
       const key = resources(prod, 'aws_kms_key')[keyName] as any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -280,6 +282,8 @@ describe('platform stacks', () => {
     const values = JSON.parse(resources(s, 'helm_release').addon_external_dns.values[0]);
     expect(values.serviceAccount.annotations['eks.amazonaws.com/role-arn']).toMatch(/^\$\{aws_iam_role\.external-dns-role/);
     expect(values).toMatchObject({ provider: { name: 'aws' }, domainFilters: ['shop.example.com'], policy: 'upsert-only', sources: ['service', 'gateway-httproute'] });
+    // The chart renders a list under a key as one flag per item: external-dns touches the role's zones only.
+    expect(values.extraArgs).toEqual({ 'zone-id-filter': ['Z0123456789EXAMPLE'] });
     // dev has no AWS: its add-ons get no role.
     expect(Object.keys(out.stacks['addons-dev'].resource).filter((r) => r.startsWith('aws_'))).toEqual([]);
   });

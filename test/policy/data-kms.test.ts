@@ -3,7 +3,7 @@ import type { TierStack } from '../../lib';
 
 const PROTECTED = { lifecycle: { prevent_destroy: true } };
 const db = (s: TierStack, attrs: Record<string, unknown> = {}) => raw(s, 'db', 'aws_db_instance', {
-  identifier: 'shop-prod-orders', engine: 'postgres', instance_class: 'db.m7g.large', storage_encrypted: true,
+  identifier: 'shop-prod-orders', engine: 'postgres', instance_class: 'db.m7g.large', storage_encrypted: true, kms_key_id: '${aws_kms_key.key.arn}',
   skip_final_snapshot: false, final_snapshot_identifier: 'shop-prod-orders-final', ...PROTECTED, ...attrs,
 });
 const key = (s: TierStack, attrs: Record<string, unknown> = {}) => raw(s, 'key', 'aws_kms_key', { description: 'k', enable_key_rotation: true, ...PROTECTED, ...attrs });
@@ -25,6 +25,37 @@ const cases: RuleCase[] = [
   { rule: 'SY-LOGS-1', what: 'a log group without a key of its own', good: (s) => logs(s), bad: (s) => logs(s, { kms_key_id: undefined }), message: /^kms_key_id is undefined$/, address: 'aws_cloudwatch_log_group.logs' },
   { rule: 'SY-LOGS-2', what: 'a log group kept forever', good: (s) => logs(s), bad: (s) => logs(s, { retention_in_days: 0 }), message: /^retention_in_days is 0, so logs are kept forever$/, address: 'aws_cloudwatch_log_group.logs' },
   { rule: 'SY-LOGS-2', what: 'a log group without retention', tier: 'dev', good: (s) => logs(s), bad: (s) => logs(s, { retention_in_days: undefined }), message: /^retention_in_days is undefined/, address: 'aws_cloudwatch_log_group.logs' },
+  { rule: 'SY-LOGS-3', what: 'an audit log group kept 90 days in prod', good: (s) => logs(s, { retention_in_days: 365 }), bad: (s) => logs(s, { retention_in_days: 90 }), message: /^retention_in_days is 90, less than a year$/, address: 'aws_cloudwatch_log_group.logs' },
+  {
+    rule: 'SY-KMS-2', what: 'a cache encrypted with the key AWS owns',
+    good: (s) => raw(s, 'cache', 'aws_elasticache_replication_group', { replication_group_id: 'c', kms_key_id: '${aws_kms_key.key.arn}', final_snapshot_identifier: 'c-final', ...PROTECTED }),
+    bad: (s) => raw(s, 'cache', 'aws_elasticache_replication_group', { replication_group_id: 'c', final_snapshot_identifier: 'c-final', ...PROTECTED }),
+    message: /^kms_key_id is undefined, so a key AWS owns or manages encrypts the cache's data$/, address: 'aws_elasticache_replication_group.cache',
+  },
+  {
+    rule: 'SY-KMS-2', what: 'a secret with the AWS-managed key',
+    good: (s) => raw(s, 'secret', 'aws_secretsmanager_secret', { name_prefix: 'x', kms_key_id: '${aws_kms_key.key.arn}', ...PROTECTED }),
+    bad: (s) => raw(s, 'secret', 'aws_secretsmanager_secret', { name_prefix: 'x', kms_key_id: 'alias/aws/secretsmanager', ...PROTECTED }),
+    message: /^kms_key_id is "alias\/aws\/secretsmanager", an AWS-managed key$/, address: 'aws_secretsmanager_secret.secret',
+  },
+  {
+    rule: 'SY-KMS-2', what: 'a database whose master user secret has no key of its own',
+    good: (s) => db(s, { kms_key_id: '${aws_kms_key.key.arn}', manage_master_user_password: true, master_user_secret_kms_key_id: '${aws_kms_key.key.arn}' }),
+    bad: (s) => db(s, { kms_key_id: '${aws_kms_key.key.arn}', manage_master_user_password: true }),
+    message: /^master_user_secret_kms_key_id is undefined, so a key AWS owns or manages encrypts the master user secret RDS manages$/, address: 'aws_db_instance.db',
+  },
+  {
+    rule: 'SY-KMS-2', what: 'a topic with the AWS-managed key',
+    good: (s) => raw(s, 'topic', 'aws_sns_topic', { name: 't', kms_master_key_id: '${aws_kms_key.key.arn}' }),
+    bad: (s) => raw(s, 'topic', 'aws_sns_topic', { name: 't', kms_master_key_id: 'alias/aws/sns' }),
+    message: /^kms_master_key_id is "alias\/aws\/sns", an AWS-managed key$/, address: 'aws_sns_topic.topic',
+  },
+  {
+    rule: 'SY-KMS-2', what: 'a bucket encrypted with SSE-S3',
+    good: (s) => raw(s, 'enc', 'aws_s3_bucket_server_side_encryption_configuration', { bucket: 'b', rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms', kms_master_key_id: '${aws_kms_key.key.arn}' } }] }),
+    bad: (s) => raw(s, 'enc', 'aws_s3_bucket_server_side_encryption_configuration', { bucket: 'b', rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'AES256' } }] }),
+    message: /^the bucket's default encryption is "AES256", not a customer-managed KMS key$/, address: 'aws_s3_bucket_server_side_encryption_configuration.enc',
+  },
 ];
 
 describe('data and KMS rules', () => {

@@ -5,7 +5,10 @@ import { Aspects, Construct } from '../../lib/private/cdk';
 import { errorOf, tempDir } from '../helpers';
 import { raw, tierStack } from './support';
 
-/** A queue with neither encryption nor a dead-letter queue (but kept from destruction): two findings (SY-SQS-1, SY-SQS-2), inside `<stack>/orders/queue`. */
+/**
+ * A queue with neither encryption nor a dead-letter queue (but kept from destruction), inside
+ * `<stack>/orders/queue`: two findings (SY-SQS-1, SY-SQS-2), and in protected tiers a third (SY-KMS-2: no key of its own).
+ */
 function badQueue(stack: TierStack): Construct {
   const owner = new Construct(stack, 'orders');
   raw(owner, 'queue', 'aws_sqs_queue', { name: 'orders', lifecycle: { prevent_destroy: true } }, stack.aws);
@@ -46,9 +49,10 @@ describe('severity by tier', () => {
   test('prod: findings are errors; the synth fails naming rule, path, address and fix, and writes nothing', () => {
     const { app, outdir } = appWith('prod', (s) => { badQueue(s); });
     const message = errorOf(() => app.synth());
-    expect(message).toContain('Switchyard policy: 2 findings are errors in tier prod, where findings fail the synth.');
+    expect(message).toContain('Switchyard policy: 3 findings are errors in tier prod, where findings fail the synth.');
     expect(message).toContain('SY-SQS-1 [things-prod/orders/queue] aws_sqs_queue.queue (stack things-prod, tier prod): neither sqs_managed_sse_enabled nor kms_master_key_id is set: set sqs_managed_sse_enabled = true, or kms_master_key_id to a KMS key for SSE-KMS');
     expect(message).toContain('SY-SQS-2 [things-prod/orders/queue] aws_sqs_queue.queue (stack things-prod, tier prod): redrive_policy is not set, and no queue of this stack uses this one as its dead-letter queue: give it a dead-letter queue');
+    expect(message).toContain('SY-KMS-2 [things-prod/orders/queue] aws_sqs_queue.queue (stack things-prod, tier prod): kms_master_key_id is undefined, so a key AWS owns or manages encrypts the queue\'s messages');
     expect(fs.existsSync(outdir)).toBe(false);
   });
 
@@ -71,7 +75,7 @@ describe('severity by tier', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(PolicyError);
-    expect((error as PolicyError).findings.map((f) => f.rule)).toEqual(['SY-SQS-1', 'SY-SQS-2']);
+    expect((error as PolicyError).findings.map((f) => f.rule)).toEqual(['SY-KMS-2', 'SY-SQS-1', 'SY-SQS-2']);
     expect((error as PolicyError).message).toContain('SY-SQS-2 [things-prod/orders/queue]');
     expect(fs.existsSync(outdir)).toBe(false);
   });
@@ -92,12 +96,13 @@ describe('suppressions', () => {
   test('a suppression with a reason covers the construct and its children, and the report lists it with the reason', () => {
     const { app, outdir } = appWith('prod', (s) => {
       const owner = badQueue(s);
-      Policy.suppress(owner, ['SY-SQS-1', 'SY-SQS-2'], 'load-test queue, deleted after the run');
+      Policy.suppress(owner, ['SY-SQS-1', 'SY-SQS-2', 'SY-KMS-2'], 'load-test queue, deleted after the run');
     });
     app.synth();
     const r = report(outdir);
-    expect(r.summary).toEqual({ errors: 0, warnings: 0, suppressed: 2 });
+    expect(r.summary).toEqual({ errors: 0, warnings: 0, suppressed: 3 });
     expect(r.findings.map((f) => [f.rule, f.severity, f.suppressed, f.reason])).toEqual([
+      ['SY-KMS-2', 'error', true, 'load-test queue, deleted after the run'],
       ['SY-SQS-1', 'error', true, 'load-test queue, deleted after the run'],
       ['SY-SQS-2', 'error', true, 'load-test queue, deleted after the run'],
     ]);
@@ -106,7 +111,7 @@ describe('suppressions', () => {
   test('a suppression covers only the rule it names', () => {
     const { app } = appWith('prod', (s) => { Policy.suppress(badQueue(s), 'SY-SQS-1', 'SSE is set by an account-wide SCP'); });
     const message = errorOf(() => app.synth());
-    expect(message).toContain('1 finding is an error');
+    expect(message).toContain('2 findings are errors');
     expect(message).toContain('SY-SQS-2 [things-prod/orders/queue]');
     expect(message).not.toContain('SY-SQS-1');
   });
@@ -124,7 +129,7 @@ describe('suppressions', () => {
   test('an unknown rule ID is refused with the IDs that exist', () => {
     const owner = badQueue(tierStack('prod'));
     expect(errorOf(() => Policy.suppress(owner, 'SY-RDS-99', 'typo'))).toBe(
-      '[things-prod/orders] suppression names rule "SY-RDS-99", which the rule pack does not have: use one of SY-RDS-1..10, SY-SQS-1..2, SY-SNS-1..2, SY-CACHE-1..4, SY-EKS-1..3, SY-K8S-1..12, SY-EC2-1..4, SY-KMS-1, SY-LOGS-1..2, SY-DATA-1..2 (see the README\'s rules table)');
+      '[things-prod/orders] suppression names rule "SY-RDS-99", which the rule pack does not have: use one of SY-RDS-1..10, SY-SQS-1..2, SY-SNS-1..2, SY-CACHE-1..4, SY-EKS-1..3, SY-K8S-1..12, SY-EC2-1..4, SY-KMS-1..2, SY-LOGS-1..3, SY-DATA-1..2 (see the README\'s rules table)');
   });
 
   test('suppression metadata written by hand is held to the same rules at synth', () => {

@@ -17,6 +17,7 @@ function db(stack: TierStack, overrides: Partial<DbConfig> = {}, forceSsl = '1')
     instanceClass: 'db.t4g.micro',
     allocatedStorage: 20,
     storageEncrypted: true,
+    kmsKeyId: 'arn:aws:kms:eu-west-1:123456789012:key/0a1b2c3d-db',
     publiclyAccessible: false,
     multiAz: true,
     deletionProtection: true,
@@ -39,7 +40,7 @@ function db(stack: TierStack, overrides: Partial<DbConfig> = {}, forceSsl = '1')
 function aurora(stack: TierStack, attrs: Record<string, unknown> = {}, members = 2): void {
   raw(stack, 'cpg', 'aws_rds_cluster_parameter_group', { family: 'aurora-postgresql16', parameter: [{ name: 'rds.force_ssl', value: '1' }] });
   raw(stack, 'aurora', 'aws_rds_cluster', {
-    engine: 'aurora-postgresql', engine_version: '16.4', storage_encrypted: true, deletion_protection: true,
+    engine: 'aurora-postgresql', engine_version: '16.4', storage_encrypted: true, kms_key_id: 'arn:aws:kms:eu-west-1:123456789012:key/0a1b2c3d-aurora', deletion_protection: true,
     backup_retention_period: 7, iam_database_authentication_enabled: true, enabled_cloudwatch_logs_exports: ['postgresql'],
     copy_tags_to_snapshot: true, db_cluster_parameter_group_name: '${aws_rds_cluster_parameter_group.cpg.name}', ...attrs,
   });

@@ -4,7 +4,7 @@
  * AWS publishes in its namespace, with one of the sets of dimensions AWS
  * publishes it with, in its unit.
  */
-import { Postgres } from '../../lib';
+import { Policy, Postgres } from '../../lib';
 import { EXAMPLES } from '../examples-list';
 import { appStack, ledgerOf, tiers } from '../fixtures';
 import { exampleOutput, resources, StackJson, synth } from '../helpers';
@@ -61,5 +61,24 @@ describe('CloudWatch alarms watch metrics AWS publishes', () => {
     expect(alarmProblems({ namespace: 'AWS/RDS', metric_name: 'FreeStorageSpace', dimensions: { DBInstanceIdentifier: 'x' }, threshold: 2 }))
       .toEqual(['FreeStorageSpace: threshold 2 is not a number of bytes']);
     expect(alarmProblems({ namespace: 'AWS/SQS', metric_name: 'ApproximateAgeOfOldestMessages', dimensions: { QueueName: 'q' } })[0]).toMatch(/AWS publishes no such metric/);
+  });
+});
+
+describe('the policy rules name the Checkov checks that inspect the same resources', () => {
+  test('each Checkov ID a rule names that the data holds checks one of the rule\'s resource types', () => {
+    const checks = Object.values<{ id: string; resource_types: string[] }>(awsData('checkov').checks);
+    const byId = new Map(checks.map((c) => [c.id, c]));
+    let compared = 0;
+    for (const rule of Policy.rules) {
+      for (const id of rule.checkov) {
+        const check = byId.get(id);
+        if (!check) continue;
+        compared++;
+        expect([rule.id, id, check.resource_types.some((t) => rule.resourceTypes.includes(t))]).toEqual([rule.id, id, true]);
+      }
+    }
+    // The checks of the rules this release added (customer-managed keys, a year of audit logs) are in the data.
+    for (const id of ['CKV_AWS_191', 'CKV_AWS_149', 'CKV_AWS_338']) expect(byId.has(id)).toBe(true);
+    expect(compared).toBeGreaterThanOrEqual(10);
   });
 });

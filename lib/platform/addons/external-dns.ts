@@ -70,6 +70,8 @@ export class ExternalDns extends Addon {
       policy: this.options.policy ?? 'upsert-only',
       registry: 'txt',
       txtOwnerId: eks.clusterName,
+      // Only the given zones, the ones its role may change (a private zone of the same domain is left alone).
+      extraArgs: { 'zone-id-filter': [...this.options.hostedZoneIds] },
       env: [{ name: 'AWS_DEFAULT_REGION', value: eks.region }],
       serviceAccount: { create: true, name: SA.name, annotations: { 'eks.amazonaws.com/role-arn': role.arn } },
     }, this.options.values))];

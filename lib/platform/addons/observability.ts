@@ -1,4 +1,5 @@
 import { Construct, DataAwsCallerIdentity, DataAwsPartition, ITerraformDependable } from '../../private/cdk';
+import { dataKey, keyUse } from '../../private/kms';
 import { privateBucket } from '../../private/s3';
 import { Addon, AddonContext, addonRole, CatalogAddonOptions, checkChart, HelmChart, helmRelease, mergeValues, pinned } from './addon';
 import { AddonIds } from './ids';
@@ -161,15 +162,25 @@ export class Loki extends Addon {
     let serviceAccount: Record<string, unknown> = { create: true, name: sa.name };
     if (p.binding === 'managed') {
       const eks = ctx.platform.eks(ctx.stack, `add-on "${this.id}" (logs in S3)`);
+      const key = p.customerManagedKeys ? dataKey(scope, 'loki-logs-key', {
+        provider: ctx.stack.aws,
+        what: `the logs of EKS cluster ${eks.clusterName} in S3`,
+        alias: `switchyard/${ctx.stack.node.id}-loki-logs`,
+        logicalId: 'loki-logs-key',
+        protect: p.deletionProtection,
+      }) : undefined;
       const bucket = privateBucket(scope, 'loki-logs', {
         provider: ctx.stack.aws,
         namePrefix: `${eks.clusterName}-logs-`,
         expireAfterDays: p.logRetentionDays,
         protect: p.deletionProtection,
+        kmsKeyArn: key?.arn,
       });
       const role = addonRole(scope, ctx, this.id, sa, [
         { actions: ['s3:ListBucket'], resources: [bucket.arn] },
         { actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], resources: [`${bucket.arn}/*`] },
+        // Objects are encrypted with the bucket's key: Loki writes and reads them through S3.
+        ...(key ? [keyUse([key.arn], ['kms:GenerateDataKey', 'kms:Decrypt'], `s3.${eks.region}.amazonaws.com`)] : []),
       ]);
       storage = { type: 's3', bucketNames: { chunks: bucket.bucket, ruler: bucket.bucket }, s3: { region: eks.region } };
       objectStore = 's3';

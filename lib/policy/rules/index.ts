@@ -25,7 +25,9 @@ import { k8sReadOnlyRootFilesystem } from './k8s/read-only-root-filesystem';
 import { k8sResources } from './k8s/resources';
 import { k8sRunAsNonRoot } from './k8s/run-as-non-root';
 import { k8sSeccomp } from './k8s/seccomp';
+import { customerManagedKeys } from './kms/customer-managed-keys';
 import { kmsKeyRotation } from './kms/key-rotation';
+import { logsAuditRetention } from './logs/audit-retention';
 import { logsEncrypted } from './logs/encrypted';
 import { logsRetention } from './logs/retention';
 import { rdsAutoMinorVersionUpgrade } from './rds/auto-minor-version-upgrade';
@@ -56,7 +58,7 @@ export const SWITCHYARD_RULES: readonly PolicyRule[] = Object.freeze([
   k8sProbes, k8sResources, k8sImagePinned, k8sNotPrivileged, k8sNoPrivilegeEscalation, k8sReadOnlyRootFilesystem,
   k8sRunAsNonRoot, k8sSeccomp, k8sDropCapabilities, k8sNotDefaultNamespace, k8sNoServiceAccountToken, k8sNoHostAccess,
   noPublicIngress, defaultSecurityGroupClosed, ec2Imdsv2, launchTemplateVolumesEncrypted,
-  kmsKeyRotation,
-  logsEncrypted, logsRetention,
+  kmsKeyRotation, customerManagedKeys,
+  logsEncrypted, logsRetention, logsAuditRetention,
   dataPreventDestroy, dataFinalSnapshot,
 ]);

@@ -21,6 +21,6 @@ export const logsRetention: PolicyRule = {
   check(r) {
     const v = r.config.retention_in_days;
     if (isReference(v) || (typeof v === 'number' && v > 0)) return [];
-    return [violation('retention_in_days is %v, so logs are kept forever', v, 'set retention_in_days to what the tier must keep (Switchyard uses the tier\'s logRetentionDays)')];
+    return [violation('retention_in_days is %v, so logs are kept forever', v, 'set retention_in_days to what the tier must keep (Switchyard uses the tier\'s auditLogRetentionDays)')];
   },
 };
