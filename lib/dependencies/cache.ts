@@ -258,6 +258,8 @@ export class Cache extends Construct implements IDependency {
       maxHistory: 10,
       values: [JSON.stringify({
         fullnameOverride: release,
+        // One pod holds the volume (ReadWriteOnce): the old pod goes before the new one starts.
+        deploymentStrategy: 'Recreate',
         auth: {
           enabled: true,
           usersExistingSecret: `${release}-users`,

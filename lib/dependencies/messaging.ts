@@ -301,7 +301,7 @@ export class Queue extends Construct implements IQueue {
       send
         ? { actions: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], resources: [this.queue.arn] }
         : { actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], resources: [this.queue.arn] },
-      ...(keys.length > 0 ? [keyUse(send ? [keys[0]] : keys, ['kms:GenerateDataKey', 'kms:Decrypt'])] : []),
+      ...(keys.length > 0 ? [keyUse(send ? [keys[0]] : keys, ['kms:GenerateDataKey', 'kms:Decrypt'], `sqs.${this.app.awsRegion}.amazonaws.com`)] : []),
     ];
   }
 
@@ -459,7 +459,7 @@ export class Topic extends Construct implements ITopic {
     // A publisher of a topic encrypted with a key of its own encrypts with that key.
     return [
       { actions: ['sns:Publish'], resources: [this.topic.arn] },
-      ...(this.key ? [keyUse([this.key.arn], ['kms:GenerateDataKey*', 'kms:Decrypt'])] : []),
+      ...(this.key ? [keyUse([this.key.arn], ['kms:GenerateDataKey*', 'kms:Decrypt'], `sns.${this.app.awsRegion}.amazonaws.com`)] : []),
     ];
   }
 }

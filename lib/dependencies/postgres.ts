@@ -349,7 +349,8 @@ export class Postgres extends Construct implements IDependency {
       caCertIdentifier: 'rds-ca-rsa2048-g1',
       // A new storage key replaces an instance: one made before its tier asked for a key keeps the
       // AWS-managed one (move it by restoring a snapshot copied with the key into a new instance).
-      lifecycle: { preventDestroy: protect, ignoreChanges: ['kms_key_id'] },
+      // The master user secret's key cannot be changed once RDS manages the secret (ModifyDBInstance refuses it).
+      lifecycle: { preventDestroy: protect, ignoreChanges: ['kms_key_id', 'master_user_secret_kms_key_id'] },
       dependsOn: [monitoringPolicy],
     });
     // The instance's address is public contract: `aws_db_instance.<name>_postgres` in every release.
@@ -403,7 +404,7 @@ export class Postgres extends Construct implements IDependency {
       allowMajorVersionUpgrade: this.majorUpgrade,
       applyImmediately: !protect,
       // As for an instance: a new storage key would replace the cluster.
-      lifecycle: { preventDestroy: protect, ignoreChanges: ['kms_key_id'] },
+      lifecycle: { preventDestroy: protect, ignoreChanges: ['kms_key_id', 'master_user_secret_kms_key_id'] },
     });
     // The cluster's address is public contract: `aws_rds_cluster.<name>_postgres`.
     cluster.overrideLogicalId(`${tfId(this.name)}_postgres`);

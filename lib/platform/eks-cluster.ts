@@ -63,8 +63,12 @@ export interface EksClusterProps {
    */
   readonly allowDocumentationRanges?: boolean;
   /**
-   * Give the identity that creates the cluster admin rights (needed by whoever applies the add-ons stack).
-   * @default true
+   * Give the identity that creates the cluster admin rights through EKS's own creator entry. Where the
+   * tier declares who reaches the cluster (`clusterAccess`, or `admins`/`deployRoles` here), access is
+   * exactly that list, and the identity that creates the cluster must be on it (as the pipeline's deploy
+   * role is): EKS keeps one entry per principal, so a creator entry besides a declared one would fail
+   * the apply. Only read when the cluster is created (changing it later changes nothing).
+   * @default - false where principals are declared, true otherwise
    */
   readonly creatorIsAdmin?: boolean;
   /**
@@ -146,6 +150,9 @@ export class EksCluster extends Construct {
     }
     const cidrs = props.publicAccessCidrs ?? [];
     const protectedTier = profile.deletionProtection || profile.approvalRequired;
+    const tierAccess = stack.tier.clusterAccess;
+    const declaresAccess = (tierAccess.admins ?? []).length > 0 || tierAccess.deployRole !== undefined
+      || (props.admins ?? []).length > 0 || (props.deployRoles ?? []).length > 0;
     for (const c of cidrs) {
       const parsed = parseCidr(c);
       if (!parsed) fail(this, 'publicAccessCidrs entry %v is not a valid IPv4 CIDR', c, 'use a network address with a prefix, e.g. "203.0.113.0/24"');
@@ -156,13 +163,13 @@ export class EksCluster extends Construct {
         fail(this, 'publicAccessCidrs entry %v is a private range, which never reaches the public endpoint', c, 'leave private networks out: they reach the API through the private endpoint (from the VPC, or a network peered with it)');
       }
       const placeholder = DOCUMENTATION_RANGES.find((r) => overlaps(r, parsed));
-      if (placeholder && !props.allowDocumentationRanges) {
-        const message = `publicAccessCidrs entry ${c} is a documentation range (RFC 5737, ${formatCidr(placeholder)}): a placeholder that reaches nobody's network`;
-        if (protectedTier) {
+      if (placeholder) {
+        if (protectedTier && !props.allowDocumentationRanges) {
           fail(this, 'publicAccessCidrs entry %v is a documentation range (RFC 5737), a placeholder that reaches nobody\'s network', c,
             'put the public CIDRs of your offices, VPN or CI runners there (or set allowDocumentationRanges: true where a placeholder is meant, as in an example)');
         }
-        Annotations.of(this).addWarning(`${message}: replace it with the public CIDRs of your offices, VPN or CI runners`);
+        // Allowed or not, a placeholder left in says so at every synth: nothing outside the VPC reaches this endpoint.
+        Annotations.of(this).addWarning(`publicAccessCidrs entry ${c} is a documentation range (RFC 5737, ${formatCidr(placeholder)}): a placeholder that reaches nobody's network: replace it with the public CIDRs of your offices, VPN or CI runners`);
       }
       const other = cidrs.find((o) => o !== c && parseCidr(o) && overlaps(parseCidr(o)!, parsed));
       if (other !== undefined || cidrs.indexOf(c) !== cidrs.lastIndexOf(c)) {
@@ -231,7 +238,7 @@ export class EksCluster extends Construct {
       kubernetesNetworkConfig: props.serviceCidr ? { serviceIpv4Cidr: props.serviceCidr } : undefined,
       accessConfig: {
         authenticationMode: 'API',
-        bootstrapClusterCreatorAdminPermissions: props.creatorIsAdmin ?? true,
+        bootstrapClusterCreatorAdminPermissions: props.creatorIsAdmin ?? !declaresAccess,
       },
       encryptionConfig: {
         resources: ['secrets'],
@@ -239,7 +246,11 @@ export class EksCluster extends Construct {
       },
       dependsOn: [clusterPolicy, ...(podEniPolicy ? [podEniPolicy] : []), this.logGroup],
       // The cluster holds every in-cluster object and volume binding: in protected tiers Terraform never destroys it.
-      lifecycle: profile.deletionProtection ? { preventDestroy: true } : undefined,
+      // The creator's entry is set at creation only (a change would replace the cluster): later changes are ignored.
+      lifecycle: {
+        preventDestroy: profile.deletionProtection,
+        ignoreChanges: ['access_config[0].bootstrap_cluster_creator_admin_permissions'],
+      },
     });
 
     this.oidcProvider = new IamOpenidConnectProvider(this, 'oidc', {

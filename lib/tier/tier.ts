@@ -140,6 +140,13 @@ export class Tier {
     this.order = props.order;
     this.profile = applyOverrides(props.profile, props.overrides);
     validateProfile(where, this.profile);
+    // logRetentionDays used to set CloudWatch's retention too: a program written for that would now cut
+    // CloudWatch's audit logs to the profile's auditLogRetentionDays, and CloudWatch deletes what is older.
+    const o = props.overrides ?? {};
+    if (o.logRetentionDays !== undefined && o.auditLogRetentionDays === undefined && o.logRetentionDays > this.profile.auditLogRetentionDays) {
+      fail(where, `logRetentionDays %v is longer than the audit logs would be kept (auditLogRetentionDays ${this.profile.auditLogRetentionDays})`, o.logRetentionDays,
+        `logRetentionDays now sets the log store's (Loki's) retention only; CloudWatch's audit logs follow auditLogRetentionDays: set it too (e.g. auditLogRetentionDays: ${LOG_RETENTION_DAYS.find((d) => d >= o.logRetentionDays!) ?? 3653}), so no CloudWatch log is deleted earlier than before`);
+    }
     if (props.region !== undefined && !/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(props.region)) {
       fail(where, 'region %v is not an AWS region name', props.region, 'use a region such as "eu-west-1" or "us-east-2"');
     }

@@ -203,13 +203,13 @@ describe('queues and topics', () => {
     // With the keys of what it was granted (prod's customer-managed keys), and nothing else.
     expect(doc('api_role-access').statement).toEqual([
       { effect: 'Allow', actions: ['sns:Publish'], resources: ['${aws_sns_topic.order_events_topic.arn}'] },
-      { effect: 'Allow', actions: ['kms:GenerateDataKey*', 'kms:Decrypt'], resources: ['${aws_kms_key.order_events_key.arn}'] },
+      { effect: 'Allow', actions: ['kms:GenerateDataKey*', 'kms:Decrypt'], resources: ['${aws_kms_key.order_events_key.arn}'], condition: [{ test: 'StringEquals', variable: 'kms:ViaService', values: ['sns.eu-west-1.amazonaws.com'] }] },
     ]);
     expect(doc('worker_role-access').statement).toEqual([{
       effect: 'Allow',
       actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
       resources: ['${aws_sqs_queue.fulfilment_queue.arn}'],
-    }, { effect: 'Allow', actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: ['${aws_kms_key.fulfilment_key.arn}'] }]);
+    }, { effect: 'Allow', actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: ['${aws_kms_key.fulfilment_key.arn}'], condition: [{ test: 'StringEquals', variable: 'kms:ViaService', values: ['sqs.eu-west-1.amazonaws.com'] }] }]);
     const staging = out.stacks['shop-staging'].data.aws_iam_policy_document;
     expect(staging[Object.keys(staging).find((k) => k.startsWith('api_role-access'))!].statement).toEqual([{ effect: 'Allow', actions: ['sns:Publish'], resources: ['${aws_sns_topic.order_events_topic.arn}'] }]);
     expect(doc('worker_role-trust').statement[0].condition[0].values).toEqual(['system:serviceaccount:shop:worker']);

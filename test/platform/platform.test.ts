@@ -181,10 +181,23 @@ describe('platform stacks', () => {
     for (const a of Object.values(resources(stack, 'aws_eks_access_policy_association')) as any[]) expect(a.principal_arn).toMatch(/^\$\{aws_eks_access_entry\./); // eslint-disable-line @typescript-eslint/no-explicit-any
   });
 
-  test('a documentation range in a protected tier needs allowDocumentationRanges; elsewhere it warns', () => {
+  test('with principals declared, access is exactly the list: the creator gets no entry of its own (a duplicate would fail the apply)', () => {
+    const arn = 'arn:aws:iam::123456789012:role/deploy';
+    const cluster = (tier: Tier, props: Record<string, unknown> = {}) => one(synth((app) => { new PlatformStack(app, { tier, cluster: props }); }).stacks[`platform-${tier.name}`], 'aws_eks_cluster');
+    expect(cluster(Tier.staging({ region: 'eu-west-1', clusterAccess: { deployRole: arn } })).access_config.bootstrap_cluster_creator_admin_permissions).toBe(false);
+    expect(cluster(Tier.staging({ region: 'eu-west-1' }), { admins: [arn] }).access_config.bootstrap_cluster_creator_admin_permissions).toBe(false);
+    expect(cluster(Tier.staging({ region: 'eu-west-1' })).access_config.bootstrap_cluster_creator_admin_permissions).toBe(true);
+    expect(cluster(Tier.staging({ region: 'eu-west-1', clusterAccess: { deployRole: arn } }), { creatorIsAdmin: true }).access_config.bootstrap_cluster_creator_admin_permissions).toBe(true);
+    // Read at creation only: a change never replaces an existing cluster.
+    expect(cluster(Tier.staging({ region: 'eu-west-1' })).lifecycle.ignore_changes).toEqual(['access_config[0].bootstrap_cluster_creator_admin_permissions']);
+  });
+
+  test('a documentation range in a protected tier needs allowDocumentationRanges; it warns either way', () => {
     const cidrs = ['203.0.113.0/24'];
-    const prodCluster = synth((app) => { new PlatformStack(app, { tier: t.get('prod'), cluster: { publicAccessCidrs: cidrs, allowDocumentationRanges: true } }); }).stacks['platform-prod'];
-    expect(one(prodCluster, 'aws_eks_cluster').vpc_config.public_access_cidrs).toEqual(cidrs);
+    const prodApp = new App({ outdir: path.join(tempDir(), 'cdktf.out') });
+    const allowed = new PlatformStack(prodApp, { tier: t.get('prod'), cluster: { publicAccessCidrs: cidrs, allowDocumentationRanges: true } });
+    expect(allowed.eks.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => m.data)).toEqual([expect.stringMatching(/^publicAccessCidrs entry 203\.0\.113\.0\/24 is a documentation range/)]);
+    expect(allowed.eks.cluster.vpcConfig.publicAccessCidrsInput).toEqual(cidrs);
     const app = new App({ outdir: path.join(tempDir(), 'cdktf.out') });
     const stack = new PlatformStack(app, { tier: t.get('staging'), cluster: { publicAccessCidrs: cidrs } });
     const warnings = stack.eks.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => m.data);

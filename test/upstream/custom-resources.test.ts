@@ -41,7 +41,7 @@ function variants(): Record<string, StackJson> {
       platform,
       addons: [
         new GatewayApiCrds(),
-        new AwsLoadBalancerController({ gatewayApi: true, hostname: 'shop.staging.example.com', issuer: 'letsencrypt' }),
+        new AwsLoadBalancerController({ gatewayApi: true }),
         new CertManager(),
         new ClusterIssuer({ acme: { email: 'ops@example.com', server: 'staging' } }),
       ],

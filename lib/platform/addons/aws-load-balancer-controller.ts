@@ -28,9 +28,14 @@ export interface AwsLoadBalancerControllerOptions extends CatalogAddonOptions {
    * @default - "v" and the chart's version (the chart's releases follow the controller's)
    */
   readonly gatewayCrdsVersion?: string;
-  /** HTTPS listener host name (with `issuer`). @default - HTTP only */
+  /**
+   * Not supported: the ALB takes its certificate from ACM (discovered by the listener's host name, or
+   * a LoadBalancerConfiguration), never from a Secret, so a cert-manager issuer cannot give it one
+   * (the controller's Gateway guide, v3.5.0). Setting it is refused.
+   * @default - HTTP only
+   */
   readonly hostname?: string;
-  /** ClusterIssuer of the HTTPS listener's certificate. @default - none */
+  /** Not supported, as `hostname`: refused. @default - none */
   readonly issuer?: string;
 }
 
@@ -57,6 +62,10 @@ export class AwsLoadBalancerController extends Addon {
     checkChart(`addon ${this.id}`, this.chart);
     this.options = options;
     this.requires = options.gatewayApi ? [AddonIds.gatewayApiCrds] : [];
+    if (options.issuer !== undefined || options.hostname !== undefined) {
+      fail(`addon ${this.id}`, 'the ALB Gateway cannot take a certificate from cert-manager (%v)', options.issuer ?? options.hostname,
+        'an ALB takes its certificate from ACM, not from a Secret: serve HTTPS with EnvoyGateway behind the NLB (standardAddons does), or drop hostname and issuer');
+    }
     if (options.gatewayCrdsVersion !== undefined && !/^v\d+\.\d+\.\d+$/.test(options.gatewayCrdsVersion)) {
       fail(`addon ${this.id}`, 'gatewayCrdsVersion %v is not a release tag of the controller', options.gatewayCrdsVersion, 'give a tag such as "v3.5.0"');
     }

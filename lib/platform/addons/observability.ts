@@ -165,7 +165,7 @@ export class Loki extends Addon {
       const key = p.customerManagedKeys ? dataKey(scope, 'loki-logs-key', {
         provider: ctx.stack.aws,
         what: `the logs of EKS cluster ${eks.clusterName} in S3`,
-        alias: `switchyard/${ctx.stack.node.id}-loki-logs`,
+        alias: `switchyard/${eks.clusterName}-loki-logs`,
         logicalId: 'loki-logs-key',
         protect: p.deletionProtection,
       }) : undefined;
