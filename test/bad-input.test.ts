@@ -83,6 +83,20 @@ function step(now: string, ...argv: string[]): void {
   fs.mkdirSync(path.join(dir, 'cdktf.out'));
   fs.writeFileSync(path.join(dir, 'cdktf.out', 'switchyard.json'), JSON.stringify(MODEL));
   const err: string[] = [];
+  const by = argv.includes('--by') || argv[0] === 'init' ? [] : ['--by', 'ana'];
+  const code = main([...argv, ...by], { out: () => undefined, err: (l) => err.push(l), cwd: dir, now: () => new Date(now) });
+  if (code !== 0) throw new CliRefusal(err.join('\n'), code);
+}
+
+/** `step` on a copy of the shop's ledger changed by `edit` first. */
+function stepOn(edit: (ledger: any) => void, now: string, ...argv: string[]): void { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const dir = tempDir('switchyard-bad-cli-');
+  const ledger = JSON.parse(fs.readFileSync(path.join(__dirname, '../examples/shop/releases.json'), 'utf8'));
+  edit(ledger);
+  fs.writeFileSync(path.join(dir, 'releases.json'), JSON.stringify(ledger));
+  fs.mkdirSync(path.join(dir, 'cdktf.out'));
+  fs.writeFileSync(path.join(dir, 'cdktf.out', 'switchyard.json'), JSON.stringify(MODEL));
+  const err: string[] = [];
   const code = main([...argv, '--by', 'ana'], { out: () => undefined, err: (l) => err.push(l), cwd: dir, now: () => new Date(now) });
   if (code !== 0) throw new CliRefusal(err.join('\n'), code);
 }
@@ -95,6 +109,7 @@ function graph(edit: (model: typeof MODEL) => unknown, ...argv: string[]): void 
   const model = JSON.parse(JSON.stringify(MODEL)) as typeof MODEL;
   edit(model);
   fs.writeFileSync(path.join(dir, 'cdktf.out', 'switchyard.json'), JSON.stringify(model));
+  fs.writeFileSync(path.join(dir, 'releases.json.md'), '# notes written by hand\n');
   const err: string[] = [];
   const code = main(['graph', ...argv], { out: () => undefined, err: (l) => err.push(l), cwd: dir, now: () => new Date('2026-12-01T10:00:00Z') });
   if (code !== 0) throw new CliRefusal(err.join('\n'), code);
@@ -243,6 +258,10 @@ const CATALOG: Record<string, Row[]> = {
       '[platform-staging/cluster] admins entry "arn:aws:iam::123456789012:role/admins" is listed twice: list each principal once'],
     ['a documentation range for the API endpoint of prod (a placeholder left in)', (app) => { new PlatformStack(app, { tier: prod, cluster: { publicAccessCidrs: ['192.0.2.0/24'] } }); },
       '[platform-prod/cluster] publicAccessCidrs entry "192.0.2.0/24" is a documentation range (RFC 5737), a placeholder that reaches nobody\'s network: put the public CIDRs of your offices, VPN or CI runners there (or set allowDocumentationRanges: true where a placeholder is meant, as in an example)'],
+    ['an ALB Gateway given a cert-manager issuer (an ALB takes ACM certificates only)', () => { new AwsLoadBalancerController({ gatewayApi: true, hostname: '*.example.com', issuer: 'letsencrypt' }); },
+      '[addon aws-load-balancer-controller] the ALB Gateway cannot take a certificate from cert-manager ("letsencrypt"): an ALB takes its certificate from ACM, not from a Secret: serve HTTPS with EnvoyGateway behind the NLB (standardAddons does), or drop hostname and issuer'],
+    ['a log retention that would cut the CloudWatch logs it used to keep', () => { Tier.staging({ overrides: { logRetentionDays: 90 } }); },
+      '[tier staging] logRetentionDays 90 is longer than the audit logs would be kept (auditLogRetentionDays 30): logRetentionDays now sets the log store\'s (Loki\'s) retention only; CloudWatch\'s audit logs follow auditLogRetentionDays: set it too (e.g. auditLogRetentionDays: 90), so no CloudWatch log is deleted earlier than before'],
     ['a plan role that may also deploy (the tier\'s access)', () => { Tier.prod({ region: 'eu-west-1', clusterAccess: { deployRole: 'arn:aws:iam::123456789012:role/ci', planRole: 'arn:aws:iam::123456789012:role/ci' } }); },
       '[tier prod] clusterAccess.planRole "arn:aws:iam::123456789012:role/ci" also deploys or administers the cluster: give plans a read-only role of their own: a plan runs the code of a pull request, which must not get write access'],
     ['a plan role that is also a deploy role of the cluster', (app) => {
@@ -415,7 +434,7 @@ const CATALOG: Record<string, Row[]> = {
   ],
   'ledger states': [
     ['an empty ledger file', () => { ReleaseLedger.parse('', t, 'shop/releases.json'); },
-      '[shop/releases.json] the release ledger is not valid JSON: "Unexpected end of JSON input": fix the JSON syntax (the file is written by `switchyard`; resolve merge conflicts by hand)'],
+      '[shop/releases.json] the release ledger is not valid JSON: "line 1, column 1: the text ends where a value was expected": fix the file there (it is written by `switchyard`; resolve merge conflicts by hand, keeping one of each key)'],
     ['a ledger file that does not exist', () => { ReleaseLedger.load('no-such-folder/releases.json', t); },
       '[no-such-folder/releases.json] the release ledger "no-such-folder/releases.json" cannot be read: create it (e.g. {"app": "<app>", "tiers": {}}) or pass the right path (ENOENT: no such file or directory, open \'no-such-folder/releases.json\')'],
     ['a ledger of another app', (app) => { appStack(app, dev, ledgerOf({ app: 'billing', tiers: {} }), 'shop'); },
@@ -436,7 +455,23 @@ const CATALOG: Record<string, Row[]> = {
     },
       '[releases.json: tiers.prod.api] version "1.0.0" in slot blue has no approval for tier "prod": record one: switchyard approve api 1.0.0 --tier prod --by <name>'],
     ['a version with a space', () => { ledgerOf({ app: 'shop', tiers: { dev: { api: released('1.0 beta') } } }); },
-      '[releases.json: tiers.dev.api.blue] value "1.0 beta" is not valid: use a version such as "1.4.2" (letters, digits, ".", "-", "_")'],
+      '[releases.json: tiers.dev.api.blue] version "1.0 beta" is not a version: use a version such as "1.4.2" (letters, digits, ".", "-", "_"; at most 128) or an image digest "sha256:<64 hex digits>"'],
+    ['a moving tag for a version', () => { ledgerOf({ app: 'shop', tiers: { dev: { api: released('latest') } } }); },
+      '[releases.json: tiers.dev.api.blue] version "latest" is a moving tag, not a version (the image under it changes, so the ledger could not say what runs): use the version or digest the image was built as'],
+    ['a key given twice (JSON.parse keeps the last: an approval could vanish)', () => {
+      ReleaseLedger.parse('{\n  "app": "shop",\n  "tiers": {\n    "prod": { "api": { "live": "blue", "weight": 0, "approvals": [{ "version": "1.0.0", "by": "dana", "at": "2026-11-02T10:00:00Z" }], "history": [], "approvals": [] } }\n  }\n}\n', t);
+    },
+      '[releases.json: tiers.prod.api] the release ledger is not valid JSON: "line 4, column 151 (in tiers.prod.api): the key \\"approvals\\" is given twice in one object (first on line 4); a reader keeps only one of them": fix the file there (it is written by `switchyard`; resolve merge conflicts by hand, keeping one of each key)'],
+    ['an unknown top-level field (a step would drop it)', () => { ReleaseLedger.parse('{"app": "shop", "tiers": {}, "owner": "payments-team"}', t); },
+      '[releases.json: owner] unknown top-level field "owner": the ledger has "app" and "tiers"; name a field of your own "x-<name>" (kept as it is by every step), or remove it'],
+    ['a __proto__ key', () => { ReleaseLedger.parse('{"app": "shop", "tiers": {"__proto__": {}}}', t); },
+      '[releases.json: tiers] the release ledger is not valid JSON: "line 1, column 27 (in tiers): the key \\"__proto__\\" is not allowed (an object would take it as its prototype)": fix the file there (it is written by `switchyard`; resolve merge conflicts by hand, keeping one of each key)'],
+    ['a date that does not exist', () => { ledgerOf({ app: 'shop', tiers: { dev: { api: released('1.0.0', { history: [{ at: '2026-02-30T25:61:00Z', verb: 'stage', version: '1.0.0', slot: 'blue' }] }) } } }); },
+      '[releases.json: tiers.dev.api.history[0].at] time "2026-02-30T25:61:00Z" is not an ISO 8601 time that exists: use a time such as "2026-11-20T14:00:00Z" (a real date, hours 00-23, minutes and seconds 00-59)'],
+    ['a name with a line break (a forged second line of the audit trail)', () => { ledgerOf({ app: 'shop', tiers: { dev: { api: released('1.0.0', { approvals: [{ version: '1.0.0', by: 'dana\napproved 9.9.9 for prod (by ceo)', at: '2026-11-02T10:00:00Z' }] }) } } }); },
+      '[releases.json: tiers.dev.api.approvals[0].by] name "dana\\napproved 9.9.9 for prod (by ceo)" holds a line break or another control character: use a plain name on one line, e.g. "dana"'],
+    ['a byte order mark', () => { ReleaseLedger.parse('\ufeff{"app": "shop", "tiers": {}}', t); },
+      '[releases.json] the release ledger is not valid JSON: "line 1, column 1: the file starts with a byte order mark (BOM); save it as UTF-8 without one": fix the file there (it is written by `switchyard`; resolve merge conflicts by hand, keeping one of each key)'],
     ['a dependency setting that is not a string', () => { ledgerOf({ app: 'shop', tiers: { dev: { api: released('1.0.0', { requires: { orders: { engineVersion: 17 } } }) } } }); },
       '[releases.json: tiers.dev.api.requires.orders.engineVersion] setting 17 is not a string: give dependency settings as strings, e.g. {"orders": {"engineVersion": "17.11"}}'],
     ['a history weight that is not a number', () => { ledgerOf({ app: 'shop', tiers: { dev: { api: released('1.0.0', { history: [{ at: '2026-11-01T10:00:00Z', verb: 'weight', weight: 'ten' }] }) } } }); },
@@ -459,10 +494,18 @@ const CATALOG: Record<string, Row[]> = {
       '[releases.json: tiers.dev.api.history] time "2026-11-01T10:00:00Z" is before the last event (switch at 2026-11-16T10:20:00Z): history stays in time order: check the clock of this machine, or wait until after the last event'],
     ['an unknown tier', () => step('2026-12-01T10:00:00Z', 'switch', 'api', '--tier', 'production'),
       '[releases.json: tiers] tier "production" is not known: use one of dev, staging, prod (the tiers of cdktf.out/switchyard.json)'],
+    ['a --by with a line break', () => step('2026-12-01T10:00:00Z', 'approve', 'api', '1.5.0', '--tier', 'staging', '--by', 'dana\nnext: switchyard promote api --from staging --to prod'),
+      '[--by] who takes the step ("dana\\nnext: switchyard promote api --from staging --to prod") holds a line break or another control character: give a plain name on one line, e.g. --by dana; nothing was written'],
+    ['a ledger that releases a service the app does not declare (a step on another service)', () => stepOn((l) => { l.tiers.dev.web = l.tiers.dev.worker; }, '2026-12-01T10:00:00Z', 'retire', 'api', '--tier', 'dev'),
+      '[releases.json: tiers.dev.web] service "web" is not a service of app "shop" in tier "dev" (cdktf.out/switchyard.json): declare it in the program and synthesize again, or remove the entry (declared: api, worker); synth refuses it too'],
+    ['a new ledger over an existing file', () => step('2026-12-01T10:00:00Z', 'init', '--app', 'shop'),
+      '[releases.json] a file is already at "releases.json": nothing was written: keep that ledger, or pass another path with --ledger PATH'],
     ['a service the app does not declare', () => step('2026-12-01T10:00:00Z', 'stage', 'web', '1.0.0', '--tier', 'dev'),
       '[releases.json: tiers.dev.web] service "web" is not declared by app "shop" in tier "dev" (cdktf.out/switchyard.json): use one of api, worker; or declare it (a BlueGreenService) and run `npm run synth`'],
   ],
   'CLI graph': [
+    ['--out over a file it did not write', () => graph(() => undefined, '--out', 'releases.json.md'),
+      '[--out] file "releases.json.md" is there and was not written by switchyard graph: nothing was written: move it away, or pass another path to --out'],
     ['an unknown tier', () => graph(() => undefined, '--tier', 'qa'),
       '[--tier] tier "qa" is not known: use one of dev, staging, prod (the tiers of cdktf.out/switchyard.json)'],
     ['a model without the dependencies of an app per tier (written by an older switchyard)', () => graph((m) => { delete (m.apps[0].tiers.prod as Partial<typeof m.apps[0]['tiers']['prod']>).dependencies; }),

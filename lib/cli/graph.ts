@@ -9,11 +9,11 @@
  * model's order, node ids are derived from names (only letters, digits and
  * `_`), and every label is quoted with its special characters escaped.
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import type { DeliveryModel, ModelApp, ModelAppTier, ModelStack, ModelTier } from '../model';
 import { CDKTF_CLI } from '../private/cdk-cli';
 import { fail } from '../private/errors';
+import { generatedMark, writeGeneratedFile } from './output';
 import { LedgerData, otherSlot, ReleaseLedger, ServiceRelease, Slot, SLOTS, versionIn } from '../release/ledger';
 import { parseArgs, ParsedArgs } from './args';
 import { CliIo, Command, refusing, UsageError } from './io';
@@ -72,12 +72,8 @@ const graphCommand: Command = refusing((args: string[], io: CliIo): number => {
   if (inputs.some((f) => path.resolve(io.cwd, f) === target)) {
     fail('--out', 'file %v is an input of the graph (the model or a ledger)', out, 'write the diagram to another file, e.g. --out docs/delivery.mmd');
   }
-  try {
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.writeFileSync(target, `${lines.join('\n')}\n`);
-  } catch (e) {
-    fail('--out', 'file %v cannot be written', out, `check the path and its folder's permissions (${(e as Error).message})`);
-  }
+  // A Mermaid comment marks the file as generated: the next run may replace it, and nothing else.
+  writeGeneratedFile(io.cwd, out, `%% ${generatedMark('graph')}\n${lines.join('\n')}\n`, 'graph', '--out');
   io.out(`wrote ${out}`);
   return 0;
 });

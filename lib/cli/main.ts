@@ -9,6 +9,7 @@
  */
 import { ConfigurationError } from '../private/errors';
 import { GRAPH_COMMANDS, GRAPH_USAGE } from './graph';
+import { INIT_USAGE, initCommand } from './init';
 import { CliIo, Command, processIo, UsageError } from './io';
 import { metricsCommand } from './metrics';
 import { pipelineCommand } from './pipeline';
@@ -16,6 +17,7 @@ import { RELEASE_COMMANDS, RELEASE_USAGE } from './release';
 
 /** Every verb of the CLI; each has its usage line in {@link USAGE}. */
 export const COMMANDS: Readonly<Record<string, Command>> = {
+  init: initCommand,
   ...RELEASE_COMMANDS,
   ...GRAPH_COMMANDS,
   pipeline: pipelineCommand,
@@ -24,6 +26,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
 
 /** One usage line per verb, as `switchyard help` prints them. */
 export const USAGE: Readonly<Record<string, string>> = {
+  init: INIT_USAGE,
   ...RELEASE_USAGE,
   ...GRAPH_USAGE,
   pipeline: 'pipeline github|gitlab [--out DIR] [--model PATH] [--branch NAME] [--image REF] [--check]',
@@ -35,6 +38,7 @@ const FLAGS = [
   '  --ledger PATH   the release ledger (default releases.json, in the current folder; graph and metrics: the ledger the model names)',
   '  --model PATH    the delivery model written by synth (default cdktf.out/switchyard.json)',
   '  --by NAME       who takes a step (default $SWITCHYARD_USER, then $USER, else unknown)',
+  '  --break-lock    take over a stale lock of the ledger (its process is gone, or it is older than 10 minutes)',
 ];
 
 function help(): string[] {

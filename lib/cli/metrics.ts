@@ -2,8 +2,6 @@
  * `switchyard metrics`: DORA's four key metrics per tier and service, from
  * the release ledger's history, as a table or JSON, and optionally a chart.
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import type { DeliveryModel } from '../model';
 import { fail } from '../private/errors';
 import { doraMetrics, formatDuration, formatFrequency, Measured, MetricsReport } from '../release/dora';
@@ -12,6 +10,8 @@ import { Profiles } from '../tier/profile';
 import { Tier, Tiers } from '../tier/tier';
 import { parseArgs } from './args';
 import { CliIo, Command, refusing } from './io';
+import { readLedgerText } from './ledger-file';
+import { generatedMark, writeGeneratedFile } from './output';
 import { DEFAULT_MODEL as DEFAULT_MODEL_PATH, readModel } from './model-file';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -97,12 +97,7 @@ export const metricsCommand: Command = refusing((args: string[], io: CliIo): num
   const model = readModel(io.cwd, modelPath);
   const tiers = tiersOf(model);
   const file = ledgerPath(model, flag('ledger'), modelPath);
-  let text: string;
-  try {
-    text = fs.readFileSync(path.resolve(io.cwd, file), 'utf8');
-  } catch {
-    return fail(file, 'the release ledger %v cannot be read', file, 'pass the right path with --ledger (the model names it relative to the folder the synth ran in)');
-  }
+  const text = readLedgerText(io.cwd, file, 'pass the right path with --ledger (the model names it relative to the folder the synth ran in)');
   const ledger = ReleaseLedger.parse(text, tiers, file);
   const report = doraMetrics(ledger.data, { tiers: tiers.names, tier: flag('tier'), since, until, source: file });
   const lines = format === 'json' ? [metricsJson(report)] : metricsTable(report);
@@ -111,9 +106,9 @@ export const metricsCommand: Command = refusing((args: string[], io: CliIo): num
     // Loaded only here: the chart's packages are large and optional.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const chart = require('./chart') as typeof import('./chart');
-    const text = chart.renderSvg(chart.chartSpec(report, tiers.names), svg);
-    fs.mkdirSync(path.dirname(path.resolve(io.cwd, svg)), { recursive: true });
-    fs.writeFileSync(path.resolve(io.cwd, svg), text);
+    // An XML comment before the chart marks the file as generated: the next run may replace it, and nothing else.
+    const text = `<!-- ${generatedMark('metrics')} -->\n${chart.renderSvg(chart.chartSpec(report, tiers.names), svg)}`;
+    writeGeneratedFile(io.cwd, svg, text, 'metrics', '--svg');
   }
   for (const l of lines) io.out(l);
   if (svg !== undefined && format === 'json') io.err(`wrote ${svg}`);

@@ -7,12 +7,12 @@
 import { compareVersions, engineVersionProblem } from '../dependencies/versions';
 import type { ModelApp } from '../model';
 import { fail } from '../private/errors';
-import { ISO_TIME, LedgerData, otherSlot, ReleaseLedger, ServiceRelease, versionIn } from '../release/ledger';
+import { isIsoTime, LedgerData, nameProblem, otherSlot, ReleaseLedger, ServiceRelease, versionIn } from '../release/ledger';
 import * as ops from '../release/ledger-ops';
 import { Tiers } from '../tier/tier';
 import { FlagSpec, parseArgs, ParsedArgs, requireFlag } from './args';
 import { CliIo, Command, UsageError } from './io';
-import { readLedgerText, writeLedgerText } from './ledger-file';
+import { readLedgerText, updateLedger } from './ledger-file';
 import { appOf, checkService, checkTier, DEFAULT_MODEL, deployCommand, readModel, tiersOf } from './model-file';
 
 /** The ledger the CLI edits unless `--ledger` says otherwise, relative to the working folder. */
@@ -31,7 +31,7 @@ export const RELEASE_USAGE: Readonly<Record<string, string>> = {
 };
 
 const COMMON: FlagSpec = { ledger: 'string', model: 'string' };
-const STEP: FlagSpec = { ...COMMON, tier: 'string', by: 'string' };
+const STEP: FlagSpec = { ...COMMON, tier: 'string', by: 'string', 'break-lock': 'boolean' };
 
 /** What a step command has once the model and the ledger are read and checked. */
 interface Context {
@@ -68,7 +68,7 @@ export const RELEASE_COMMANDS: Readonly<Record<string, Command>> = {
     return { data, said: staged(`staged ${service} ${version}`, service, tier, before, data), next: deployCommand(c.app, tier) };
   }, (_, p) => {
     const commitAt = flag(p, 'commit-time');
-    if (commitAt !== undefined && !ISO_TIME.test(commitAt)) {
+    if (commitAt !== undefined && !isIsoTime(commitAt)) {
       throw new UsageError(`--commit-time "${commitAt}" is not an ISO 8601 time: give it like 2026-11-20T14:00:00Z`);
     }
     parseRequires(flag(p, 'requires'));
@@ -129,7 +129,7 @@ export const RELEASE_COMMANDS: Readonly<Record<string, Command>> = {
     };
   }),
 
-  promote: step('promote', { ...COMMON, from: 'string', to: 'string', by: 'string' }, ['service'], ['from', 'to'], (c, [service], p) => {
+  promote: step('promote', { ...COMMON, from: 'string', to: 'string', by: 'string', 'break-lock': 'boolean' }, ['service'], ['from', 'to'], (c, [service], p) => {
     const from = requireFlag(p, 'from');
     const to = requireFlag(p, 'to');
     checkTier(c.tiers, from, c.modelFile, c.ledgerFile);
@@ -209,27 +209,59 @@ function step(
     for (const name of required) requireFlag(p, name);
     checkLine?.(p.positionals, p);
     const by = flag(p, 'by') ?? env('SWITCHYARD_USER') ?? env('USER') ?? 'unknown';
-    const base = read(io, p);
-    const c: Context = { ...base, ops: { tiers: base.tiers, source: base.ledgerFile }, by, at: stamp(io.now()) };
-    const outcome = run(c, p.positionals, p);
-    checkAgainstModel(c, outcome.data);
-    writeLedgerText(io.cwd, c.ledgerFile, c.text, ops.formatLedger(outcome.data, c.tiers));
+    const byProblem = nameProblem(by);
+    if (byProblem) fail('--by', `who takes the step (%v) ${byProblem}`, by, 'give a plain name on one line, e.g. --by dana; nothing was written');
+    const { modelFile, ledgerFile, model, tiers } = readModelOf(io, p);
+    // The ledger is read, checked, changed and written under its lock: no other step interleaves.
+    const outcome = updateLedger(io.cwd, ledgerFile, (text) => {
+      // Taken once the lock is held, so the step comes after every step written before it.
+      const at = stamp(io.now());
+      const { app, ledger } = checkLedger(text, model, modelFile, ledgerFile, tiers);
+      const c: Context = { modelFile, ledgerFile, tiers, app, text, ledger, ops: { tiers, source: ledgerFile }, by, at };
+      const done = run(c, p.positionals, p);
+      checkAgainstModel(c, done.data);
+      return { text: ops.formatLedger(done.data, tiers), result: done };
+    }, { breakLock: p.flags['break-lock'] === true, command: `switchyard ${verb} ${p.positionals.join(' ')}`.trim() });
     io.out(outcome.said);
     io.out(`next: ${outcome.next}`);
     return 0;
   });
 }
 
-/** Reads the model and the ledger, and checks the ledger belongs to an app of the model. */
-function read(io: CliIo, p: ParsedArgs) {
+/** The model and the tiers it gives. */
+function readModelOf(io: CliIo, p: ParsedArgs) {
   const modelFile = flag(p, 'model') ?? DEFAULT_MODEL;
   const ledgerFile = flag(p, 'ledger') ?? DEFAULT_LEDGER;
   const model = readModel(io.cwd, modelFile);
-  const tiers = tiersOf(model);
-  const known = model.apps.map((a) => `--ledger ${a.ledger} (app "${a.name}" in ${modelFile})`);
-  const text = readLedgerText(io.cwd, ledgerFile, known.length ? `pass the ledger's path: ${known.join(', or ')}` : undefined);
+  return { modelFile, ledgerFile, model, tiers: tiersOf(model) };
+}
+
+/**
+ * The ledger's text checked as synth checks it (the promotion rules, strict JSON), belonging to
+ * an app of the model, and releasing only services the app declares in each tier it has there.
+ */
+function checkLedger(text: string, model: ReturnType<typeof readModel>, modelFile: string, ledgerFile: string, tiers: Tiers) {
   const ledger = ReleaseLedger.parse(text, tiers, ledgerFile);
   const app = appOf(model, ledger.app, modelFile, ledgerFile);
+  for (const [tier, services] of Object.entries(ledger.data.tiers)) {
+    const declared = app.tiers[tier]?.services.map((s) => s.name);
+    if (!declared) continue;
+    for (const service of Object.keys(services)) {
+      if (!declared.includes(service)) {
+        fail(`${ledgerFile}: tiers.${tier}.${service}`, `service %v is not a service of app "${app.name}" in tier "${tier}" (${modelFile})`, service,
+          `declare it in the program and synthesize again, or remove the entry (declared: ${declared.join(', ') || 'none'}); synth refuses it too`);
+      }
+    }
+  }
+  return { app, ledger };
+}
+
+/** Reads the model and the ledger, and checks the ledger belongs to an app of the model. */
+function read(io: CliIo, p: ParsedArgs) {
+  const { modelFile, ledgerFile, model, tiers } = readModelOf(io, p);
+  const known = model.apps.map((a) => `--ledger ${a.ledger} (app "${a.name}" in ${modelFile})`);
+  const text = readLedgerText(io.cwd, ledgerFile, known.length ? `pass the ledger's path: ${known.join(', or ')}` : undefined);
+  const { app, ledger } = checkLedger(text, model, modelFile, ledgerFile, tiers);
   return { modelFile, ledgerFile, tiers, app, text, ledger };
 }
 

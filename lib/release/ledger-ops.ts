@@ -10,7 +10,7 @@
 import { fail } from '../private/errors';
 import { Tier, Tiers } from '../tier/tier';
 import {
-  Approval, HistoryEvent, ISO_TIME, LedgerData, otherSlot, ReleaseLedger, ServiceRelease, Slot, VERSION, versionIn,
+  Approval, HistoryEvent, isIsoTime, LedgerData, nameProblem, otherSlot, ReleaseLedger, ServiceRelease, Slot, versionIn, versionProblem,
 } from './ledger';
 
 /** What every step needs besides the ledger: the tiers (order and approval rule) and the ledger's name for messages. */
@@ -75,7 +75,7 @@ export interface PromoteOptions {
  */
 export function stage(data: LedgerData, ctx: LedgerContext, o: StageOptions): LedgerData {
   const s = new Step(data, ctx, o.service, o.tier, o.by, o.at);
-  if (o.commitAt !== undefined && !ISO_TIME.test(o.commitAt)) {
+  if (o.commitAt !== undefined && !isIsoTime(o.commitAt)) {
     fail(s.where, 'commit time %v is not an ISO 8601 time', o.commitAt, 'give it like "2026-11-20T14:00:00Z" (--commit-time)');
   }
   return s.stageInto(o.version, { verb: 'stage', ...(o.commitAt !== undefined ? { commitAt: o.commitAt } : {}) }, o.requires);
@@ -300,7 +300,9 @@ export function formatLedger(data: LedgerData, tiers?: Tiers): string {
     const services = Object.keys(data.tiers[t]).sort();
     return [t, block(services.map((svc) => [svc, entry(data.tiers[t][svc], '      ')]), '    ')];
   }), '  ');
-  return `${block([['app', q(data.app)], ['tiers', tiersBlock]], '')}\n`;
+  // The user's own fields (`x-...`), after the ledger's, as they were.
+  const extensions = Object.entries(data.extensions ?? {}).map(([k, v]): [string, string] => [k, JSON.stringify(v, null, 2).split('\n').join('\n  ')]);
+  return `${block([['app', q(data.app)], ['tiers', tiersBlock], ...extensions], '')}\n`;
 }
 
 /** A history event's keys in the file's order. */
@@ -326,7 +328,7 @@ class Step {
     private readonly by: string, private readonly at: string) {
     this.tiers = ctx.tiers;
     this.source = ctx.source ?? 'releases.json';
-    this.ledger = ReleaseLedger.parse(JSON.stringify(data), ctx.tiers, this.source);
+    this.ledger = ReleaseLedger.parse(formatLedger(data, ctx.tiers), ctx.tiers, this.source);
     this.tier = ctx.tiers.get(tier, `${this.source}: tiers`);
     this.where = `${this.source}: tiers.${this.tier.name}.${service}`;
     if (!/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(service)) {
@@ -335,7 +337,9 @@ class Step {
     if (typeof by !== 'string' || by.trim() === '') {
       fail(this.where, 'who takes the step (%v) is not given', by, 'give a name with --by NAME, or set $SWITCHYARD_USER');
     }
-    if (!ISO_TIME.test(at)) fail(this.where, 'time %v is not an ISO 8601 time', at, 'give it like "2026-11-20T14:00:00Z"');
+    const problem = nameProblem(by);
+    if (problem) fail(this.where, `who takes the step (%v) ${problem}`, by, 'give a plain name on one line with --by NAME');
+    if (!isIsoTime(at)) fail(this.where, 'time %v is not an ISO 8601 time', at, 'give it like "2026-11-20T14:00:00Z"');
   }
 
   /** The entry, which must hold a live version. */
@@ -349,9 +353,8 @@ class Step {
   }
 
   public checkVersion(version: string): void {
-    if (typeof version !== 'string' || !VERSION.test(version)) {
-      fail(this.where, 'version %v is not valid', version, 'use a version such as "1.4.2" (letters, digits, ".", "-", "_"; at most 128) or an image digest "sha256:<64 hex digits>"');
-    }
+    const problem = versionProblem(version);
+    if (problem) fail(this.where, `version %v ${problem[0]}`, version, problem[1]);
   }
 
   /** Stage (or promote) `version` into the idle slot, or as the first release. */
@@ -406,7 +409,7 @@ class Step {
   private put(r: ServiceRelease): LedgerData {
     const tier = this.tier.name;
     const next: LedgerData = {
-      app: this.data.app,
+      ...this.data,
       tiers: { ...this.data.tiers, [tier]: { ...(this.data.tiers[tier] ?? {}), [this.service]: r } },
     };
     return ReleaseLedger.parse(formatLedger(next, this.tiers), this.tiers, this.source).data;

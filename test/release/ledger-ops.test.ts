@@ -87,7 +87,7 @@ describe('stage', () => {
     ['an unknown tier', () => stage(example(), ctx, { service: 'api', tier: 'qa', version: '1.6.0', by, at: AT }),
       '[releases.json: tiers] tier "qa" is not known: use one of dev, staging, prod'],
     ['a version that is not a version', () => stage(example(), ctx, { service: 'api', tier: 'dev', version: '1.6 beta', by, at: AT }),
-      '[releases.json: tiers.dev.api] version "1.6 beta" is not valid: use a version such as "1.4.2" (letters, digits, ".", "-", "_"; at most 128) or an image digest "sha256:<64 hex digits>"'],
+      '[releases.json: tiers.dev.api] version "1.6 beta" is not a version: use a version such as "1.4.2" (letters, digits, ".", "-", "_"; at most 128) or an image digest "sha256:<64 hex digits>"'],
     ['a commit time that is not a time', () => stage(example(), ctx, { service: 'api', tier: 'dev', version: '1.6.0', by, at: AT, commitAt: 'yesterday' }),
       '[releases.json: tiers.dev.api] commit time "yesterday" is not an ISO 8601 time: give it like "2026-11-20T14:00:00Z" (--commit-time)'],
     ['a service name that is not a name', () => stage(example(), ctx, { service: 'Api', tier: 'dev', version: '1.6.0', by, at: AT }),

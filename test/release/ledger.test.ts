@@ -1,4 +1,6 @@
 import { ConfigurationError, ReleaseLedger } from '../../lib';
+import { isIsoTime } from '../../lib/release/ledger';
+import { formatLedger } from '../../lib/release/ledger-ops';
 import { errorOf } from '../helpers';
 import { ledgerOf, released, tiers } from '../fixtures';
 
@@ -79,7 +81,7 @@ describe('ReleaseLedger', () => {
     ['an entry whose only version is in the idle slot', { app: 'shop', tiers: { dev: { api: { green: '1.0.0', live: 'blue', approvals: [{ version: '1.0.0', by: 'dana', at: '2026-11-01T10:00:00Z' }] } } } },
       '[releases.json: tiers.dev.api] live slot "blue" has no version: stage a version into blue first, or set "live" to the slot that has one'],
     ['a version with a space', { app: 'shop', tiers: { dev: { api: released('1.0 beta') } } },
-      '[releases.json: tiers.dev.api.blue] value "1.0 beta" is not valid: use a version such as "1.4.2" (letters, digits, ".", "-", "_")'],
+      '[releases.json: tiers.dev.api.blue] version "1.0 beta" is not a version: use a version such as "1.4.2" (letters, digits, ".", "-", "_"; at most 128) or an image digest "sha256:<64 hex digits>"'],
   ])('refuses %s', (_what, data, message) => {
     expect(() => ledgerOf(data)).toThrow(ConfigurationError);
     expect(errorOf(() => ledgerOf(data))).toBe(message);
@@ -87,6 +89,26 @@ describe('ReleaseLedger', () => {
 
   test('refuses a file that is not JSON, naming the file', () => {
     expect(errorOf(() => ReleaseLedger.parse('{"app": "shop",', tiers(), 'shop/releases.json'))).toMatch(
-      /^\[shop\/releases\.json\] the release ledger is not valid JSON: ".*": fix the JSON syntax/);
+      /^\[shop\/releases\.json\] the release ledger is not valid JSON: "line 1, column 16: the text ends where a string in double quotes should come \(is the file cut short\?\)": fix the file there/);
+  });
+});
+
+describe('the ledger\'s times and extensions', () => {
+  test.each([
+    ['2026-11-20T14:00:00Z', true], ['2026-11-20T14:00Z', true], ['2024-02-29T23:59:59.123+02:00', true],
+    ['2026-02-29T10:00:00Z', false], ['2026-02-30T25:61:00Z', false], ['2026-13-01T10:00:00Z', false], ['2026-04-31T10:00:00Z', false],
+    ['2026-11-20T24:00:00Z', false], ['2026-11-20T10:60:00Z', false], ['2026-11-20T10:00:60Z', false], ['2026-11-20T10:00:00+25:00', false],
+    ['2026-11-20 10:00:00Z', false], ['2026-11-20T10:00:00', false],
+  ])('%s is a time that exists: %s', (text, ok) => {
+    expect(isIsoTime(text)).toBe(ok);
+  });
+
+  test('fields of the user\'s own (x-...) are kept as they are by every write', () => {
+    const text = '{\n  "app": "shop",\n  "tiers": {},\n  "x-owner": { "team": "payments", "pager": ["ana", "dana"] },\n  "x-note": "frozen until 2027-01-05"\n}\n';
+    const ledger = ReleaseLedger.parse(text, tiers());
+    expect(ledger.data.extensions).toEqual({ 'x-owner': { team: 'payments', pager: ['ana', 'dana'] }, 'x-note': 'frozen until 2027-01-05' });
+    const written = formatLedger(ledger.data, tiers());
+    expect(ReleaseLedger.parse(written, tiers()).data).toEqual(ledger.data);
+    expect(written).toContain('"x-note": "frozen until 2027-01-05"');
   });
 });
