@@ -28,6 +28,9 @@ export interface AppStackProps extends TierStackProps {
   readonly alerts?: AlertSubscriptions;
 }
 
+/** Per program, the app namespaces of each cluster connection, with the stack that uses each. */
+const NAMESPACES = new WeakMap<object, WeakMap<object, Map<string, string>>>();
+
 /** Anything an app stack registers by name: a service or a dependency. */
 interface Named extends IConstruct {
   readonly name: string;
@@ -77,6 +80,16 @@ export class AppStack extends TierStack {
       fail(this, `the ledger ${props.ledger.source} belongs to app %v`, props.ledger.app, `pass the ledger of "${appName}" (its "app" field must be "${appName}")`);
     }
     this.namespace = checkName(this, 'namespace', props.namespace ?? appName);
+    // Two apps in one namespace of one cluster would overwrite each other's objects at apply time.
+    const program = NAMESPACES.get(this.node.root) ?? new WeakMap<object, Map<string, string>>();
+    NAMESPACES.set(this.node.root, program);
+    const onCluster = program.get(props.platform.connection) ?? new Map<string, string>();
+    program.set(props.platform.connection, onCluster);
+    const other = onCluster.get(this.namespace);
+    if (other !== undefined) {
+      fail(this, `namespace %v is the namespace of ${other} on the same cluster`, this.namespace, 'give each app its own namespace (the AppStack\'s namespace prop), or deploy them to different clusters');
+    }
+    onCluster.set(this.namespace, this.node.path);
     checkSubscriptions(this.node.path, props.alerts ?? {});
     this.alertSubscriptions = props.alerts ?? {};
     for (const s of props.platform.stacks) this.addDependency(s as TierStack);
@@ -125,6 +138,26 @@ export class AppStack extends TierStack {
       fail(`${scope.node.path}/${name}`, `${what} %v is already used by ${taken.node.path}`, name, 'give each service and dependency of an app its own name');
     }
     return name;
+  }
+
+  /** Kubernetes object names claimed in the app's namespace, per kind: `Service/api-blue` -> who made it. */
+  private readonly claimed = new Map<string, string>();
+
+  /**
+   * Claims the names of the Kubernetes objects a construct makes in the app's namespace; refuses a
+   * name another construct of the app makes (a service `api-blue` beside a service `api`, whose slot
+   * Service is `api-blue`): the second object would overwrite the first at apply time. @internal
+   */
+  public _claimNames(owner: IConstruct, kind: string, names: string[]): void {
+    for (const name of names) {
+      const key = `${kind}/${name}`;
+      const other = this.claimed.get(key);
+      if (other !== undefined && other !== owner.node.path) {
+        fail(owner, `the ${kind} %v it would make in namespace "${this.namespace}" is made by ${other} already`, name,
+          'give it another name: the Kubernetes objects of a service (`<name>`, `<name>-preview`, `<name>-blue`, `<name>-green`, ...) and of a dependency share the namespace');
+      }
+      this.claimed.set(key, owner.node.path);
+    }
   }
 
   /** Registers a service name; refuses a duplicate. @internal */

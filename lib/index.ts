@@ -50,7 +50,7 @@ export {
 // Releases
 export { Approval, HistoryEvent, LedgerData, ReleaseLedger, ServiceRelease, Slot, SLOTS, Verb, VERBS, otherSlot } from './release/ledger';
 export {
-  AutoscalingOptions, BlueGreenService, BlueGreenServiceProps, MigrationOptions, ProbeOptions, RouteOptions, ServiceResources, SlotResources,
+  AutoscalingOptions, BlueGreenService, BlueGreenServiceProps, MigrationOptions, NotSecret, notSecret, ProbeOptions, SecretKeyRef, RouteOptions, ServiceResources, SlotResources,
 } from './release/blue-green-service';
 
 // Observability

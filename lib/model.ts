@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { AppStack } from './app-stack';
 import { Cache } from './dependencies/cache';
-import { IDependency } from './dependencies/contract';
+import { IDependency, isDependency } from './dependencies/contract';
 import type { Engine } from './dependencies/versions';
 import { Queue, Topic } from './dependencies/messaging';
 import { Postgres } from './dependencies/postgres';
@@ -248,8 +248,3 @@ function runsOnOf(d: IDependency, tier: Tier): string | undefined {
   return undefined;
 }
 
-function isDependency(c: IConstruct): c is IDependency {
-  const d = c as Partial<IDependency>;
-  // grantConnect first: on a Terraform resource, `name` or `kind` is an attribute getter that makes a token.
-  return typeof d.grantConnect === 'function' && typeof d.name === 'string' && typeof d.kind === 'string' && typeof d.secretName === 'string';
-}

@@ -414,6 +414,32 @@ const CATALOG: Record<string, Row[]> = {
     },
       '[shop-dev/api] dependency "billing-dev/invoices" belongs to another app or tier: connect only to dependencies declared in shop-dev (declare "invoices" in this app)'],
   ],
+  'misuse that types alone stop (plain JavaScript, casts)': [
+    ['a topic given to grantConsume', (app) => { const s = shopIn(app); new BlueGreenService(s, 'api', API).grantConsume(new Topic(s, 'events') as any); }, // eslint-disable-line @typescript-eslint/no-explicit-any
+      '[shop-dev/api] grantConsume() was given "topic \\"events\\"", which is not a queue: pass a Queue: grantConsume(queue); a topic is published to with grantPublish(topic)'],
+    ['a queue given to grantPublish', (app) => { const s = shopIn(app); new BlueGreenService(s, 'api', API).grantPublish(new Queue(s, 'jobs') as any); }, // eslint-disable-line @typescript-eslint/no-explicit-any
+      '[shop-dev/api] grantPublish() was given "queue \\"jobs\\"", which is not a topic: pass a Topic: grantPublish(topic); a queue is granted with grantSend(queue) or grantConsume(queue)'],
+    ['a plain object given to connect', (app) => { new BlueGreenService(shopIn(app), 'api', API).connect({ name: 'orders' } as any); }, // eslint-disable-line @typescript-eslint/no-explicit-any
+      '[shop-dev/api] connect() was given "{\\"name\\":\\"orders\\"}", which is not a dependency: pass a Postgres, Cache, Queue or Topic declared in this app (or your own IDependency)'],
+    ['a literal secret in env', (app) => { new BlueGreenService(shopIn(app), 'api', { ...API, env: { DB_PASSWORD: 'hunter2' } }); },
+      '[shop-dev/api] environment variable "DB_PASSWORD" looks like a secret, and its value would be written in the synthesized JSON and in state: read it from a Secret: secretEnv: { DB_PASSWORD: { secret: \'<secret>\', key: \'<key>\' } } (or connect a dependency); if the value is not secret, mark it: env: { DB_PASSWORD: notSecret(\'...\') }'],
+    ['an env value that is not a string', (app) => { new BlueGreenService(shopIn(app), 'api', { ...API, env: { PORT: 8080 as any } }); }, // eslint-disable-line @typescript-eslint/no-explicit-any
+      '[shop-dev/api] environment variable PORT has the value 8080, not a string: give the value as a string (environment variables are strings), e.g. "8080"'],
+    ['an env name the connection contract also sets', (app) => { const s = shopIn(app); new BlueGreenService(s, 'api', { ...API, env: { ORDERS_DB_SSLMODE: 'disable' } }).connect(new Postgres(s, 'orders')); },
+      '[shop-dev/api] environment variable "ORDERS_DB_SSLMODE" is the service\'s own and also comes from the connection to "orders": rename the service\'s variable (the contract of a db sets ORDERS_DB_HOST, ORDERS_DB_PORT, ORDERS_DB_USERNAME, ORDERS_DB_PASSWORD, ORDERS_DB_DATABASE, ORDERS_DB_URL, ORDERS_DB_SSLMODE)'],
+    ['a service named like the slot of another (api-blue beside api)', (app) => { const s = shopIn(app); new BlueGreenService(s, 'api', API); new BlueGreenService(s, 'api-blue', API); },
+      '[shop-dev/api-blue] the Service "api-blue" it would make in namespace "shop" is made by shop-dev/api already: give it another name: the Kubernetes objects of a service (`<name>`, `<name>-preview`, `<name>-blue`, `<name>-green`, ...) and of a dependency share the namespace'],
+    ['a service named like a dependency\'s objects', (app) => { const s = shopIn(app); new Cache(s, 'sessions'); new BlueGreenService(s, 'sessions-valkey', API); },
+      '[shop-dev/sessions-valkey] the Service "sessions-valkey" it would make in namespace "shop" is made by shop-dev/sessions already: give it another name: the Kubernetes objects of a service (`<name>`, `<name>-preview`, `<name>-blue`, `<name>-green`, ...) and of a dependency share the namespace'],
+    ['two apps in one namespace of one cluster', (app) => {
+      const platform = PlatformRef.fromKubeconfig({ context: 'kind-dev', addons: ['external-secrets'] });
+      new AppStack(app, 'shop', { tier: dev, platform, ledger: ledgerOf({ app: 'shop', tiers: {} }) });
+      new AppStack(app, 'billing', { tier: dev, platform, ledger: ledgerOf({ app: 'billing', tiers: {} }), namespace: 'shop' });
+    },
+      '[billing-dev] namespace "shop" is the namespace of shop-dev on the same cluster: give each app its own namespace (the AppStack\'s namespace prop), or deploy them to different clusters'],
+    ['a negative connection threshold', (app) => { new Postgres(shopIn(app, staging), 'orders', { maxConnections: -5 }); },
+      '[shop-staging/orders] maxConnections -5 is not a number of connections: give the connection count the alarm fires above, a whole number from 1 to 262143 (PostgreSQL\'s limit), or leave it out for 80% of the instance class\'s default'],
+  ],
   'routes, certificates and DNS names': [
     ['a route host name that the Gateway\'s wildcard certificate does not cover (two labels under it)', (app) => { new BlueGreenService(routedApp(app), 'api', { ...API, route: { hostnames: ['shop.eu.staging.example.com'] } }); },
       '[shop-staging/api] route hostname "shop.eu.staging.example.com" is covered by no HTTPS listener of the platform\'s Gateway (*.staging.example.com): it would be served over plain HTTP only: use a name one label under staging.example.com, e.g. "shop.staging.example.com" (a wildcard certificate covers one label), or give the Gateway a listener for shop.eu.staging.example.com'],

@@ -8,30 +8,33 @@
  * error (unknown verb, bad flags or arguments).
  */
 import { ConfigurationError } from '../private/errors';
-import { GRAPH_COMMANDS, GRAPH_USAGE } from './graph';
-import { INIT_USAGE, initCommand } from './init';
 import { CliIo, Command, processIo, UsageError } from './io';
-import { metricsCommand } from './metrics';
-import { pipelineCommand } from './pipeline';
-import { RELEASE_COMMANDS, RELEASE_USAGE } from './release';
 
-/** Every verb of the CLI; each has its usage line in {@link USAGE}. */
-export const COMMANDS: Readonly<Record<string, Command>> = {
-  init: initCommand,
-  ...RELEASE_COMMANDS,
-  ...GRAPH_COMMANDS,
-  pipeline: pipelineCommand,
-  metrics: metricsCommand,
+/* eslint-disable @typescript-eslint/no-require-imports */
+// Each verb's module is loaded when that verb runs, not before: a command pays only for its own code.
+const release = () => require('./release') as typeof import('./release');
+const LOADERS: Readonly<Record<string, () => Command>> = {
+  init: () => (require('./init') as typeof import('./init')).initCommand,
+  ...Object.fromEntries(['status', 'stage', 'switch', 'rollback', 'weight', 'approve', 'promote', 'retire'].map((v) => [v, () => release().RELEASE_COMMANDS[v]])),
+  graph: () => (require('./graph') as typeof import('./graph')).GRAPH_COMMANDS.graph,
+  pipeline: () => (require('./pipeline') as typeof import('./pipeline')).pipelineCommand,
+  metrics: () => (require('./metrics') as typeof import('./metrics')).metricsCommand,
 };
 
-/** One usage line per verb, as `switchyard help` prints them. */
-export const USAGE: Readonly<Record<string, string>> = {
-  init: INIT_USAGE,
-  ...RELEASE_USAGE,
-  ...GRAPH_USAGE,
-  pipeline: 'pipeline github|gitlab [--out DIR] [--model PATH] [--branch NAME] [--image REF] [--check]',
-  metrics: 'metrics [--tier T] [--since DATE] [--until DATE] [--format table|json] [--svg FILE]',
-};
+/** The verbs of the CLI, in the order `switchyard help` lists them. */
+export const VERBS: readonly string[] = Object.keys(LOADERS);
+
+/** One usage line per verb, as `switchyard help` prints them (loads every verb's module). */
+export function usage(): Readonly<Record<string, string>> {
+  return {
+    init: (require('./init') as typeof import('./init')).INIT_USAGE,
+    ...release().RELEASE_USAGE,
+    ...(require('./graph') as typeof import('./graph')).GRAPH_USAGE,
+    pipeline: 'pipeline github|gitlab [--out DIR] [--model PATH] [--branch NAME] [--image REF] [--check]',
+    metrics: 'metrics [--tier T] [--since DATE] [--until DATE] [--format table|json] [--svg FILE]',
+  };
+}
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 const FLAGS = [
   'flags:',
@@ -42,7 +45,8 @@ const FLAGS = [
 ];
 
 function help(): string[] {
-  return ['usage: switchyard <verb> [arguments] [flags]', '', 'verbs:', ...Object.keys(COMMANDS).map((v) => `  switchyard ${USAGE[v] ?? v}`), '', ...FLAGS];
+  const lines = usage();
+  return ['usage: switchyard <verb> [arguments] [flags]', '', 'verbs:', ...VERBS.map((v) => `  switchyard ${lines[v] ?? v}`), '', ...FLAGS];
 }
 
 /** Runs `switchyard` with `argv` (the arguments after the program name); returns the exit code. */
@@ -52,9 +56,9 @@ export function main(argv: string[], io: CliIo): number {
     for (const line of help()) io.out(line);
     return 0;
   }
-  const command = verb === undefined ? undefined : Object.prototype.hasOwnProperty.call(COMMANDS, verb) ? COMMANDS[verb] : undefined;
+  const command = verb === undefined ? undefined : Object.prototype.hasOwnProperty.call(LOADERS, verb) ? LOADERS[verb]() : undefined;
   if (!command) {
-    io.err(verb === undefined ? 'switchyard: no verb given' : `switchyard: unknown verb "${verb}" (known: ${Object.keys(COMMANDS).join(', ')})`);
+    io.err(verb === undefined ? 'switchyard: no verb given' : `switchyard: unknown verb "${verb}" (known: ${VERBS.join(', ')})`);
     for (const line of help()) io.err(line);
     return 2;
   }

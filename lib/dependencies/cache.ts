@@ -241,6 +241,9 @@ export class Cache extends Construct implements IDependency {
   private bindInCluster() {
     const app = this.app;
     const release = `${this.name}-valkey`;
+    // The chart names its Service and Deployment after the release.
+    app._claimNames(this, 'Service', [release]);
+    app._claimNames(this, 'Deployment', [release]);
     const secrets = AppSecrets.of(app);
     const users = secrets.generatedKeyPair(this, 'password', { name: `${release}-users`, keys: ['default'], length: 32 });
     const profile = app.tier.profile;

@@ -94,3 +94,23 @@ export interface ITopic extends IDependency {
   /** The IAM statements a publisher needs (empty where no IAM applies). @internal */
   _permissions(action: 'publish'): Statement[];
 }
+
+/** True for a dependency (a value with the members of {@link IDependency}), also from plain JavaScript. */
+export function isDependency(value: unknown): value is IDependency {
+  const d = value as Partial<IDependency> | null | undefined;
+  // grantConnect first: on a Terraform resource, `name` or `kind` is an attribute getter that makes a token.
+  return typeof d === 'object' && d !== null && typeof d.grantConnect === 'function' && typeof d.name === 'string'
+    && typeof d.kind === 'string' && typeof d.secretName === 'string';
+}
+
+/** What a value is, for a message: a construct by its class and path, anything else as JSON. */
+export function describeValue(value: unknown): string {
+  const c = value as { node?: { path?: unknown }; constructor?: { name?: string } } | null | undefined;
+  if (c && typeof c === 'object' && c.node && typeof c.node.path === 'string') return `${c.constructor?.name ?? 'construct'} ${c.node.path}`;
+  if (value === undefined) return 'undefined';
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}

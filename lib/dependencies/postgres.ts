@@ -194,6 +194,12 @@ export class Postgres extends Construct implements IDependency {
     if (props.storageGiB !== undefined && (!Number.isInteger(props.storageGiB) || props.storageGiB < 20 || props.storageGiB > 65536)) {
       fail(this, 'storageGiB %v is out of range', props.storageGiB, 'use a whole number of GiB from 20 to 65536');
     }
+    if (props.maxConnections !== undefined && (!Number.isInteger(props.maxConnections) || props.maxConnections < 1 || props.maxConnections > 262143)) {
+      fail(this, 'maxConnections %v is not a number of connections', props.maxConnections, 'give the connection count the alarm fires above, a whole number from 1 to 262143 (PostgreSQL\'s limit), or leave it out for 80% of the instance class\'s default');
+    }
+    if (props.instanceClass !== undefined && (typeof props.instanceClass !== 'string' || !/^db\.[a-z0-9-]+\.[a-z0-9]+$/.test(props.instanceClass))) {
+      fail(this, 'instanceClass %v is not an RDS instance class', props.instanceClass, 'use a class such as "db.m7g.large" (with the "db." prefix)');
+    }
 
     if (this.app.tier.managed) {
       const r = props.engine === 'aurora' ? this.bindAurora(props) : this.bindManaged(props);
@@ -441,6 +447,8 @@ export class Postgres extends Construct implements IDependency {
 
   private bindInCluster(): { cluster: Manifest; secret: Manifest } {
     const app = this.app;
+    // CloudNativePG makes these Services (and its Pods, Secrets) after the Cluster's name.
+    app._claimNames(this, 'Service', ['rw', 'ro', 'r'].map((s) => `${this.cnpgName}-${s}`));
     if (!app.platform.hasAddon(AddonIds.cloudNativePg)) {
       fail(this, 'in-cluster Postgres needs the CloudNativePG operator, which the platform of tier %v lacks', app.tier.name, 'install CloudNativePg in the AddonsStack of the tier, or list "cloudnative-pg" in the PlatformRef add-ons');
     }

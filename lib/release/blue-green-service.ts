@@ -1,5 +1,5 @@
 import { AppStack } from '../app-stack';
-import { envVarName, IConnectable, IDependency, IQueue, ITopic } from '../dependencies/contract';
+import { describeValue, envVarName, IConnectable, IDependency, IQueue, isDependency, ITopic } from '../dependencies/contract';
 import { podSecurityOfPeer } from '../dependencies/requires';
 import { certificateCovers, domainCovers } from '../platform/platform-ref';
 import { Alerts } from '../observability/alarms';
@@ -134,10 +134,19 @@ export interface BlueGreenServiceProps {
    */
   readonly autoscaling?: AutoscalingOptions | false;
   /**
-   * Plain environment variables (no secrets: those come from dependencies' connection secrets).
+   * Plain environment variables. No secret belongs here: a name that looks secret (PASSWORD, TOKEN,
+   * SECRET, KEY, CREDENTIAL, ...) with a literal value is refused, since the value would be in the
+   * synthesized JSON and in state. Secrets come from dependencies' connection secrets or `secretEnv`;
+   * a value that only looks secret (a key ID, a public key) is marked with `notSecret('...')`.
    * @default {}
    */
-  readonly env?: Record<string, string>;
+  readonly env?: Record<string, string | NotSecret>;
+  /**
+   * Environment variables read from keys of Kubernetes Secrets in the app's namespace (written by you,
+   * or by external-secrets from a store), e.g. `{ STRIPE_API_KEY: { secret: 'stripe', key: 'api-key' } }`.
+   * @default {}
+   */
+  readonly secretEnv?: Record<string, SecretKeyRef>;
   /**
    * Command of the container.
    * @default - the image's entrypoint
@@ -273,6 +282,8 @@ export class BlueGreenService extends Construct implements IConnectable {
   private readonly connections: IDependency[] = [];
   private readonly grants: Array<{ readonly dependency: IQueue | ITopic; readonly action: 'send' | 'consume' | 'publish' }> = [];
   private readonly env: Record<string, string>;
+  /** Names the service's own variables take (env and secretEnv): a dependency's contract may not take them too. */
+  private readonly ownEnvNames: string[];
   private readonly statements: Statement[] = [];
   private readonly extraEnv: Array<{ name: string; secret: string; key: string }> = [];
   private awsRole?: IamRole;
@@ -283,8 +294,16 @@ export class BlueGreenService extends Construct implements IConnectable {
     // Room for the "-preview" and "-migrate-green" suffixes in a 63-character name.
     this.name = checkName(this, 'service name', name, 40);
     this.app._registerService(this);
+    // The objects of both slots, whatever the ledger holds now: a later stage makes them.
+    const n = this.name;
+    this.app._claimNames(this, 'Service', [n, `${n}-preview`, `${n}-blue`, `${n}-green`]);
+    this.app._claimNames(this, 'Deployment', [`${n}-blue`, `${n}-green`]);
+    this.app._claimNames(this, 'Job', [`${n}-migrate-blue`, `${n}-migrate-green`]);
+    this.app._claimNames(this, 'ServiceAccount', [n]);
     this.props = props;
-    this.env = { ...(props.env ?? {}) };
+    this.env = Object.fromEntries(Object.entries(props.env ?? {}).map(([k, v]) => [k, v instanceof NotSecret ? v.value : v]));
+    this.ownEnvNames = [...Object.keys(props.env ?? {}), ...Object.keys(props.secretEnv ?? {})];
+    for (const [name, ref] of Object.entries(props.secretEnv ?? {})) this._addSecretEnv(name, ref.secret, ref.key);
     validateProps(this, props, this.app);
     const tier = this.app.tier;
     const provider = this.app.kubernetes;
@@ -364,10 +383,19 @@ export class BlueGreenService extends Construct implements IConnectable {
    * path is opened for this service only.
    */
   public connect(dep: IDependency): void {
+    if (!isDependency(dep)) {
+      fail(this, 'connect() was given %v, which is not a dependency', describeValue(dep), 'pass a Postgres, Cache, Queue or Topic declared in this app (or your own IDependency)');
+    }
     if (!this.app.owns(dep)) {
       fail(this, 'dependency %v belongs to another app or tier', dep.node.path, `connect only to dependencies declared in ${this.app.node.id} (declare "${dep.name}" in this app)`);
     }
     if (this.connections.includes(dep)) return;
+    // Set twice, one of the values would silently win in the pod.
+    const taken = dep.contractKeys.map((k) => envVarName(dep.name, dep.kind, k)).filter((n) => this.ownEnvNames.includes(n));
+    if (taken.length > 0) {
+      fail(this, `environment variable %v is the service's own and also comes from the connection to "${dep.name}"`, taken[0],
+        `rename the service's variable (the contract of a ${dep.kind} sets ${dep.contractKeys.map((k) => envVarName(dep.name, dep.kind, k)).join(', ')})`);
+    }
     this.connections.push(dep);
     const opened = dep.grantConnect(this);
     // The pods start after the dependency and the rule that admits them, and with their security
@@ -388,6 +416,7 @@ export class BlueGreenService extends Construct implements IConnectable {
 
   /** Lets the service send messages to a queue of the app (and connects it: `<NAME>_QUEUE_URL`, ...). */
   public grantSend(queue: IQueue): void {
+    this.expectKind(queue, 'queue', 'grantSend');
     this.connect(queue);
     this.recordGrant(queue, 'send');
     this.grantAws(queue._permissions('send'));
@@ -395,6 +424,7 @@ export class BlueGreenService extends Construct implements IConnectable {
 
   /** Lets the service receive and delete messages of a queue of the app (and connects it). */
   public grantConsume(queue: IQueue): void {
+    this.expectKind(queue, 'queue', 'grantConsume');
     this.connect(queue);
     this.recordGrant(queue, 'consume');
     this.grantAws(queue._permissions('consume'));
@@ -402,9 +432,22 @@ export class BlueGreenService extends Construct implements IConnectable {
 
   /** Lets the service publish to a topic of the app (and connects it: `<NAME>_TOPIC_ARN`, ...). */
   public grantPublish(topic: ITopic): void {
+    this.expectKind(topic, 'topic', 'grantPublish');
     this.connect(topic);
     this.recordGrant(topic, 'publish');
     this.grantAws(topic._permissions('publish'));
+  }
+
+  /**
+   * Refuses a dependency of another kind than a grant is for (types stop it in TypeScript; a program in
+   * plain JavaScript, or a cast, would otherwise turn `grantConsume(topic)` into an `sns:Publish` grant).
+   */
+  private expectKind(dep: IQueue | ITopic, kind: 'queue' | 'topic', grant: string): void {
+    const d: unknown = dep;
+    if (!isDependency(d) || d.kind !== kind || typeof (d as { _permissions?: unknown })._permissions !== 'function') {
+      fail(this, `${grant}() was given %v, which is not a ${kind}`, isDependency(d) ? `${d.kind} "${d.name}"` : describeValue(dep),
+        kind === 'queue' ? `pass a Queue: ${grant}(queue); a topic is published to with grantPublish(topic)` : 'pass a Topic: grantPublish(topic); a queue is granted with grantSend(queue) or grantConsume(queue)');
+    }
   }
 
   /**
@@ -785,9 +828,26 @@ function validateProps(scope: Construct, p: BlueGreenServiceProps, app: AppStack
   if (p.runAsUser !== undefined && (!Number.isInteger(p.runAsUser) || p.runAsUser < 1)) {
     fail(scope, 'runAsUser %v is root or not a user ID', p.runAsUser, 'use a numeric non-root user ID such as 10001');
   }
-  for (const k of Object.keys(p.env ?? {})) {
+  const names = [...Object.keys(p.env ?? {}), ...Object.keys(p.secretEnv ?? {})];
+  for (const k of names) {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) fail(scope, 'environment variable name %v is not valid', k, 'use letters, digits and "_", not starting with a digit');
     if (/^(SWITCHYARD_|AWS_)/.test(k)) fail(scope, 'environment variable %v is set by Switchyard', k, 'pick a name that does not start with SWITCHYARD_ or AWS_');
+    if (names.indexOf(k) !== names.lastIndexOf(k)) fail(scope, 'environment variable %v is in both env and secretEnv', k, 'give it once');
+  }
+  for (const [k, v] of Object.entries(p.env ?? {})) {
+    if (!(v instanceof NotSecret) && typeof v !== 'string') {
+      fail(scope, `environment variable ${k} has the value %v, not a string`, v, 'give the value as a string (environment variables are strings), e.g. "8080"');
+    }
+    if (typeof v === 'string' && SECRET_NAME.test(k)) {
+      fail(scope, `environment variable %v looks like a secret, and its value would be written in the synthesized JSON and in state`, k,
+        `read it from a Secret: secretEnv: { ${k}: { secret: '<secret>', key: '<key>' } } (or connect a dependency); if the value is not secret, mark it: env: { ${k}: notSecret('...') }`);
+    }
+  }
+  for (const [k, ref] of Object.entries(p.secretEnv ?? {})) {
+    const r = ref as { secret?: unknown; key?: unknown } | undefined;
+    if (!r || typeof r.secret !== 'string' || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(r.secret) || typeof r.key !== 'string' || !/^[-._a-zA-Z0-9]+$/.test(r.key)) {
+      fail(scope, `secretEnv.${k} %v does not name a Secret and a key`, ref, 'give { secret: "<Secret name in the app\'s namespace>", key: "<key in it>" }');
+    }
   }
   const a = p.autoscaling;
   if (a) {
@@ -850,6 +910,36 @@ function validateProps(scope: Construct, p: BlueGreenServiceProps, app: AppStack
     }
     if (p.route.path !== undefined && !/^\/\S*$/.test(p.route.path)) fail(scope, 'route path %v is not a URL path', p.route.path, 'start it with "/", e.g. "/api"');
   }
+}
+
+/** A key of a Kubernetes Secret in the app's namespace. */
+export interface SecretKeyRef {
+  /** The Secret's name. */
+  readonly secret: string;
+  /** The key in it. */
+  readonly key: string;
+}
+
+/** Environment variable names that say their value is a secret. */
+const SECRET_NAME = /(PASSWORD|PASSWD|PASSPHRASE|TOKEN|SECRET|PRIVATE|CREDENTIAL|API_?KEY|ACCESS_?KEY|(^|_)KEY($|_)|_PWD$|^PWD$)/i;
+
+/** A value of an environment variable that looks secret by its name but is not (a key ID, a public key). */
+export class NotSecret {
+  /** @internal */
+  constructor(
+    /** The value, written as it is. */
+    public readonly value: string,
+  ) {
+    if (typeof value !== 'string') fail('notSecret()', 'value %v is not a string', value, 'give the value as a string');
+  }
+}
+
+/**
+ * Marks the value of an environment variable whose name looks secret (`SIGNING_KEY_ID`) as not secret:
+ * `env: { SIGNING_KEY_ID: notSecret('k-2026') }`. It is then written as it is.
+ */
+export function notSecret(value: string): NotSecret {
+  return new NotSecret(value);
 }
 
 /** The requests and limits a container gets when not told otherwise. */

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { BlueGreenService, Postgres } from '../../lib';
+import { BlueGreenService, notSecret, Postgres } from '../../lib';
 import { errorOf, k8s, resources, synth } from '../helpers';
 import { appStack, ledgerOf, released, tiers } from '../fixtures';
 
@@ -16,6 +16,20 @@ function devApp(entry: Record<string, unknown>, declare?: (s: ReturnType<typeof 
 
 describe('BlueGreenService', () => {
   const stack = devApp({ blue: '1.0.0', green: '1.1.0', live: 'green', weight: 0 });
+
+  test('plain values, values marked not secret, and values read from a Secret', () => {
+    const s = devApp({ blue: '1.0.0', live: 'blue', weight: 0 }, (st) => new BlueGreenService(st, 'api', {
+      image: 'ghcr.io/acme/api', port: 8080,
+      env: { LOG_LEVEL: 'info', SIGNING_KEY_ID: notSecret('k-2026') },
+      secretEnv: { STRIPE_API_KEY: { secret: 'stripe', key: 'api-key' } },
+    }));
+    const env = k8s(s, 'kubernetes_deployment_v1', 'api-blue').spec.template.spec.container[0].env;
+    expect(env).toEqual(expect.arrayContaining([
+      { name: 'LOG_LEVEL', value: 'info' },
+      { name: 'SIGNING_KEY_ID', value: 'k-2026' },
+      { name: 'STRIPE_API_KEY', value_from: { secret_key_ref: { name: 'stripe', key: 'api-key' } } },
+    ]));
+  });
 
   test('two Deployments with fixed names and selectors; the version is only data', () => {
     for (const slot of ['blue', 'green']) {

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench [-- --runs N]
+// npm run bench [-- --runs N] [--cli-only]
 //
 // Times, as `cdktf synth` runs them (the `app` command of cdktf.json), the main example's synth and
 // the synth of generated apps of 1, 10 and 50 services x 3 tiers (test/support/bench-app.ts, through
@@ -7,7 +7,9 @@
 // Every run measures each of them once, in turn (round-robin), so the machine's load hits all alike;
 // one warm-up round first (not counted). Prints the median wall time and median peak memory (max RSS
 // of the node processes, from test/support/bench-probe.js) of each, both also as a ratio to the
-// reference's median, and whether the targets hold.
+// reference's median, and whether the targets hold. Then times each command of the compiled
+// `switchyard` CLI (build/lib/cli/main.js, as the package's bin runs it; built first) on the main
+// example's model and ledger against `node -e 0`, with the target that every one answers under 200 ms.
 'use strict';
 const { spawnSync } = require('child_process');
 const fs = require('fs');
@@ -18,18 +20,21 @@ const root = path.resolve(__dirname, '..', '..');
 const probe = path.join(__dirname, 'bench-probe.js');
 const MAIN = 'examples/shop/main.ts';
 const SERVICES = [1, 10, 50];
-/** The targets of issue 8. */
-const TARGETS = { mainTime: 0.35, mainMb: 300, scale: 5 };
+/** The targets of issue 8, and the CLI's of issue 16. */
+const TARGETS = { mainTime: 0.35, mainMb: 300, scale: 5, cliMs: 200 };
 
 function usage(problem) {
-  console.error(`npm run bench: ${problem}\nusage: npm run bench [-- --runs N]   (N: runs of each measurement, a whole number from 1 to 50; default 5)`);
+  console.error(`npm run bench: ${problem}\nusage: npm run bench [-- --runs N] [--cli-only]   (N: runs of each measurement, a whole number from 1 to 50; default 5)`);
   process.exit(2);
 }
 
 let runs = 5;
+let cliOnly = false;
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
-  if (argv[i] === '--runs') {
+  if (argv[i] === '--cli-only') {
+    cliOnly = true;
+  } else if (argv[i] === '--runs') {
     const v = argv[++i];
     if (v === undefined || !/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 50) usage(`--runs ${v === undefined ? '(missing)' : JSON.stringify(v)} is not valid`);
     runs = Number(v);
@@ -87,7 +92,61 @@ const median = (xs) => {
 };
 const load = () => os.loadavg().map((l) => l.toFixed(2)).join(', ');
 
+/**
+ * The compiled CLI's commands on the main example's model and ledger, each a process of its own,
+ * round-robin with `node -e 0` (Node's own start, the floor of any command), after a warm-up round.
+ */
+function benchCli() {
+  const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: root, encoding: 'utf8' });
+  if (tsc.status !== 0) throw new Error(`building the CLI failed:\n${tsc.stdout}${tsc.stderr}`);
+  const project = path.join(work, 'cli');
+  const synth = spawnSync(app, { cwd: root, shell: true, encoding: 'utf8', env: { ...process.env, CDKTF_OUTDIR: path.join(project, 'cdktf.out') } });
+  if (synth.status !== 0) throw new Error(`synth for the CLI failed:\n${synth.stderr}`);
+  const ledger = path.join(root, 'examples', 'shop', 'releases.json');
+  const bin = path.join(root, 'build', 'lib', 'cli', 'main.js');
+  let n = 0;
+  const fresh = () => path.join(project, `run-${n++}`);
+  const commands = [
+    { name: '`node -e 0` (reference)', argv: () => ['-e', '0'], ref: true },
+    { name: 'switchyard help', argv: () => [bin, 'help'] },
+    { name: 'switchyard init', argv: () => [bin, 'init', '--app', 'shop', '--ledger', `${fresh()}.json`] },
+    { name: 'switchyard status', argv: () => [bin, 'status'] },
+    { name: 'switchyard stage (locks, writes, reads back)', argv: () => [bin, 'stage', 'api', '1.6.0', '--tier', 'dev', '--by', 'bench'], prepare: true },
+    { name: 'switchyard graph', argv: () => [bin, 'graph', '--ledger', 'releases.json'] },
+    { name: 'switchyard metrics', argv: () => [bin, 'metrics', '--ledger', 'releases.json', '--until', '2026-11-23T00:00:00Z'] },
+    { name: 'switchyard pipeline github', argv: () => [bin, 'pipeline', 'github', '--out', fresh()] },
+  ];
+  const once = (c) => {
+    if (c.prepare) fs.copyFileSync(ledger, path.join(project, 'releases.json'));
+    const started = process.hrtime.bigint();
+    const r = spawnSync(process.execPath, c.argv(), { cwd: project, encoding: 'utf8' });
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    if (r.status !== 0) throw new Error(`${c.name} failed (exit ${r.status}):\n${r.stderr}`);
+    return ms;
+  };
+  fs.copyFileSync(ledger, path.join(project, 'releases.json'));
+  for (const c of commands) once(c);
+  const samples = commands.map(() => []);
+  for (let i = 0; i < Math.max(runs, 5); i++) commands.forEach((c, j) => samples[j].push(once(c)));
+  const med = samples.map(median);
+  const ref = med[commands.findIndex((c) => c.ref)];
+  console.log('');
+  console.log(`The compiled CLI (build/lib/cli/main.js, the package's bin), median of ${Math.max(runs, 5)} runs each, round-robin:`);
+  console.log('');
+  console.log('| command | wall time | vs. `node -e 0` |');
+  console.log('|---|---:|---:|');
+  commands.forEach((c, j) => console.log(`| ${c.name} | ${med[j].toFixed(0)} ms | ${(med[j] / ref).toFixed(2)}x |`));
+  console.log('');
+  const slowest = Math.max(...med.filter((_, j) => !commands[j].ref));
+  console.log(`${slowest <= TARGETS.cliMs ? 'PASS' : 'FAIL'}  every command answers under ${TARGETS.cliMs} ms: the slowest took ${slowest.toFixed(0)} ms (${(slowest / ref).toFixed(2)}x node -e 0)`);
+  if (slowest > TARGETS.cliMs) process.exitCode = 1;
+}
+
 try {
+  if (cliOnly) {
+    benchCli();
+    return;
+  }
   const loadBefore = load();
   const cold = {};
   for (const s of subjects) cold[s.key] = measureOnce(s, 'warmup');
@@ -123,6 +182,7 @@ try {
     const shown = unit === 'x' ? value.toFixed(2) : value.toFixed(0);
     console.log(`${value <= limit ? 'PASS' : 'FAIL'}  ${what}: ${shown}${unit}`);
   }
+  benchCli();
 } catch (e) {
   process.stderr.write(`${e.message}\n`);
   process.exitCode = 1;
