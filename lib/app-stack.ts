@@ -38,7 +38,9 @@ interface Named extends IConstruct {
  * shared secrets store, in-cluster messaging server, platform data sources): no service or
  * dependency may take one.
  */
-export const RESERVED_IDS = ['alerts', 'aws', 'helm', 'kubernetes', 'messaging', 'namespace', 'platform-cluster', 'platform-oidc', 'platform-state', 'secrets'] as const;
+export const RESERVED_IDS = [
+  'alerts', 'aws', 'helm', 'kubernetes', 'messaging', 'namespace', 'platform-cluster', 'platform-oidc', 'platform-state', 'platform-vpc', 'secrets',
+] as const;
 
 /**
  * The stack `<app>-<tier>`: the app's dependencies bound for the tier and its

@@ -17,7 +17,9 @@ export { Moved } from './tier/moved';
 // Platform
 export { ExistingNetworkProps, INetwork, Network, NetworkProps } from './platform/network';
 export { DEFAULT_EKS_VERSION, EKS_LOG_TYPES, EKS_VERSIONS, EksCluster, EksClusterProps } from './platform/eks-cluster';
-export { EksAttributes, EksPlatformProps, GatewayRef, KubeconfigPlatformProps, PlatformRef, RemoteStatePlatformProps } from './platform/platform-ref';
+export {
+  EksAttributes, EksPlatformProps, ENVOY_PROXY_NAMESPACE, envoyProxies, GatewayProxies, GatewayRef, KubeconfigPlatformProps, PlatformRef, RemoteStatePlatformProps,
+} from './platform/platform-ref';
 export { AddonsStack, AddonsStackProps, PlatformStack, PlatformStackProps } from './platform/stacks';
 export { Addon, AddonContext, CatalogAddonOptions, HelmAddon, HelmAddonProps, HelmChart } from './platform/addons/addon';
 export { AddonIds } from './platform/addons/ids';

@@ -139,7 +139,7 @@ const CATALOG: Record<string, Row[]> = {
     ['a service and a dependency of one name', (app) => { const s = shopIn(app); new Postgres(s, 'api'); new BlueGreenService(s, 'api', API); },
       '[shop-dev/api] service name "api" is already used by shop-dev/api: give each service and dependency of an app its own name'],
     ['a dependency name Switchyard uses in the app\'s stack', (app) => { new Postgres(shopIn(app), 'secrets'); },
-      '[shop-dev/secrets] dependency name "secrets" is a name Switchyard uses in the app\'s stack: pick another name (reserved: alerts, aws, helm, kubernetes, messaging, namespace, platform-cluster, platform-oidc, platform-state, secrets)'],
+      '[shop-dev/secrets] dependency name "secrets" is a name Switchyard uses in the app\'s stack: pick another name (reserved: alerts, aws, helm, kubernetes, messaging, namespace, platform-cluster, platform-oidc, platform-state, platform-vpc, secrets)'],
     ['a dependency outside an app stack', (app) => { new Postgres(app, 'orders'); },
       '[orders] "orders" is not inside an AppStack: create services and dependencies inside an AppStack'],
   ],
