@@ -32,11 +32,13 @@ export { MetricsServer, MetricsServerOptions } from './platform/addons/metrics-s
 export { Reloader } from './platform/addons/reloader';
 export { ClusterAutoscaler, ClusterAutoscalerOptions } from './platform/addons/cluster-autoscaler';
 export { Gp3StorageClass } from './platform/addons/storage';
-export { Alloy, KubePrometheusStack, Loki, MONITORING_NAMESPACE } from './platform/addons/observability';
+export { Alloy, KubePrometheusStack, Loki, MONITORING_NAMESPACE, PROMETHEUS_POD_LABELS } from './platform/addons/observability';
 export { standardAddons, StandardAddonsOptions, standardPlatform, StandardPlatformOptions } from './platform/addons/standard';
 
 // Dependencies
-export { CONTRACT_KEYS, DependencyKind, envVarName, IConnectable, IDependency, IQueue, ITopic, QueueAction, secretName } from './dependencies/contract';
+export {
+  CONTRACT_KEYS, DependencyKind, envVarName, IConnectable, IDependency, IQueue, ITopic, NetworkDestination, QueueAction, secretName,
+} from './dependencies/contract';
 export { Postgres, PostgresProps } from './dependencies/postgres';
 export { AURORA_MAJORS, DEFAULT_POSTGRES_VERSION, DEFAULT_VALKEY_VERSION, Engine, POSTGRES_VERSIONS, VALKEY_VERSIONS } from './dependencies/versions';
 export { InClusterMessaging, MESSAGING_IMAGE, Queue, QueueProps, SubscribeOptions, Topic, TopicProps } from './dependencies/messaging';
