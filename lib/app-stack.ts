@@ -1,7 +1,8 @@
-import { Construct, IConstruct, NamespaceV1 } from './private/cdk';
+import { Construct, dependencyOf, IConstruct, NamespaceV1, NetworkPolicyV1 } from './private/cdk';
 import { fail } from './private/errors';
 import { checkName } from './private/names';
 import type { IDependency } from './dependencies/contract';
+import { CLUSTER_DNS, NETWORK_POLICY_LABELS } from './dependencies/network-policy';
 import { Alerts, AlertSubscriptions, checkSubscriptions } from './observability/alarms';
 import { GATEWAY_ACCESS_LABEL } from './platform/addons/gateway';
 import { PlatformRef } from './platform/platform-ref';
@@ -41,7 +42,10 @@ interface Named extends IConstruct {
  * shared secrets store, in-cluster messaging server, platform data sources): no service or
  * dependency may take one.
  */
-export const RESERVED_IDS = ['alerts', 'aws', 'helm', 'kubernetes', 'messaging', 'namespace', 'platform-cluster', 'platform-oidc', 'platform-state', 'secrets'] as const;
+export const RESERVED_IDS = [
+  'alerts', 'allow-dns', 'aws', 'default-deny', 'helm', 'kubernetes', 'messaging', 'namespace', 'platform-cluster', 'platform-oidc', 'platform-state',
+  'platform-vpc', 'secrets',
+] as const;
 
 /**
  * The stack `<app>-<tier>`: the app's dependencies bound for the tier and its
@@ -67,6 +71,17 @@ export class AppStack extends TierStack {
   public readonly alertSubscriptions: AlertSubscriptions;
   /** The namespace resource; everything namespaced in the app depends on it. */
   public readonly namespaceResource: NamespaceV1;
+  /**
+   * The NetworkPolicy `default-deny`: every pod of the namespace is isolated for ingress and
+   * egress, so a connection is allowed only where another policy of the namespace allows it (and,
+   * for a peer in another namespace, where that namespace's policies do too). Applied after every
+   * other policy of the namespace, so no pod loses a path it needs while the policies are made.
+   */
+  public readonly defaultDeny: NetworkPolicyV1;
+  /** The NetworkPolicy `allow-dns`: every pod of the namespace may ask the cluster DNS (UDP and TCP 53). */
+  public readonly allowDns: NetworkPolicyV1;
+  /** The namespace's NetworkPolicies by name, with the construct that made each. */
+  private readonly networkPolicies = new Map<string, IConstruct>();
   private readonly services = new Map<string, Named>();
   private readonly declaredDependencies = new Map<string, IDependency>();
 
@@ -110,6 +125,34 @@ export class AppStack extends TierStack {
         },
       },
     });
+
+    // Nothing in or out unless a policy of the namespace allows it: every pod may resolve names ...
+    const policyMeta = (name: string) => ({ name, namespace: this.namespace, labels: { ...NETWORK_POLICY_LABELS, 'app.kubernetes.io/part-of': appName } });
+    this.allowDns = new NetworkPolicyV1(this, 'allow-dns', {
+      provider: this.kubernetes,
+      metadata: policyMeta('allow-dns'),
+      spec: {
+        podSelector: {},
+        policyTypes: ['Egress'],
+        egress: [{
+          to: [{
+            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': CLUSTER_DNS.namespace } },
+            podSelector: { matchLabels: { ...CLUSTER_DNS.podLabels } },
+          }],
+          ports: ['UDP', 'TCP'].map((protocol) => ({ port: String(CLUSTER_DNS.port), protocol })),
+        }],
+      },
+      dependsOn: [this.namespaceResource],
+    });
+    // ... and the services and dependencies add what each needs (see _registerNetworkPolicy).
+    this.defaultDeny = new NetworkPolicyV1(this, 'default-deny', {
+      provider: this.kubernetes,
+      metadata: policyMeta('default-deny'),
+      spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+      dependsOn: [this.namespaceResource, this.allowDns],
+    });
+    this.networkPolicies.set('allow-dns', this.allowDns);
+    this.networkPolicies.set('default-deny', this.defaultDeny);
 
     // Subscribers get the alert topic even before anything alarms on it.
     if (this.tier.managed && ((props.alerts?.email ?? []).length > 0 || (props.alerts?.https ?? []).length > 0)) Alerts.of(this);
@@ -172,6 +215,22 @@ export class AppStack extends TierStack {
     const existing = this.declaredDependencies.get(dep.name);
     if (existing) fail(dep, 'dependency name %v is already used', dep.name, `give each dependency of app "${this.appName}" its own name (first used at ${existing.node.path})`);
     this.declaredDependencies.set(dep.name, dep);
+  }
+
+  /**
+   * Registers a NetworkPolicy of the namespace, made by `scope`: refuses a second policy of the same
+   * name; `default-deny` is applied after it, and an egress policy after `allow-dns` (its pods keep
+   * DNS while it isolates them). @internal
+   */
+  public _registerNetworkPolicy(scope: IConstruct, policy: NetworkPolicyV1, name: string, direction: 'Ingress' | 'Egress'): void {
+    const existing = this.networkPolicies.get(name);
+    if (existing) {
+      fail(scope, `the NetworkPolicy name %v is already used by ${existing.node.path}`, name,
+        'rename the service or dependency: each makes policies named after it (<service>-ingress, <service>-egress, <name>-postgres, <name>-postgres-egress, <name>-valkey)');
+    }
+    this.networkPolicies.set(name, scope);
+    this.defaultDeny.dependsOn = [...(this.defaultDeny.dependsOn ?? []), dependencyOf(policy)];
+    if (direction === 'Egress') policy.dependsOn = [...(policy.dependsOn ?? []), dependencyOf(this.allowDns)];
   }
 
   /** The dependency of this app named `name`, if one was declared. */

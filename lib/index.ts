@@ -17,7 +17,9 @@ export { Moved } from './tier/moved';
 // Platform
 export { ExistingNetworkProps, INetwork, Network, NetworkProps } from './platform/network';
 export { DEFAULT_EKS_VERSION, EKS_LOG_TYPES, EKS_VERSIONS, EksCluster, EksClusterProps } from './platform/eks-cluster';
-export { EksAttributes, EksPlatformProps, GatewayRef, KubeconfigPlatformProps, PlatformRef, RemoteStatePlatformProps } from './platform/platform-ref';
+export {
+  EksAttributes, EksPlatformProps, ENVOY_PROXY_NAMESPACE, envoyProxies, GatewayProxies, GatewayRef, KubeconfigPlatformProps, PlatformRef, RemoteStatePlatformProps,
+} from './platform/platform-ref';
 export { AddonsStack, AddonsStackProps, PlatformStack, PlatformStackProps } from './platform/stacks';
 export { Addon, AddonContext, CatalogAddonOptions, HelmAddon, HelmAddonProps, HelmChart } from './platform/addons/addon';
 export { AddonIds } from './platform/addons/ids';
@@ -30,11 +32,13 @@ export { MetricsServer, MetricsServerOptions } from './platform/addons/metrics-s
 export { Reloader } from './platform/addons/reloader';
 export { ClusterAutoscaler, ClusterAutoscalerOptions } from './platform/addons/cluster-autoscaler';
 export { Gp3StorageClass } from './platform/addons/storage';
-export { Alloy, KubePrometheusStack, Loki, MONITORING_NAMESPACE } from './platform/addons/observability';
+export { Alloy, KubePrometheusStack, Loki, MONITORING_NAMESPACE, PROMETHEUS_POD_LABELS } from './platform/addons/observability';
 export { standardAddons, StandardAddonsOptions, standardPlatform, StandardPlatformOptions } from './platform/addons/standard';
 
 // Dependencies
-export { CONTRACT_KEYS, DependencyKind, envVarName, IConnectable, IDependency, IQueue, ITopic, QueueAction, secretName } from './dependencies/contract';
+export {
+  CONTRACT_KEYS, DependencyKind, envVarName, IConnectable, IDependency, IQueue, ITopic, NetworkDestination, QueueAction, secretName,
+} from './dependencies/contract';
 export { Postgres, PostgresProps } from './dependencies/postgres';
 export { AURORA_MAJORS, DEFAULT_POSTGRES_VERSION, DEFAULT_VALKEY_VERSION, Engine, POSTGRES_VERSIONS, VALKEY_VERSIONS } from './dependencies/versions';
 export { InClusterMessaging, MESSAGING_IMAGE, Queue, QueueProps, SubscribeOptions, Topic, TopicProps } from './dependencies/messaging';

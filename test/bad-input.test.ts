@@ -154,7 +154,7 @@ const CATALOG: Record<string, Row[]> = {
     ['a service and a dependency of one name', (app) => { const s = shopIn(app); new Postgres(s, 'api'); new BlueGreenService(s, 'api', API); },
       '[shop-dev/api] service name "api" is already used by shop-dev/api: give each service and dependency of an app its own name'],
     ['a dependency name Switchyard uses in the app\'s stack', (app) => { new Postgres(shopIn(app), 'secrets'); },
-      '[shop-dev/secrets] dependency name "secrets" is a name Switchyard uses in the app\'s stack: pick another name (reserved: alerts, aws, helm, kubernetes, messaging, namespace, platform-cluster, platform-oidc, platform-state, secrets)'],
+      '[shop-dev/secrets] dependency name "secrets" is a name Switchyard uses in the app\'s stack: pick another name (reserved: alerts, allow-dns, aws, default-deny, helm, kubernetes, messaging, namespace, platform-cluster, platform-oidc, platform-state, platform-vpc, secrets)'],
     ['a dependency outside an app stack', (app) => { new Postgres(app, 'orders'); },
       '[orders] "orders" is not inside an AppStack: create services and dependencies inside an AppStack'],
   ],
@@ -413,6 +413,8 @@ const CATALOG: Record<string, Row[]> = {
       new BlueGreenService(shopIn(app, dev, apiInDev()), 'api', { ...API, connections: [billing] });
     },
       '[shop-dev/api] dependency "billing-dev/invoices" belongs to another app or tier: connect only to dependencies declared in shop-dev (declare "invoices" in this app)'],
+    ['a service whose NetworkPolicy name a dependency\'s policy has', (app) => { const s = shopIn(app); new Postgres(s, 'orders'); new BlueGreenService(s, 'orders-postgres', API); },
+      '[shop-dev/orders-postgres] the NetworkPolicy name "orders-postgres-egress" is already used by shop-dev/orders: rename the service or dependency: each makes policies named after it (<service>-ingress, <service>-egress, <name>-postgres, <name>-postgres-egress, <name>-valkey)'],
   ],
   'misuse that types alone stop (plain JavaScript, casts)': [
     ['a topic given to grantConsume', (app) => { const s = shopIn(app); new BlueGreenService(s, 'api', API).grantConsume(new Topic(s, 'events') as any); }, // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -441,6 +443,16 @@ const CATALOG: Record<string, Row[]> = {
       '[shop-staging/orders] maxConnections -5 is not a number of connections: give the connection count the alarm fires above, a whole number from 1 to 262143 (PostgreSQL\'s limit), or leave it out for 80% of the instance class\'s default'],
   ],
   'routes, certificates and DNS names': [
+    ['a route on a Gateway described by hand that says neither where its proxies run nor that they send from the VPC', (app) => {
+      const platform = PlatformRef.fromKubeconfig({ context: 'kind-dev', gateway: { name: 'edge', namespace: 'edge-system', proxies: {} } });
+      new BlueGreenService(new AppStack(app, 'shop', { tier: dev, platform, ledger: apiInDev() }), 'api', { ...API, route: {} });
+    },
+      '[shop-dev/api] the platform\'s Gateway edge-system/edge says neither where its proxies run nor that they send from the VPC: {}: give the GatewayRef proxies: { namespace, podLabels } (pods of the cluster) or { fromVpc: true } (a load balancer with ip targets)'],
+    ['a route on a Gateway that sends from the VPC, on a cluster from a kubeconfig', (app) => {
+      const platform = PlatformRef.fromKubeconfig({ context: 'kind-dev', gateway: { name: 'edge', namespace: 'edge-system', proxies: { fromVpc: true } } });
+      new BlueGreenService(new AppStack(app, 'shop', { tier: dev, platform, ledger: apiInDev() }), 'api', { ...API, route: {} });
+    },
+      '[shop-dev] the route of service "api" (the Gateway edge-system/edge sends from the VPC) needs an EKS platform, but the platform is "kubeconfig:kind-dev": bind it in-cluster in tier "dev" (the tier\'s binding) or give the stack an EKS platform'],
     ['a route host name that the Gateway\'s wildcard certificate does not cover (two labels under it)', (app) => { new BlueGreenService(routedApp(app), 'api', { ...API, route: { hostnames: ['shop.eu.staging.example.com'] } }); },
       '[shop-staging/api] route hostname "shop.eu.staging.example.com" is covered by no HTTPS listener of the platform\'s Gateway (*.staging.example.com): it would be served over plain HTTP only: use a name one label under staging.example.com, e.g. "shop.staging.example.com" (a wildcard certificate covers one label), or give the Gateway a listener for shop.eu.staging.example.com'],
     ['a route host name under another domain than the platform\'s', (app) => { new BlueGreenService(routedApp(app, { domain: 'example.com', dns: 'staging.example.com' }), 'api', { ...API, route: { hostnames: ['shop.example.com'] } }); },

@@ -6,7 +6,7 @@ import {
 import { fail } from '../private/errors';
 import { dataKey } from '../private/kms';
 import { checkName, tfId } from '../private/names';
-import { CONTRACT_KEYS, IConnectable, IDependency, secretName } from './contract';
+import { CONTRACT_KEYS, IConnectable, IDependency, NetworkDestination, secretName } from './contract';
 import { Alerts } from '../observability/alarms';
 import type { HelmChart } from '../platform/addons/addon';
 import { allowFrom } from './network-policy';
@@ -73,6 +73,8 @@ export class Cache extends Construct implements IDependency {
   public readonly release?: HelmRelease;
   /** The ExternalSecret that writes the connection secret. */
   public readonly connectionSecret: Manifest;
+  /** Where connected services reach it: the Valkey release's pods (in the cluster), or the VPC's range (ElastiCache), on 6379. */
+  public readonly networkDestinations: readonly NetworkDestination[];
   private readonly app: AppStack;
   private readonly peers: IConnectable[] = [];
   private readonly peerRules = new Map<IConnectable, ITerraformDependable>();
@@ -101,11 +103,14 @@ export class Cache extends Construct implements IDependency {
       this.securityGroup = r.securityGroup;
       this.connectionSecret = r.secret;
       this.readyAfter.push(r.group, r.secret);
+      // Its nodes are in the platform's private subnets; its security group admits the connected services only.
+      this.networkDestinations = [{ cidrs: [this.app.platform.eks(this.app, `Cache "${this.name}"`).vpcCidr], port: PORT }];
     } else {
       const r = this.bindInCluster();
       this.release = r.release;
       this.connectionSecret = r.secret;
       this.readyAfter.push(r.release, r.secret);
+      this.networkDestinations = [{ podLabels: { 'app.kubernetes.io/instance': `${this.name}-valkey` }, port: PORT }];
     }
   }
 
@@ -275,6 +280,7 @@ export class Cache extends Construct implements IDependency {
       dependsOn: [users],
     });
     helm.overrideLogicalId(`${tfId(this.name)}_cache`);
+    // Valkey needs nothing but DNS itself (a single server, no replicas to reach).
     allowFrom(this, app, `${release}`, { 'app.kubernetes.io/instance': release }, PORT, this.peers);
     const secret = secrets.fromCluster(this, 'connection-secret', {
       name: this.secretName,

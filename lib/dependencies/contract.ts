@@ -37,6 +37,25 @@ export interface IConnectable extends IConstruct {
   readonly podSelector: Readonly<Record<string, string>>;
 }
 
+/**
+ * Where the pods of a connected service reach a dependency over the network: the destination of
+ * their egress rule (TCP, one port).
+ */
+export interface NetworkDestination {
+  /**
+   * Pods of the app's namespace with these labels (a dependency that runs in the cluster).
+   * @default - not pods of the namespace (then `cidrs`)
+   */
+  readonly podLabels?: Readonly<Record<string, string>>;
+  /**
+   * Address ranges (a managed dependency: the VPC's range, where its network interfaces are).
+   * @default - none (then `podLabels`)
+   */
+  readonly cidrs?: readonly string[];
+  /** The TCP port. */
+  readonly port: number;
+}
+
 /** A dependency an application declares: its kind, its contract secret and what consumers wait for. */
 export interface IDependency extends IConstruct {
   /** The dependency's name (a DNS label, unique in the app). */
@@ -58,6 +77,13 @@ export interface IDependency extends IConstruct {
    * never try the path before it is there.
    */
   grantConnect(peer: IConnectable): ITerraformDependable[];
+  /**
+   * Where connected services reach it over the network: their pods' egress rules (the namespace
+   * denies all other egress). A dependency reached only through AWS APIs (SQS, SNS) has none:
+   * the IAM grant gives the service HTTPS to AWS.
+   * @default - none: the connected services get no egress rule for it
+   */
+  readonly networkDestinations?: readonly NetworkDestination[];
   /**
    * The engine, for a dependency whose engine version a release may require (`requires`).
    * @default - none: no release can require a version of it

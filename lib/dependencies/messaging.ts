@@ -1,6 +1,6 @@
 import { AppStack } from '../app-stack';
 import {
-  ConfigMapV1, Construct, DeploymentV1, ITerraformDependable, KmsKey, Lazy, NetworkPolicyV1, SecretV1, ServiceV1, SnsTopic,
+  ConfigMapV1, Construct, DeploymentV1, ITerraformDependable, KmsKey, Lazy, SecretV1, ServiceV1, SnsTopic,
   SnsTopicSubscription, SqsQueue, SqsQueuePolicy, SqsQueueRedriveAllowPolicy,
 } from '../private/cdk';
 import { fail } from '../private/errors';
@@ -9,7 +9,8 @@ import { Alerts } from '../observability/alarms';
 import { lazyPolicyDocument, Statement } from '../private/iam';
 import { checkName, tfId } from '../private/names';
 import { LOCKED_DOWN_CONTAINER, podSecurity } from '../private/pod';
-import { CONTRACT_KEYS, IConnectable, IQueue, ITopic, QueueAction, secretName } from './contract';
+import { CONTRACT_KEYS, IConnectable, IQueue, ITopic, NetworkDestination, QueueAction, secretName } from './contract';
+import { networkPolicy, podPeer, tcp } from './network-policy';
 import { AppSecrets } from './secrets';
 
 /** The SQS limits Switchyard checks at synth. */
@@ -290,6 +291,11 @@ export class Queue extends Construct implements IQueue {
     return [];
   }
 
+  /** Where connected services reach it: the app's messaging server in the cluster; none for SQS (HTTPS to AWS comes with the IAM grant). */
+  public get networkDestinations(): readonly NetworkDestination[] {
+    return this.queue ? [] : [InClusterMessaging.of(this.app).destination];
+  }
+
   /** @internal */
   public _permissions(action: QueueAction): Statement[] {
     if (!this.queue) return [];
@@ -453,6 +459,11 @@ export class Topic extends Construct implements ITopic {
     return [];
   }
 
+  /** Where connected services reach it: the app's messaging server in the cluster; none for SNS (HTTPS to AWS comes with the IAM grant). */
+  public get networkDestinations(): readonly NetworkDestination[] {
+    return this.topic ? [] : [InClusterMessaging.of(this.app).destination];
+  }
+
   /** @internal */
   public _permissions(_action: 'publish'): Statement[] {
     if (!this.topic) return [];
@@ -491,6 +502,8 @@ export class InClusterMessaging extends Construct {
   public readonly endpoint: string;
   /** The server's Deployment in the app's namespace. */
   public readonly deployment: DeploymentV1;
+  /** Where connected services reach the server: its pods, on its port. */
+  public readonly destination: NetworkDestination;
   private readonly queues: Queue[] = [];
   private readonly topics: Topic[] = [];
   private readonly subscriptions: Array<{ topic: Topic; queue: Queue; raw: boolean }> = [];
@@ -503,6 +516,7 @@ export class InClusterMessaging extends Construct {
     const ns = app.namespace;
     this.endpoint = `http://${LOCAL.service}.${ns}.svc:${LOCAL.port}`;
     const labels = { 'app.kubernetes.io/name': LOCAL.service, 'app.kubernetes.io/part-of': app.appName, 'app.kubernetes.io/managed-by': 'switchyard' };
+    this.destination = { podLabels: labels, port: LOCAL.port };
     // SDKs sign every call; the stand-in accepts any key, so the pair is generated in the cluster.
     this.credentials = `${LOCAL.service}-credentials`;
     const creds = AppSecrets.of(app).generatedKeyPair(this, 'credentials', { name: this.credentials });
@@ -576,23 +590,14 @@ export class InClusterMessaging extends Construct {
       spec: { type: 'ClusterIP', selector: labels, port: [{ name: 'http', port: LOCAL.port, targetPort: String(LOCAL.port) }] },
       dependsOn: [app.namespaceResource],
     });
-    // Only the services connected to a queue or topic may reach the server.
-    new NetworkPolicyV1(this, 'ingress', {
-      provider,
-      metadata: { name: LOCAL.service, namespace: ns },
-      spec: {
-        podSelector: { matchLabels: labels },
-        policyTypes: ['Ingress'],
-        // No connected service: no rule, so nothing gets in (an empty `from` would let everything in).
-        // (A lazy value bypasses the binding's mapping: it is written in Terraform's own keys.)
-        ingress: Lazy.anyValue({
-          produce: () => (this.peers.length === 0 ? [] : [{
-            ports: [{ port: String(LOCAL.port), protocol: 'TCP' }],
-            from: this.peers.map((p) => ({ pod_selector: { match_labels: { ...p.podSelector } } })),
-          }]),
-        }),
-      },
-      dependsOn: [app.namespaceResource],
+    // Only the services connected to a queue or topic may reach the server. It needs nothing but DNS
+    // itself: the setup sidecar talks to the server over the pod's loopback.
+    networkPolicy(this, 'ingress', app, {
+      name: LOCAL.service,
+      podLabels: labels,
+      direction: 'Ingress',
+      // No connected service: no rule, so nothing gets in (an empty `from` would let everything in).
+      rules: () => (this.peers.length === 0 ? [] : [{ peers: this.peers.map((p) => podPeer(p.podSelector)), ports: tcp(LOCAL.port) }]),
     });
   }
 

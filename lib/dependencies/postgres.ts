@@ -8,9 +8,9 @@ import { fail } from '../private/errors';
 import { dataKey } from '../private/kms';
 import { serviceTrust } from '../private/iam';
 import { checkName, tfId } from '../private/names';
-import { CONTRACT_KEYS, IConnectable, IDependency, secretName } from './contract';
+import { CONTRACT_KEYS, IConnectable, IDependency, NetworkDestination, secretName } from './contract';
 import { AlarmSpec, Alerts } from '../observability/alarms';
-import { allowFrom } from './network-policy';
+import { allowFrom, networkPolicy, podPeer, tcp, toApiServer } from './network-policy';
 import { admitPeer, engineVersionOf } from './requires';
 import { AppSecrets } from './secrets';
 import { DEFAULT_POSTGRES_VERSION, Engine, engineVersionProblem, POSTGRES_VERSIONS } from './versions';
@@ -24,6 +24,12 @@ interface Bound {
 }
 
 const PORT = 5432;
+/** CloudNativePG's instance manager: its REST API (status, the other instances' isolation check, the operator). */
+const CNPG_STATUS_PORT = 8000;
+/** Namespace of the CloudNativePG operator (the CloudNativePg add-on's). */
+const CNPG_OPERATOR_NAMESPACE = 'cnpg-system';
+/** Labels of the operator's pods (its chart's selector labels, chart name `cloudnative-pg`). */
+const CNPG_OPERATOR_LABELS = { 'app.kubernetes.io/name': 'cloudnative-pg' };
 /** Parameters of every managed Postgres: TLS only, slow statements and lock waits logged. */
 const PARAMETERS = [
   { name: 'rds.force_ssl', value: '1', applyMethod: 'pending-reboot' },
@@ -150,6 +156,8 @@ export class Postgres extends Construct implements IDependency {
   public readonly cnpgCluster?: Manifest;
   /** The ExternalSecret that writes the connection secret. */
   public readonly connectionSecret: Manifest;
+  /** Where connected services reach it: its instances' pods (in the cluster), or the VPC's range (RDS, Aurora), on 5432. */
+  public readonly networkDestinations: readonly NetworkDestination[];
   private readonly app: AppStack;
   /** The engine version in this tier (the declared one, or the one a release requires). */
   public readonly engineVersion: string;
@@ -211,11 +219,15 @@ export class Postgres extends Construct implements IDependency {
       this.securityGroup = r.securityGroup;
       this.connectionSecret = r.secret;
       this.readyAfter.push(r.instance, ...(r.members ?? []), r.secret);
+      // Its endpoints are in the platform's private subnets; its security group admits the connected services only.
+      this.networkDestinations = [{ cidrs: [this.app.platform.eks(this.app, `Postgres "${this.name}"`).vpcCidr], port: PORT }];
     } else {
       const r = this.bindInCluster();
       this.cnpgCluster = r.cluster;
       this.connectionSecret = r.secret;
       this.readyAfter.push(r.cluster, r.secret);
+      // Its instances (the pods its Services select), not the jobs of the cluster.
+      this.networkDestinations = [{ podLabels: { ...this.cnpgPods, 'cnpg.io/podRole': 'instance' }, port: PORT }];
     }
   }
 
@@ -228,6 +240,11 @@ export class Postgres extends Construct implements IDependency {
 
   private get cnpgName(): string {
     return `${this.name}-postgres`;
+  }
+
+  /** Labels of every pod of the CloudNativePG cluster: its instances and its jobs (initdb, join). */
+  private get cnpgPods(): Record<string, string> {
+    return { 'cnpg.io/cluster': this.cnpgName };
   }
 
   public grantConnect(peer: IConnectable): ITerraformDependable[] {
@@ -480,11 +497,21 @@ export class Postgres extends Construct implements IDependency {
       dependsOn: [credentials],
     });
     cluster.overrideLogicalId(`${tfId(this.name)}_postgres`);
-    // Instances reach each other and the operator reaches them; services only once connected.
-    allowFrom(this, app, this.cnpgName, { 'cnpg.io/cluster': this.cnpgName }, PORT, this.peers, [
-      { podLabels: { 'cnpg.io/cluster': this.cnpgName } },
-      { namespace: 'cnpg-system' },
+    // CloudNativePG 1.30 (chart 0.29.0): the instances reach each other on 5432 (streaming
+    // replication, pg_rewind, a joining replica's base backup) and on 8000 (the instance manager's
+    // REST API: the primary's isolation check asks the other instances), the operator reaches every
+    // instance on 5432 and 8000, and the instance manager reaches the Kubernetes API server.
+    // Services get in on 5432 only once connected.
+    allowFrom(this, app, this.cnpgName, this.cnpgPods, PORT, this.peers, [
+      { podLabels: this.cnpgPods, ports: [PORT, CNPG_STATUS_PORT] },
+      { namespace: CNPG_OPERATOR_NAMESPACE, podLabels: CNPG_OPERATOR_LABELS, ports: [PORT, CNPG_STATUS_PORT] },
     ]);
+    networkPolicy(this, 'egress-policy', app, {
+      name: `${this.cnpgName}-egress`,
+      podLabels: this.cnpgPods,
+      direction: 'Egress',
+      rules: () => [{ peers: [podPeer(this.cnpgPods)], ports: tcp(PORT, CNPG_STATUS_PORT) }, toApiServer()],
+    });
     const secret = secrets.fromCluster(this, 'connection-secret', {
       name: this.secretName,
       keys: [{ as: 'password', secret: `${this.cnpgName}-credentials`, property: 'password' }],

@@ -1,4 +1,4 @@
-import { DataAwsEksCluster, DataAwsIamOpenidConnectProvider, Fn, TerraformRemoteState, TerraformStack, Token } from '../private/cdk';
+import { DataAwsEksCluster, DataAwsIamOpenidConnectProvider, DataAwsVpc, Fn, TerraformRemoteState, TerraformStack, Token } from '../private/cdk';
 import type { Backend } from '../tier/backend';
 import { fail } from '../private/errors';
 import { IClusterConnection, KubernetesAccess, TierStack } from '../tier/stack';
@@ -11,6 +11,13 @@ export interface EksAttributes {
   readonly region: string;
   /** The VPC of the cluster. */
   readonly vpcId: string;
+  /**
+   * The VPC's IPv4 range: where managed databases and caches have their network interfaces, and
+   * where an ALB with `ip` targets sends traffic from. A plain string for a PlatformStack of this
+   * program that made its VPC; else a reference resolved at plan time (the `aws_vpc` data source,
+   * or the platform stack's `vpc_cidr` output).
+   */
+  readonly vpcCidr: string;
   /** Private subnets of the cluster (databases and caches go there too). */
   readonly privateSubnetIds: string[];
   /** The cluster security group, attached to the control plane and to managed nodes. */
@@ -32,6 +39,51 @@ export interface EksAttributes {
   readonly podSecurityGroups: boolean;
 }
 
+/**
+ * Where the traffic a Gateway sends to the services comes from: the NetworkPolicies of an app's
+ * namespace admit it on each routed service's port, and nothing else from outside the namespace.
+ */
+export interface GatewayProxies {
+  /**
+   * Namespace the Gateway's proxy pods run in (a Gateway whose data plane is pods of the cluster,
+   * such as Envoy Gateway's, in `envoy-gateway-system`).
+   * @default - none: the proxies are not pods of the cluster (then `fromVpc`)
+   */
+  readonly namespace?: string;
+  /**
+   * Labels of the proxy pods in `namespace`, so that only this Gateway's proxies are admitted.
+   * @default - every pod of `namespace`
+   */
+  readonly podLabels?: Record<string, string>;
+  /**
+   * The traffic comes from the load balancer's network interfaces in the cluster's VPC, as with
+   * the AWS Load Balancer Controller's ALB Gateway (`ip` targets): the services admit the VPC's
+   * range (`EksAttributes.vpcCidr`) on their port. EKS platforms only.
+   * @default false
+   */
+  readonly fromVpc?: boolean;
+}
+
+/** The namespace Envoy Gateway runs the proxies of its Gateways in (its controller's namespace). */
+export const ENVOY_PROXY_NAMESPACE = 'envoy-gateway-system';
+
+/**
+ * Envoy Gateway's proxies of one Gateway: the pods of `envoy-gateway-system` that Envoy Gateway
+ * labels as the proxies (`app.kubernetes.io/component: proxy`) of that Gateway (its owning-gateway
+ * labels, set on every proxy pod by Envoy Gateway v1.9).
+ */
+export function envoyProxies(gateway: Pick<GatewayRef, 'name' | 'namespace'>): GatewayProxies {
+  return {
+    namespace: ENVOY_PROXY_NAMESPACE,
+    podLabels: {
+      'app.kubernetes.io/name': 'envoy',
+      'app.kubernetes.io/component': 'proxy',
+      'gateway.envoyproxy.io/owning-gateway-name': gateway.name,
+      'gateway.envoyproxy.io/owning-gateway-namespace': gateway.namespace,
+    },
+  };
+}
+
 /** The Gateway (Gateway API) that services attach their HTTPRoutes to. */
 export interface GatewayRef {
   /** The Gateway's name. */
@@ -51,6 +103,14 @@ export interface GatewayRef {
    * @default - not known: route host names are not checked
    */
   readonly dnsDomains?: string[];
+  /**
+   * Where the Gateway's traffic to the services comes from, for the NetworkPolicies of app
+   * namespaces (which deny all other traffic from outside the namespace). Envoy Gateway's add-on
+   * and the AWS Load Balancer Controller's (with `gatewayApi`) say it by themselves.
+   * @default - Envoy Gateway's proxies of this Gateway: pods of namespace `envoy-gateway-system`
+   * labelled `app.kubernetes.io/component: proxy` and with the Gateway's owning-gateway name and namespace
+   */
+  readonly proxies?: GatewayProxies;
 }
 
 /**
@@ -179,7 +239,7 @@ export class PlatformRef {
 
   /**
    * An EKS cluster found by name: each consuming stack reads it with the
-   * `aws_eks_cluster` and `aws_iam_openid_connect_provider` data sources and
+   * `aws_eks_cluster`, `aws_iam_openid_connect_provider` and `aws_vpc` data sources and
    * authenticates with `aws eks get-token` (exec), so no token is stored.
    */
   public static fromEksCluster(props: EksPlatformProps): PlatformRef {
@@ -199,10 +259,13 @@ export class PlatformRef {
         const c = new DataAwsEksCluster(stack, 'platform-cluster', { provider: stack.aws, name: props.clusterName });
         const issuerUrl = c.identity.get(0).oidc.get(0).issuer;
         const oidc = new DataAwsIamOpenidConnectProvider(stack, 'platform-oidc', { provider: stack.aws, url: issuerUrl });
+        const vpcId = c.vpcConfig.get(0).vpcId;
+        const vpc = new DataAwsVpc(stack, 'platform-vpc', { provider: stack.aws, id: vpcId });
         v = {
           clusterName: props.clusterName,
           region: props.region,
-          vpcId: c.vpcConfig.get(0).vpcId,
+          vpcId,
+          vpcCidr: vpc.cidrBlock,
           privateSubnetIds: c.vpcConfig.get(0).subnetIds,
           clusterSecurityGroupId: c.vpcConfig.get(0).clusterSecurityGroupId,
           oidcProviderArn: oidc.arn,
@@ -229,7 +292,7 @@ export class PlatformRef {
 
   /**
    * An EKS platform read from the state of a PlatformStack kept in another
-   * repository (its outputs: cluster name, endpoint, CA, OIDC provider, VPC,
+   * repository (its outputs: cluster name, endpoint, CA, OIDC provider, VPC and its range,
    * subnets, security group, Kubernetes version). The consumer needs read access to that state.
    */
   public static fromRemoteState(props: RemoteStatePlatformProps): PlatformRef {
@@ -248,6 +311,7 @@ export class PlatformRef {
         clusterName: rs.getString('cluster_name'),
         region: rs.getString('region'),
         vpcId: rs.getString('vpc_id'),
+        vpcCidr: rs.getString('vpc_cidr'),
         privateSubnetIds: rs.getList('private_subnet_ids'),
         clusterSecurityGroupId: rs.getString('cluster_security_group_id'),
         oidcProviderArn: rs.getString('oidc_provider_arn'),

@@ -1,4 +1,4 @@
-import { Construct, Fn, ITerraformDependable, TerraformOutput } from '../private/cdk';
+import { Construct, DataAwsVpc, Fn, ITerraformDependable, TerraformOutput } from '../private/cdk';
 import { fail } from '../private/errors';
 import { checkName } from '../private/names';
 import { TierStack, TierStackProps } from '../tier/stack';
@@ -66,6 +66,8 @@ export class PlatformStack extends TierStack {
     const c = this.eks;
 
     const oidcIssuer = Fn.replace(c.cluster.identity.get(0).oidc.get(0).issuer, 'https://', '');
+    // The VPC's range: known at synth for a VPC this stack makes, read for an existing one.
+    const vpcCidr = this.network.cidr ?? new DataAwsVpc(this, 'existing-vpc', { provider: this.aws, id: this.network.vpcId }).cidrBlock;
     // What other repositories read with PlatformRef.fromRemoteState: these names are public contract.
     const outputs: Record<string, string | string[]> = {
       cluster_name: c.cluster.name,
@@ -76,6 +78,7 @@ export class PlatformStack extends TierStack {
       oidc_issuer: oidcIssuer,
       region,
       vpc_id: this.network.vpcId,
+      vpc_cidr: vpcCidr,
       private_subnet_ids: this.network.privateSubnetIds,
       kubernetes_version: c.cluster.version,
     };
@@ -94,6 +97,7 @@ export class PlatformStack extends TierStack {
           clusterName,
           region,
           vpcId: this.network.vpcId,
+          vpcCidr,
           privateSubnetIds: this.network.privateSubnetIds,
           clusterSecurityGroupId: c.clusterSecurityGroupId,
           oidcProviderArn: c.oidcProvider.arn,

@@ -58,6 +58,7 @@ export { DataAwsAvailabilityZones } from '@cdktf/provider-aws/lib/data-aws-avail
 export { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 export { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 export { DataAwsEksCluster } from '@cdktf/provider-aws/lib/data-aws-eks-cluster';
+export { DataAwsVpc } from '@cdktf/provider-aws/lib/data-aws-vpc';
 export { DataAwsIamOpenidConnectProvider } from '@cdktf/provider-aws/lib/data-aws-iam-openid-connect-provider';
 export { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 export { IamRole } from '@cdktf/provider-aws/lib/iam-role';

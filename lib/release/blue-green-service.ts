@@ -1,7 +1,9 @@
 import { AppStack } from '../app-stack';
 import { describeValue, envVarName, IConnectable, IDependency, IQueue, isDependency, ITopic } from '../dependencies/contract';
 import { podSecurityOfPeer } from '../dependencies/requires';
-import { certificateCovers, domainCovers } from '../platform/platform-ref';
+import { certificateCovers, domainCovers, envoyProxies } from '../platform/platform-ref';
+import { cidrPeer, namespacePeer, networkPolicy, podPeer, Rule, tcp, toAwsApis } from '../dependencies/network-policy';
+import { MONITORING_NAMESPACE, PROMETHEUS_POD_LABELS } from '../platform/addons/observability';
 import { Alerts } from '../observability/alarms';
 import { metricsProblem, MetricsOptions, serviceMonitoring, ServiceMonitoring } from '../observability/monitoring';
 import { AddonIds } from '../platform/addons/ids';
@@ -9,7 +11,7 @@ import { GATEWAY_API } from '../platform/addons/gateway';
 import { RELOADER_ANNOTATION, RELOADER_SECRETS_ANNOTATION } from '../platform/addons/reloader';
 import {
   Annotations, Construct, dependencyOf, DeploymentV1, HorizontalPodAutoscalerV2, IamRole, IamRolePolicy, ITerraformDependable, JobV1,
-  Lazy, Manifest, PodDisruptionBudgetV1, ServiceAccountV1, ServiceV1, TerraformData, TerraformResource,
+  Lazy, Manifest, NetworkPolicyV1, PodDisruptionBudgetV1, ServiceAccountV1, ServiceV1, TerraformData, TerraformResource,
 } from '../private/cdk';
 import { fail } from '../private/errors';
 import { irsaTrust, lazyPolicyDocument, Statement } from '../private/iam';
@@ -278,6 +280,18 @@ export class BlueGreenService extends Construct implements IConnectable {
   public readonly monitoring?: ServiceMonitoring;
   /** The pods' service account (no API token mounted); the service's IAM role (IRSA) trusts it alone. */
   public readonly serviceAccount: ServiceAccountV1;
+  /**
+   * The NetworkPolicy `<name>-ingress`: what may connect to the service's pods (slots and
+   * migrations): the Gateway's proxies on its port when it has a route, Prometheus on its metrics
+   * port when it is monitored; nothing else (the namespace denies the rest).
+   */
+  public readonly ingressPolicy: NetworkPolicyV1;
+  /**
+   * The NetworkPolicy `<name>-egress`: where the service's pods may connect to besides the cluster
+   * DNS: each dependency it connects to, on that dependency's port, and HTTPS to AWS's public
+   * endpoints once it is granted something in AWS (IRSA).
+   */
+  public readonly egressPolicy: NetworkPolicyV1;
   private readonly props: BlueGreenServiceProps;
   private readonly connections: IDependency[] = [];
   private readonly grants: Array<{ readonly dependency: IQueue | ITopic; readonly action: 'send' | 'consume' | 'publish' }> = [];
@@ -324,6 +338,14 @@ export class BlueGreenService extends Construct implements IConnectable {
     for (const slot of SLOTS) {
       this.slotServices[slot] = this.service(`${slot}-service`, `${this.name}-${slot}`, slot);
     }
+    // Known now: who may connect to the pods. Read at synth: where they may connect to.
+    const ingress = this.ingressRules();
+    this.ingressPolicy = networkPolicy(this, 'ingress-policy', this.app, {
+      name: `${this.name}-ingress`, podLabels: this.podSelector, direction: 'Ingress', rules: () => ingress,
+    });
+    this.egressPolicy = networkPolicy(this, 'egress-policy', this.app, {
+      name: `${this.name}-egress`, podLabels: this.podSelector, direction: 'Egress', rules: () => this.egressRules(),
+    });
     if (props.metrics !== false) {
       if (this.app.platform.hasAddon(AddonIds.kubePrometheusStack)) {
         this.monitoring = serviceMonitoring(this, this.app, this.name, this.podSelector, this.metricsPortName, props.metrics ?? {});
@@ -457,6 +479,45 @@ export class BlueGreenService extends Construct implements IConnectable {
    */
   public _addSecretEnv(name: string, secret: string, key: string): void {
     if (!this.extraEnv.some((e) => e.name === name)) this.extraEnv.push({ name, secret, key });
+  }
+
+  /**
+   * Who may connect to the pods: the platform Gateway's proxies (pods of their namespace, or the
+   * VPC's range for a load balancer with `ip` targets) on the service's port when it has a route;
+   * Prometheus on the metrics port when it is monitored.
+   */
+  private ingressRules(): Rule[] {
+    const p = this.props;
+    const rules: Rule[] = [];
+    const gateway = this.app.platform.gateway;
+    if (p.route && gateway) {
+      const proxies = gateway.proxies ?? envoyProxies(gateway);
+      if (proxies.fromVpc) {
+        const eks = this.app.platform.eks(this.app, `the route of service "${this.name}" (the Gateway ${gateway.namespace}/${gateway.name} sends from the VPC)`);
+        rules.push({ peers: [cidrPeer(eks.vpcCidr)], ports: tcp(p.port) });
+      } else if (proxies.namespace) {
+        rules.push({ peers: [namespacePeer(proxies.namespace, proxies.podLabels)], ports: tcp(p.port) });
+      } else {
+        fail(this, `the platform's Gateway ${gateway.namespace}/${gateway.name} says neither where its proxies run nor that they send from the VPC: %v`, proxies,
+          'give the GatewayRef proxies: { namespace, podLabels } (pods of the cluster) or { fromVpc: true } (a load balancer with ip targets)');
+      }
+    }
+    // Prometheus scrapes the pods where the PodMonitor says (the metrics port, or the service's port).
+    if (p.metrics !== false && this.app.platform.hasAddon(AddonIds.kubePrometheusStack)) {
+      rules.push({ peers: [namespacePeer(MONITORING_NAMESPACE, PROMETHEUS_POD_LABELS)], ports: tcp((p.metrics ? p.metrics.port : undefined) ?? p.port) });
+    }
+    return rules;
+  }
+
+  /** Where the pods may connect to: every connected dependency's destinations, and AWS's APIs once granted something there. */
+  private egressRules(): Rule[] {
+    return [
+      ...this.connections.flatMap((d) => (d.networkDestinations ?? []).map((to) => ({
+        peers: [...(to.podLabels ? [podPeer(to.podLabels)] : []), ...(to.cidrs ?? []).map((c) => cidrPeer(c))],
+        ports: tcp(to.port),
+      }))).filter((r) => r.peers.length > 0),
+      ...(this.awsRole ? [toAwsApis()] : []),
+    ];
   }
 
   /** Whether the service has a route (an HTTPRoute on the platform's Gateway, which the ledger's weight splits). */

@@ -342,6 +342,8 @@ describe('platforms from another repository', () => {
       exec: [{ command: 'aws', args: ['eks', 'get-token', '--cluster-name', 'acme-staging', '--region', 'eu-west-1'] }],
     });
     expect(s.data.terraform_remote_state).toBeUndefined();
+    // The VPC's range, read by the cluster's VPC.
+    expect(s.data.aws_vpc['platform-vpc'].id).toBe('${data.aws_eks_cluster.platform-cluster.vpc_config[0].vpc_id}');
     expect(resources(s, 'aws_db_subnet_group')).not.toEqual({});
     expect(Object.values(resources(s, 'aws_db_subnet_group'))[0].subnet_ids).toBe('${tolist(data.aws_eks_cluster.platform-cluster.vpc_config[0].subnet_ids)}');
   });
@@ -359,10 +361,21 @@ describe('platforms from another repository', () => {
     const out = synth((app) => { new PlatformStack(app, { tier: t.get('staging') }); });
     expect(Object.keys(out.stacks['platform-staging'].output).sort()).toEqual([
       'cluster_certificate_authority_data', 'cluster_endpoint', 'cluster_name', 'cluster_security_group_id',
-      'kubernetes_version', 'oidc_issuer', 'oidc_provider_arn', 'private_subnet_ids', 'region', 'vpc_id',
+      'kubernetes_version', 'oidc_issuer', 'oidc_provider_arn', 'private_subnet_ids', 'region', 'vpc_cidr', 'vpc_id',
     ]);
     // What the cluster runs, read at plan by add-ons that follow it (cluster-autoscaler).
     expect(out.stacks['platform-staging'].output.kubernetes_version.value).toMatch(/^\$\{aws_eks_cluster\.[\w-]+\.version\}$/);
+    // The range of the VPC the stack made, known at synth.
+    expect(out.stacks['platform-staging'].output.vpc_cidr.value).toBe('10.20.0.0/16');
+  });
+
+  test('on an existing VPC, the platform stack reads its range and publishes it', () => {
+    const out = synth((app) => {
+      new PlatformStack(app, { tier: t.get('prod'), network: { existing: { vpcId: 'vpc-0a1b2c3d4e5f67890', privateSubnetIds: ['subnet-0a1b2c3d4e5f67890', 'subnet-0a1b2c3d4e5f67891'] } } });
+    });
+    const prod = out.stacks['platform-prod'];
+    expect(prod.data.aws_vpc['existing-vpc']).toMatchObject({ id: 'vpc-0a1b2c3d4e5f67890' });
+    expect(prod.output.vpc_cidr.value).toBe('${data.aws_vpc.existing-vpc.cidr_block}');
   });
 });
 

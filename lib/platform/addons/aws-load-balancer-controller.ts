@@ -107,7 +107,8 @@ export class AwsLoadBalancerController extends Addon {
   }
 
   public _gateway(): GatewayRef | undefined {
-    return this.options.gatewayApi ? gatewayRef(this.options) : undefined;
+    // The ALB sends to the pods' addresses (ip targets) from its network interfaces in the VPC.
+    return this.options.gatewayApi ? gatewayRef(this.options, { fromVpc: true }) : undefined;
   }
 }
 

@@ -1,6 +1,6 @@
 import { Construct, ITerraformDependable, Labels, Manifest } from '../../private/cdk';
 import { fail } from '../../private/errors';
-import type { GatewayRef } from '../platform-ref';
+import { ENVOY_PROXY_NAMESPACE, envoyProxies, GatewayProxies, GatewayRef } from '../platform-ref';
 import { Addon, AddonContext, CatalogAddonOptions, checkChart, HelmChart, helmRelease, mergeValues, pinned } from './addon';
 import { AddonIds } from './ids';
 
@@ -90,10 +90,10 @@ export class EnvoyGateway extends Addon {
 
   public _install(scope: Construct, ctx: AddonContext): ITerraformDependable[] {
     const ha = ctx.tier.profile.highAvailability;
-    const crds = helmRelease(scope, ctx, `${this.id}-crds`, 'envoy-gateway-system', { ...ENVOY_CRDS_CHART, version: this.chart.version }, {
+    const crds = helmRelease(scope, ctx, `${this.id}-crds`, ENVOY_PROXY_NAMESPACE, { ...ENVOY_CRDS_CHART, version: this.chart.version }, {
       crds: { gatewayAPI: { enabled: false }, envoyGateway: { enabled: true } },
     });
-    const controller = helmRelease(scope, { ...ctx, after: [...ctx.after, crds] }, this.id, 'envoy-gateway-system', this.chart, mergeValues({
+    const controller = helmRelease(scope, { ...ctx, after: [...ctx.after, crds] }, this.id, ENVOY_PROXY_NAMESPACE, this.chart, mergeValues({
       // The CRDs come from the releases above, which Helm upgrades with the chart.
       crds: { enabled: false },
       deployment: { replicas: ha ? 2 : 1 },
@@ -115,7 +115,7 @@ export class EnvoyGateway extends Addon {
       manifest: {
         apiVersion: 'gateway.envoyproxy.io/v1alpha1',
         kind: 'EnvoyProxy',
-        metadata: { name: 'switchyard', namespace: 'envoy-gateway-system' },
+        metadata: { name: 'switchyard', namespace: ENVOY_PROXY_NAMESPACE },
         spec: {
           provider: {
             type: 'Kubernetes',
@@ -144,7 +144,7 @@ export class EnvoyGateway extends Addon {
         metadata: { name: 'envoy' },
         spec: {
           controllerName: 'gateway.envoyproxy.io/gatewayclass-controller',
-          parametersRef: { group: 'gateway.envoyproxy.io', kind: 'EnvoyProxy', name: 'switchyard', namespace: 'envoy-gateway-system' },
+          parametersRef: { group: 'gateway.envoyproxy.io', kind: 'EnvoyProxy', name: 'switchyard', namespace: ENVOY_PROXY_NAMESPACE },
         },
       },
       dependsOn: [proxy],
@@ -153,13 +153,17 @@ export class EnvoyGateway extends Addon {
   }
 
   public _gateway(): GatewayRef {
-    return gatewayRef(this.options);
+    // Its proxies run in envoy-gateway-system, labelled with the Gateway they serve.
+    return gatewayRef(this.options, envoyProxies({ name: GATEWAY_NAME, namespace: GATEWAY_NAMESPACE }));
   }
 }
 
-/** The platform's Gateway as app stacks see it: where it is, and the names its HTTPS listener has certificates for. */
-export function gatewayRef(options: { hostname?: string; issuer?: string }): GatewayRef {
-  return { name: GATEWAY_NAME, namespace: GATEWAY_NAMESPACE, httpsHostnames: options.hostname && options.issuer ? [options.hostname] : [] };
+/**
+ * The platform's Gateway as app stacks see it: where it is, the names its HTTPS listener has
+ * certificates for, and where its traffic to the services comes from.
+ */
+export function gatewayRef(options: { hostname?: string; issuer?: string }, proxies: GatewayProxies): GatewayRef {
+  return { name: GATEWAY_NAME, namespace: GATEWAY_NAMESPACE, httpsHostnames: options.hostname && options.issuer ? [options.hostname] : [], proxies };
 }
 
 /** The platform's Gateway of a GatewayClass: HTTP, and HTTPS when a hostname and issuer are given. */
