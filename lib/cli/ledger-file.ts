@@ -106,6 +106,8 @@ function staleness(h: Holder | undefined, lock: string, staleAfterMs: number): s
   }
   if (h && h.host === os.hostname() && !alive(h.pid)) return `process ${h.pid} on this machine is gone`;
   if (age > staleAfterMs) return `it is ${Math.round(age / 1000)} s old, past ${Math.round(staleAfterMs / 1000)} s`;
+  // A lock is written whole before it is linked into place: an unreadable one was left by hand or by a crash.
+  if (!h && age > 2000) return 'it names no process (an unreadable lock file)';
   // Being written by its holder right now: not stale yet.
   return undefined;
 }
@@ -122,7 +124,7 @@ function sweep(target: string): void {
     return;
   }
   for (const name of names) {
-    const m = name.startsWith(prefix) ? /^(.+)\.(\d+)\.[0-9a-f]+\.tmp$/.exec(name.slice(prefix.length)) : null;
+    const m = name.startsWith(prefix) ? /^(.+)\.(\d+)\.[0-9a-f]+(?:\.lock)?\.tmp$/.exec(name.slice(prefix.length)) : null;
     if (m && m[1] === host && !alive(Number(m[2]))) fs.rmSync(path.join(dir, name), { force: true });
   }
 }
@@ -130,7 +132,7 @@ function sweep(target: string): void {
 /**
  * Runs `step` on the ledger's current text while holding its lock, and writes
  * the text it returns (if any). The lock (`<ledger>.lock` beside the file,
- * created exclusively) holds the step's process, machine and start; a step
+ * written whole aside and hard-linked into place, which fails if it exists) holds the step's process, machine and start; a step
  * waits up to `timeoutMs` for another to finish, then refuses, naming the
  * holder. A stale lock is reported, and removed with `breakLock`.
  */
@@ -143,19 +145,23 @@ export function updateLedger<T>(cwd: string, file: string, step: (text: string) 
   const staleAfter = options.staleAfterMs ?? 600_000;
   const until = Date.now() + timeout;
   let wait = 20;
+  // The lock is written whole aside, then linked into place: linking fails when the lock exists, and a
+  // step killed while taking it leaves at most its own temporary file (swept), never half a lock.
+  const mine: Holder = { pid: process.pid, host: os.hostname(), started: new Date().toISOString(), command: options.command, token };
+  const pending = path.join(path.dirname(target), `.${path.basename(target)}.${os.hostname()}.${process.pid}.${Math.random().toString(16).slice(2, 10)}.lock.tmp`);
+  try {
+    fs.writeFileSync(pending, `${JSON.stringify(mine)}\n`, { flag: 'wx', mode: 0o644 });
+  } catch (e) {
+    fail(file, 'the release ledger %v cannot be locked', file, `check that its folder is writable (${(e as Error).message}); nothing was written`);
+  }
   for (;;) {
     try {
-      const fd = fs.openSync(lock, 'wx', 0o644);
-      try {
-        const holder: Holder = { pid: process.pid, host: os.hostname(), started: new Date().toISOString(), command: options.command, token };
-        fs.writeSync(fd, `${JSON.stringify(holder)}\n`);
-        fs.fsyncSync(fd);
-      } finally {
-        fs.closeSync(fd);
-      }
+      fs.linkSync(pending, lock);
+      fs.rmSync(pending, { force: true });
       break;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') {
+        fs.rmSync(pending, { force: true });
         fail(file, 'the release ledger %v cannot be locked', file, `check that its folder is writable (${(e as Error).message}); nothing was written`);
       }
     }
@@ -163,6 +169,7 @@ export function updateLedger<T>(cwd: string, file: string, step: (text: string) 
     const stale = staleness(holder, lock, staleAfter);
     if (stale) {
       if (!options.breakLock) {
+        fs.rmSync(pending, { force: true });
         fail(file, `the release ledger %v is locked by ${describe(holder, lock)}, and the lock is stale (${stale})`, file,
           `if no step is running on it, run the command again with --break-lock (it removes ${lock}); nothing was written`);
       }
@@ -175,6 +182,7 @@ export function updateLedger<T>(cwd: string, file: string, step: (text: string) 
       continue;
     }
     if (Date.now() >= until) {
+      fs.rmSync(pending, { force: true });
       fail(file, `the release ledger %v is locked by ${describe(holder, lock)}`, file,
         `wait until that step finishes and run the command again (waited ${timeout >= 1000 ? `${Math.round(timeout / 1000)} s` : `${timeout} ms`}); nothing was written`);
     }

@@ -55,7 +55,8 @@ describe('writing the ledger', () => {
     // The lock file is written too: only the ledger's temporary file fails.
     jest.spyOn(realFs, call as 'renameSync').mockImplementation(((...a: unknown[]) => {
       const target = typeof a[0] === 'string' ? a[0] : '';
-      const isTemp = typeof a[0] === 'number' ? !String(fdPath(a[0] as number)).endsWith('.lock') : target.endsWith('.tmp');
+      const name = typeof a[0] === 'number' ? String(fdPath(a[0] as number)) : target;
+      const isTemp = name.endsWith('.tmp') && !name.endsWith('.lock.tmp');
       if (isTemp) throw new Error(reason);
       return original.apply(realFs, a);
     }) as never);
@@ -73,7 +74,7 @@ describe('writing the ledger', () => {
     let calls = 0;
     // The disk takes at most 7 bytes per call, as a nearly full disk or a pipe may.
     jest.spyOn(realFs, 'writeSync').mockImplementation(((fd: number, buf: Buffer, off: number, len: number) => {
-      if (!Buffer.isBuffer(buf)) return (original as (...a: unknown[]) => number)(fd, buf, off, len);
+      if (!Buffer.isBuffer(buf) || String(fdPath(fd)).endsWith('.lock.tmp')) return (original as (...a: unknown[]) => number)(fd, buf, off, len);
       calls++;
       return original(fd, buf, off, Math.min(len, 7));
     }) as never);
@@ -82,7 +83,8 @@ describe('writing the ledger', () => {
     expect(fs.readFileSync(file, 'utf8')).toBe(AFTER);
     jest.restoreAllMocks();
     const { dir: dir2, file: file2 } = folder();
-    jest.spyOn(realFs, 'writeSync').mockImplementation(((fd: number, buf: Buffer, off: number, len: number) => (Buffer.isBuffer(buf) ? 0 : (original as (...a: unknown[]) => number)(fd, buf, off, len))) as never);
+    jest.spyOn(realFs, 'writeSync').mockImplementation(((fd: number, buf: Buffer, off: number, len: number) =>
+      (Buffer.isBuffer(buf) && !String(fdPath(fd)).endsWith('.lock.tmp') ? 0 : (original as (...a: unknown[]) => number)(fd, buf, off, len))) as never);
     expect(errorOf(() => updateLedger(dir2, 'releases.json', toAfter))).toMatch(/cannot be written: .*\(the disk took no more bytes after 0 of \d+\)$/);
     expect(fs.readFileSync(file2, 'utf8')).toBe(BEFORE);
     expect(fs.readdirSync(dir2)).toEqual(['releases.json']);
@@ -182,15 +184,30 @@ describe('the lock', () => {
     expect(errorOf(() => updateLedger(dir, 'releases.json', toAfter))).toMatch(/and the lock is stale \(it is 6\d\d s old, past 600 s\): if no step is running on it, run the command again with --break-lock/);
   });
 
+  test('an empty lock (nobody writes one: locks are linked in whole) is waited on for 2 s, then stale', () => {
+    const { dir, file } = folder();
+    fs.writeFileSync(lockOf(file), '');
+    expect(errorOf(() => updateLedger(dir, 'releases.json', toAfter, { timeoutMs: 100 }))).toMatch(/is locked by an unreadable lock file .*: wait until that step finishes/);
+    const old = new Date(Date.now() - 3000);
+    fs.utimesSync(lockOf(file), old, old);
+    expect(errorOf(() => updateLedger(dir, 'releases.json', toAfter))).toMatch(/and the lock is stale \(it names no process \(an unreadable lock file\)\): if no step is running on it, run the command again with --break-lock/);
+    updateLedger(dir, 'releases.json', toAfter, { breakLock: true });
+    expect(fs.readFileSync(file, 'utf8')).toBe(AFTER);
+    expect(fs.readdirSync(dir)).toEqual(['releases.json']);
+  });
+
   test('temporary files of steps killed on this machine are swept by the next step', () => {
     const { dir, file } = folder();
     const gone = spawnAndWait();
+    const pendingLock = path.join(dir, `.releases.json.${os.hostname()}.${gone}.0badf00d.lock.tmp`);
+    fs.writeFileSync(pendingLock, holder(gone));
     const left = path.join(dir, `.releases.json.${os.hostname()}.${gone}.deadbeef.tmp`);
     const mine = path.join(dir, `.releases.json.${os.hostname()}.${process.pid}.cafe.tmp`);
     fs.writeFileSync(left, '{"app": "sh');
     fs.writeFileSync(mine, 'in use');
     updateLedger(dir, 'releases.json', toAfter);
     expect(fs.existsSync(left)).toBe(false);
+    expect(fs.existsSync(pendingLock)).toBe(false);
     expect(fs.existsSync(mine)).toBe(true);
     expect(fs.readFileSync(file, 'utf8')).toBe(AFTER);
   });
