@@ -45,3 +45,7 @@ function transpile(source, filename) {
 Module._extensions['.ts'] = function loadTs(module, filename) {
   module._compile(transpile(fs.readFileSync(filename, 'utf8'), filename), filename);
 };
+
+// The stack trace cdktf formats for every token it makes, never shown: formatted to nothing for the
+// rest of this process (the runner's choice, made on the command line; see lib/private/token-traces.ts).
+require(path.join(__dirname, '..', 'lib', 'private', 'token-traces.ts')).quietTokenTraces();

@@ -3,7 +3,6 @@ import * as path from 'path';
 import { buildModel, MODEL_FILE } from './model';
 import { buildPolicyReport, POLICY_REPORT_FILE, writePolicyReport } from './policy/report';
 import { AppConfig, CdktfApp } from './private/cdk';
-import { quietTokenTraces } from './private/token-traces';
 
 /**
  * The root of a Switchyard program: a cdktf `App` whose synth is all or nothing.
@@ -27,9 +26,8 @@ export class App extends CdktfApp {
     fs.rmSync(staging, { recursive: true, force: true });
     fs.mkdirSync(path.dirname(target), { recursive: true });
     // Construct stack traces cost more than the rest of the synth (each is mapped through source
-    // maps under a TypeScript runner) and are not written out: off unless asked for.
-    // The same holds for the stack trace cdktf formats for every token it makes (see token-traces.ts).
-    if (config.stackTraces !== true) quietTokenTraces();
+    // maps under a TypeScript runner) and are not written out: off unless asked for. (The trace cdktf
+    // formats for every token it makes is quieted by the runner, not here: see private/token-traces.ts.)
     super({ stackTraces: false, ...config, outdir: staging });
     this.targetOutdir = target;
     // cdktf created the folder; it is made again at synth, so a program that

@@ -10,9 +10,15 @@ import { types } from 'util';
  * another library's capture) is formatted as before: by the hook that was
  * there (a test runner's) or in Node's own layout. Not installed when Node
  * maps stack traces through source maps, whose formatting a hook would
- * replace. Once installed, it stays for the rest of the process.
+ * replace.
+ *
+ * `Error.prepareStackTrace` is process-wide, so nothing in the library
+ * installs it on import or construction: the runner does (`--require` of the
+ * register entry), a choice made on the program's command line, and
+ * `restoreTokenTraces()` puts back what was there.
  */
 const INSTALLED = Symbol.for('switchyard.quietTokenTraces');
+const PREVIOUS = Symbol.for('switchyard.quietTokenTraces.previous');
 
 type Prepare = (error: Error, frames: NodeJS.CallSite[]) => unknown;
 
@@ -23,7 +29,7 @@ function isTokenCapture(target: object): boolean {
   return own.length === 1 && own[0] === 'stack';
 }
 
-/** Installs the hook once per process. */
+/** Installs the hook (once: a second call does nothing). */
 export function quietTokenTraces(): void {
   const current = Error.prepareStackTrace as (Prepare & { [INSTALLED]?: true }) | undefined;
   if (current?.[INSTALLED]) return;
@@ -34,6 +40,12 @@ export function quietTokenTraces(): void {
     if (isTokenCapture(target)) return '';
     if (previous) return previous(target, frames);
     return Error.prototype.toString.call(target) + frames.map((f) => `\n    at ${f.toString()}`).join('');
-  }, { [INSTALLED]: true as const });
+  }, { [INSTALLED]: true as const, [PREVIOUS]: previous });
   Error.prepareStackTrace = hook;
+}
+
+/** Removes the hook if it is the one in place, putting back the hook that was there before it. */
+export function restoreTokenTraces(): void {
+  const current = Error.prepareStackTrace as (Prepare & { [INSTALLED]?: true; [PREVIOUS]?: Prepare }) | undefined;
+  if (current?.[INSTALLED]) Error.prepareStackTrace = current[PREVIOUS] as typeof Error.prepareStackTrace;
 }
