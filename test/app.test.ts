@@ -1,6 +1,5 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import * as vm from 'vm';
 import { AddonsStack, App, BlueGreenService, PlatformRef, Tier } from '../lib';
 import { appStack, ledgerOf, released, tiers } from './fixtures';
 import { errorOf, tempDir } from './helpers';
@@ -80,22 +79,4 @@ test('the main example synthesizes on a machine without Terraform (nothing runs 
   });
   expect([r.status, r.stderr.split('\n').filter((l) => /terraform|Error/i.test(l)).slice(0, 3)]).toEqual([0, []]);
   expect(fs.existsSync(path.join(outdir, 'stacks', 'shop-prod', 'cdk.tf.json'))).toBe(true);
-});
-
-describe('stack traces of tokens', () => {
-  test('a Switchyard App has cdktf\'s token traces (captured on plain objects) format to nothing; an Error keeps its trace', () => {
-    new App({ outdir: path.join(tempDir(), 'cdktf.out') });
-    const capture = { stack: 'unset' };
-    Error.captureStackTrace(capture);
-    expect(capture.stack).toBe('');
-    const error = new Error('boom');
-    expect(error.stack).toMatch(/^Error: boom\n\s+at /);
-    // Other captures on plain objects (console.trace's, a library's) and Errors of another realm keep theirs.
-    const trace = { name: 'Trace', message: 'here' };
-    Error.captureStackTrace(trace);
-    // (formatted by the hook that was there: jest's, here)
-    expect((trace as { stack?: string }).stack).toMatch(/\n\s+at /);
-    const foreign = vm.runInNewContext('(() => { try { null.x; } catch (e) { return e; } })()') as Error;
-    expect(foreign.stack).toMatch(/^TypeError: Cannot read properties of null/);
-  });
 });

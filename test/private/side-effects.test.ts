@@ -4,6 +4,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as vm from 'vm';
 import { quietTokenTraces, restoreTokenTraces } from '../../lib/private/token-traces';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -37,18 +38,28 @@ test('importing the library, constructing and synthesizing an app leave Error.pr
   expect(spawned).toEqual([]);
 });
 
-test('the hook formats only cdktf\'s token captures to nothing, and restoring puts back the hook before it', () => {
+test('the hook formats cdktf\'s token captures (plain objects) to nothing and nothing else; restoring puts back the hook before it', () => {
   const before = Error.prepareStackTrace;
   quietTokenTraces();
   const installed = Error.prepareStackTrace;
   expect(installed).not.toBe(before);
   quietTokenTraces();
   expect(Error.prepareStackTrace).toBe(installed);
-  const capture = { stack: '' };
-  Error.captureStackTrace(capture);
-  expect(capture.stack).toBe('');
-  expect(new Error('kept').stack).toMatch(/^Error: kept\n\s+at /);
-  restoreTokenTraces();
+  try {
+    const capture = { stack: 'unset' };
+    Error.captureStackTrace(capture);
+    expect(capture.stack).toBe('');
+    expect(new Error('kept').stack).toMatch(/^Error: kept\n\s+at /);
+    // Other captures on plain objects (console.trace's, a library's) and Errors of another realm keep theirs
+    // (formatted by the hook that was there: jest's, here).
+    const trace = { name: 'Trace', message: 'here' };
+    Error.captureStackTrace(trace);
+    expect((trace as { stack?: string }).stack).toMatch(/\n\s+at /);
+    const foreign = vm.runInNewContext('(() => { try { null.x; } catch (e) { return e; } })()') as Error;
+    expect(foreign.stack).toMatch(/^TypeError: Cannot read properties of null/);
+  } finally {
+    restoreTokenTraces();
+  }
   expect(Error.prepareStackTrace).toBe(before);
 });
 
