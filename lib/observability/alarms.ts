@@ -1,5 +1,5 @@
 import type { AppStack } from '../app-stack';
-import { alertTopicName } from '../platform/addons/observability';
+import { alertTopicName } from '../platform/addons/monitoring-names';
 import {
   CloudwatchMetricAlarm, Construct, DataAwsCallerIdentity, DataAwsPartition, KmsKey, Manifest, SnsTopic, SnsTopicSubscription,
   SqsQueue, SqsQueuePolicy,

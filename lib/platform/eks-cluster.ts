@@ -1,14 +1,13 @@
-import { createHash } from 'crypto';
 import {
-  Annotations, AwsEksCluster, CloudwatchLogGroup, Construct, DataAwsPartition, EksAccessEntry, EksAccessPolicyAssociation, EksAddon,
-  EksNodeGroup, IamOpenidConnectProvider, IamRole, IamRolePolicyAttachment, KmsAlias, KmsKey, LaunchTemplate, Token,
+  AwsEksCluster, CloudwatchLogGroup, Construct, DataAwsPartition, EksAccessEntry, EksAddon, EksNodeGroup, IamOpenidConnectProvider, IamRole,
+  IamRolePolicyAttachment, KmsAlias, KmsKey, LaunchTemplate, Token,
 } from '../private/cdk';
-import { contains, DOCUMENTATION_RANGES, formatCidr, isAnywhere, overlaps, parseCidr, PRIVATE_RANGES } from '../private/cidr';
+import { contains, overlaps, parseCidr, PRIVATE_RANGES } from '../private/cidr';
 import { fail } from '../private/errors';
 import { checkName } from '../private/names';
 import { serviceTrust } from '../private/iam';
 import { TierStack } from '../tier/stack';
-import { PRINCIPAL_ARN } from '../tier/tier';
+import { accessEntries, checkPublicAccessCidrs, declaresAccess } from './eks-access';
 import { encryptedLogGroup } from './log-group';
 import { INetwork } from './network';
 
@@ -151,31 +150,7 @@ export class EksCluster extends Construct {
     const cidrs = props.publicAccessCidrs ?? [];
     const protectedTier = profile.deletionProtection || profile.approvalRequired;
     const tierAccess = stack.tier.clusterAccess;
-    const declaresAccess = (tierAccess.admins ?? []).length > 0 || tierAccess.deployRole !== undefined
-      || (props.admins ?? []).length > 0 || (props.deployRoles ?? []).length > 0;
-    for (const c of cidrs) {
-      const parsed = parseCidr(c);
-      if (!parsed) fail(this, 'publicAccessCidrs entry %v is not a valid IPv4 CIDR', c, 'use a network address with a prefix, e.g. "203.0.113.0/24"');
-      if (isAnywhere(parsed)) fail(this, 'publicAccessCidrs entry %v opens the API endpoint to the internet', c, 'list the CIDRs of your offices, VPN or CI runners, or leave the list empty for a private endpoint');
-      // Wider than /8 is a share of the internet, not an office (and two /1 halves are all of it).
-      if (parsed.prefix < 8) fail(this, 'publicAccessCidrs entry %v opens the API endpoint to a large part of the internet', c, 'list the narrow CIDRs of your offices, VPN or CI runners (/8 or narrower)');
-      if (PRIVATE_RANGES.some((r) => overlaps(r, parsed))) {
-        fail(this, 'publicAccessCidrs entry %v is a private range, which never reaches the public endpoint', c, 'leave private networks out: they reach the API through the private endpoint (from the VPC, or a network peered with it)');
-      }
-      const placeholder = DOCUMENTATION_RANGES.find((r) => overlaps(r, parsed));
-      if (placeholder) {
-        if (protectedTier && !props.allowDocumentationRanges) {
-          fail(this, 'publicAccessCidrs entry %v is a documentation range (RFC 5737), a placeholder that reaches nobody\'s network', c,
-            'put the public CIDRs of your offices, VPN or CI runners there (or set allowDocumentationRanges: true where a placeholder is meant, as in an example)');
-        }
-        // Allowed or not, a placeholder left in says so at every synth: nothing outside the VPC reaches this endpoint.
-        Annotations.of(this).addWarning(`publicAccessCidrs entry ${c} is a documentation range (RFC 5737, ${formatCidr(placeholder)}): a placeholder that reaches nobody's network: replace it with the public CIDRs of your offices, VPN or CI runners`);
-      }
-      const other = cidrs.find((o) => o !== c && parseCidr(o) && overlaps(parseCidr(o)!, parsed));
-      if (other !== undefined || cidrs.indexOf(c) !== cidrs.lastIndexOf(c)) {
-        fail(this, `publicAccessCidrs entry %v overlaps ${other ?? 'itself, listed twice'}`, c, 'list each range once, and none inside another');
-      }
-    }
+    checkPublicAccessCidrs(this, cidrs, protectedTier, props.allowDocumentationRanges);
     if (props.serviceCidr !== undefined) {
       const svc = parseCidr(props.serviceCidr);
       if (!svc || svc.prefix < 12 || svc.prefix > 24 || !PRIVATE_RANGES.some((r) => contains(r, svc))) {
@@ -238,7 +213,7 @@ export class EksCluster extends Construct {
       kubernetesNetworkConfig: props.serviceCidr ? { serviceIpv4Cidr: props.serviceCidr } : undefined,
       accessConfig: {
         authenticationMode: 'API',
-        bootstrapClusterCreatorAdminPermissions: props.creatorIsAdmin ?? !declaresAccess,
+        bootstrapClusterCreatorAdminPermissions: props.creatorIsAdmin ?? !declaresAccess(tierAccess, props),
       },
       encryptionConfig: {
         resources: ['secrets'],
@@ -357,46 +332,8 @@ export class EksCluster extends Construct {
       dependsOn: [...this.nodeGroups, podIdentityAgent, ebsPolicy],
     });
 
-    // Access entries: cluster-admin for the admins and the deploy roles, read-only (Secrets included) for
-    // the plan roles. The tier declares its own; the props add more (another repository's pipelines).
-    const access = stack.tier.clusterAccess;
-    const admins = props.admins ?? [];
-    admins.forEach((arn, i) => {
-      if (!PRINCIPAL_ARN.test(arn)) fail(this, 'admins entry %v is not an IAM role or user ARN', arn, 'use an ARN like "arn:aws:iam::123456789012:role/platform-admins"');
-      // EKS keeps one access entry per principal: a second one fails the apply.
-      if (admins.indexOf(arn) !== i) fail(this, 'admins entry %v is listed twice', arn, 'list each principal once');
-    });
-    const viewers = [...(access.planRole ? [access.planRole] : []), ...(props.planRoles ?? [])];
-    const writers = [...(access.admins ?? []), ...(access.deployRole ? [access.deployRole] : []), ...admins, ...(props.deployRoles ?? [])];
-    for (const [key, list] of [['deployRoles', props.deployRoles ?? []], ['planRoles', props.planRoles ?? []]] as const) {
-      for (const arn of list) {
-        if (!PRINCIPAL_ARN.test(arn)) fail(this, `${key} entry %v is not an IAM role or user ARN`, arn, 'use an ARN like "arn:aws:iam::123456789012:role/deploy-prod"');
-      }
-    }
-    for (const arn of viewers) {
-      if (writers.includes(arn)) {
-        fail(this, 'plan role %v is also an admin or a deploy role of the cluster', arn,
-          'give plans a read-only role of their own: a plan runs the code of a pull request, which must not get write access');
-      }
-    }
-    const accessPolicy = (name: string) => `arn:${partition.partition}:eks::aws:cluster-access-policy/${name}`;
-    const entry = (prefix: string, arn: string, policy: string) => {
-      // Named after the principal, not its place in a list: removing one leaves the others' entries alone.
-      const key = `${prefix}-${createHash('sha256').update(arn).digest('hex').slice(0, 10)}`;
-      const made = new EksAccessEntry(this, key, { provider, clusterName: this.cluster.name, principalArn: arn });
-      new EksAccessPolicyAssociation(this, `${key}-policy`, {
-        provider,
-        clusterName: this.cluster.name,
-        principalArn: made.principalArn,
-        policyArn: accessPolicy(policy),
-        accessScope: { type: 'cluster' },
-      });
-      return made;
-    };
-    this.accessEntries = [
-      ...[...new Set(writers)].map((arn) => entry('admin', arn, 'AmazonEKSClusterAdminPolicy')),
-      ...[...new Set(viewers)].map((arn) => entry('viewer', arn, 'AmazonEKSAdminViewPolicy')),
-    ];
+    // Access entries: cluster-admin for the admins and the deploy roles, read-only for the plan roles.
+    this.accessEntries = accessEntries(this, this.cluster, provider, partition.partition, tierAccess, props);
   }
 
   // Each made once: every read of a resource attribute makes a new token.

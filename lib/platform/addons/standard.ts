@@ -1,14 +1,17 @@
 import type { Tier } from '../../tier/tier';
 import type { GatewayRef } from '../platform-ref';
 import { Addon } from './addon';
+import { Alloy } from './alloy';
 import { AwsLoadBalancerController } from './aws-load-balancer-controller';
 import { CertManager, ClusterIssuer } from './cert-manager';
+import { CloudNativePg } from './cloudnative-pg';
 import { ClusterAutoscaler } from './cluster-autoscaler';
 import { ExternalDns } from './external-dns';
+import { ExternalSecrets } from './external-secrets';
 import { EnvoyGateway, GatewayApiCrds } from './gateway';
+import { KubePrometheusStack } from './kube-prometheus-stack';
+import { Loki } from './loki';
 import { MetricsServer } from './metrics-server';
-import { Alloy, KubePrometheusStack, Loki } from './observability';
-import { CloudNativePg, ExternalSecrets } from './operators';
 import { Reloader } from './reloader';
 import { Gp3StorageClass } from './storage';
 
