@@ -4,11 +4,13 @@
  * apps, stacks) and the ledger, applies one step from lib/release/ledger-ops.ts
  * and writes the ledger back atomically; a refused step writes nothing.
  */
-import { compareVersions, engineVersionProblem } from '../dependencies/versions';
 import type { ModelApp } from '../model';
 import { fail } from '../private/errors';
 import { isIsoTime, LedgerData, nameProblem, otherSlot, ReleaseLedger, ServiceRelease, versionIn } from '../release/ledger';
 import * as ops from '../release/ledger-ops';
+import {
+  disagreeingReleases, refuse, requiredDependency, requiredEngineVersion, requiredSetting, undeclaredService, weightWithoutRoute,
+} from '../release/rules';
 import { Tiers } from '../tier/tier';
 import { FlagSpec, parseArgs, ParsedArgs, requireFlag } from './args';
 import { CliIo, Command, UsageError } from './io';
@@ -246,12 +248,7 @@ function checkLedger(text: string, model: ReturnType<typeof readModel>, modelFil
   for (const [tier, services] of Object.entries(ledger.data.tiers)) {
     const declared = app.tiers[tier]?.services.map((s) => s.name);
     if (!declared) continue;
-    for (const service of Object.keys(services)) {
-      if (!declared.includes(service)) {
-        fail(`${ledgerFile}: tiers.${tier}.${service}`, `service %v is not a service of app "${app.name}" in tier "${tier}" (${modelFile})`, service,
-          `declare it in the program and synthesize again, or remove the entry (declared: ${declared.join(', ') || 'none'}); synth refuses it too`);
-      }
-    }
+    for (const service of Object.keys(services)) refuse(ledgerFile, undeclaredService(tier, app.name, service, declared));
   }
   return { app, ledger };
 }
@@ -272,12 +269,13 @@ function target(c: Context, service: string, tier: string): void {
 }
 
 /**
- * What synth would refuse of the new ledger and the model knows already: a
- * weight on a service without a route, and a required dependency change that
- * the service cannot have (a dependency it does not connect to, a setting
- * that cannot be required, an unsupported or older engine version, two
- * releases of a tier that disagree). Only entries the step changed are
- * checked; fields a model of an older Switchyard lacks are not judged.
+ * What synth would refuse of the new ledger and the model knows already (the
+ * rules of lib/release/rules.ts): a weight on a service without a route, and
+ * a required dependency change that the service cannot have (a dependency it
+ * does not connect to, a setting that cannot be required, an unsupported or
+ * older engine version, two releases of a tier that disagree). Only entries
+ * the step changed are checked; fields a model of an older Switchyard lacks
+ * are not judged.
  */
 function checkAgainstModel(c: Context, data: LedgerData): void {
   for (const [tier, services] of Object.entries(data.tiers)) {
@@ -285,43 +283,17 @@ function checkAgainstModel(c: Context, data: LedgerData): void {
     if (!appTier) continue;
     for (const [service, r] of Object.entries(services)) {
       if (JSON.stringify(r) === JSON.stringify(c.ledger.data.tiers[tier]?.[service])) continue;
-      const where = `${c.ledgerFile}: tiers.${tier}.${service}`;
       const declared = appTier.services.find((s) => s.name === service);
-      if (r.weight > 0 && declared?.route === false) {
-        fail(where, `the ledger would send %v% of the traffic to the idle slot, but the service has no route`, r.weight,
-          'give the service a route (the weight splits the HTTPRoute\'s traffic), or keep the weight at 0: switch to move all traffic');
-      }
+      refuse(c.ledgerFile, weightWithoutRoute(tier, service, r.weight, declared?.route));
+      const dependencies = appTier.dependencies.map((d) => d.name);
       for (const [dep, settings] of Object.entries(r.requires ?? {})) {
-        const at = `${where}.requires.${dep}`;
-        const d = appTier.dependencies.find((x) => x.name === dep);
-        if (!d) {
-          fail(at, `%v is not a dependency of app "${c.app.name}" in tier "${tier}"`, dep,
-            `require a change of one of its dependencies: ${appTier.dependencies.map((x) => x.name).join(', ') || 'it has none'}`);
-        }
-        if (declared && !declared.connections.includes(dep)) {
-          fail(at, `the release of "${service}" requires a change of %v, which the service does not connect to`, dep,
-            `connect the service to "${dep}" (its rollout then waits for the change), or require only changes of ${declared.connections.join(', ') || 'the dependencies it connects to'}`);
-        }
+        refuse(c.ledgerFile, requiredDependency({ tier, app: c.app.name, service, dependency: dep, dependencies, connections: declared?.connections }));
+        const d = appTier.dependencies.find((x) => x.name === dep)!;
         for (const [key, value] of Object.entries(settings)) {
-          if (key !== 'engineVersion' || (d.kind !== 'db' && d.kind !== 'cache')) {
-            fail(at, `setting %v cannot be required of ${d.kind === 'db' || d.kind === 'cache' ? 'a release' : `a ${d.kind}`}`, key,
-              d.kind === 'db' || d.kind === 'cache' ? `require only engineVersion of "${dep}"` : 'require engineVersion, of a database or a cache only');
-          }
-          if (d.engine === undefined || d.engineVersion === undefined) continue;
-          const problem = engineVersionProblem(d.engine, value);
-          if (problem) fail(`${at}.${key}`, problem[0], value, problem[1]);
-          if (compareVersions(value, d.engineVersion) < 0) {
-            fail(`${at}.${key}`, `the release requires engineVersion %v, older than the declared ${d.engineVersion}`, value,
-              `${d.kind === 'db' ? 'databases' : 'caches'} are never downgraded: require a version at least ${d.engineVersion}`);
-          }
-          for (const [other, o] of Object.entries(services)) {
-            const theirs = o.requires?.[dep]?.[key];
-            if (other !== service && theirs !== undefined && theirs !== value) {
-              fail(`${at}.${key}`, `the releases of "${other}" and "${service}" in tier "${tier}" require different ${key} of "${dep}": %v`, [theirs, value],
-                'make the releases of the tier agree on the dependency change');
-            }
-          }
+          refuse(c.ledgerFile, requiredSetting(tier, service, d, key));
+          refuse(c.ledgerFile, requiredEngineVersion(tier, service, d, value));
         }
+        refuse(c.ledgerFile, disagreeingReleases(tier, services, dep));
       }
     }
   }

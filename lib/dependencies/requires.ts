@@ -1,49 +1,47 @@
 import type { AppStack } from '../app-stack';
 import { Construct, IConstruct, ITerraformDependable, Manifest, SecurityGroup, VpcSecurityGroupIngressRule } from '../private/cdk';
-import type { IConnectable } from './contract';
-import { fail } from '../private/errors';
-import { compareVersions } from './versions';
+import type { IConnectable, IDependency } from './contract';
+import { disagreeingReleases, refuse, requiredEngineVersion, requiredSetting } from '../release/rules';
 
 /**
  * The settings of a dependency that the releases of the tier require (the
  * ledger's `requires`, e.g. `{ "orders": { "engineVersion": "17.11" } }` on
- * a service's entry): applied to the dependency, which every connected
- * service's rollout waits for, so the change happens before the staged slot
- * rolls out. Two releases that require different values are refused.
+ * a service's entry), with the first service (by name) that requires each:
+ * applied to the dependency, which every connected service's rollout waits
+ * for, so the change happens before the staged slot rolls out. A setting a
+ * release may not change, and releases that disagree, are refused
+ * (lib/release/rules.ts).
  */
-export function requiredSettings(scope: IConstruct, app: AppStack, dependency: string, allowed: readonly string[]): Record<string, string> {
+export function requiredSettings(dependency: IDependency, app: AppStack): { settings: Record<string, string>; by: Record<string, string> } {
   const tier = app.tier.name;
-  const out: Record<string, string> = {};
+  const releases = app.ledger.data.tiers[tier] ?? {};
+  const settings: Record<string, string> = {};
   const by: Record<string, string> = {};
-  for (const service of app.ledger.servicesIn(tier)) {
-    const settings = app.ledger.release(tier, service)?.requires?.[dependency] ?? {};
-    for (const [key, value] of Object.entries(settings)) {
-      const where = `${app.ledger.source}: tiers.${tier}.${service}.requires.${dependency}`;
-      if (!allowed.includes(key)) fail(where, 'setting %v cannot be required of a release', key, `require only ${allowed.join(', ')} of "${dependency}"`);
-      if (typeof value !== 'string') fail(where, `${key} %v is not a string`, value, 'give the value as a string, e.g. "17.11"');
-      if (key in out && out[key] !== value) {
-        fail(scope, `releases of services "${by[key]}" and "${service}" require different ${key} of "${dependency}": %v`, [out[key], value], 'make the releases of the tier agree on the dependency change');
+  for (const service of Object.keys(releases).sort()) {
+    for (const [key, value] of Object.entries(releases[service].requires?.[dependency.name] ?? {})) {
+      refuse(app.ledger.source, requiredSetting(tier, service, dependency, key));
+      if (!(key in settings)) {
+        settings[key] = value;
+        by[key] = service;
       }
-      out[key] = value;
-      by[key] = service;
     }
   }
-  return out;
+  refuse(app.ledger.source, disagreeingReleases(tier, releases, dependency.name));
+  return { settings, by };
 }
 
 /**
  * The engine version of a dependency in this tier: the declared one, or the
- * newer one a release of the tier requires. Both must pass `check` (which
- * refuses an unsupported version); a required downgrade is refused.
+ * newer one a release of the tier requires. `check` refuses an unsupported
+ * declared version; a required one must be supported too, and no downgrade.
+ * (`name` and `what` are the dependency's own name and kind: kept for the callers.)
  */
-export function engineVersionOf(scope: IConstruct, app: AppStack, dependency: string, declared: string, check: (version: string) => void, what: string): string {
-  const required = requiredSettings(scope, app, dependency, ['engineVersion']).engineVersion;
+export function engineVersionOf(dependency: IDependency, app: AppStack, _name: string, declared: string, check: (version: string) => void, _what?: string): string {
+  const { settings, by } = requiredSettings(dependency, app);
   check(declared);
+  const required = settings.engineVersion;
   if (required === undefined) return declared;
-  check(required);
-  if (compareVersions(required, declared) < 0) {
-    fail(scope, `the ledger requires engineVersion %v, older than the declared ${declared}`, required, `${what} are never downgraded: require a version at least the declared one, or lower the declaration`);
-  }
+  refuse(app.ledger.source, requiredEngineVersion(app.tier.name, by.engineVersion, { name: dependency.name, kind: dependency.kind, engine: dependency.engine, engineVersion: declared }, required));
   return required;
 }
 

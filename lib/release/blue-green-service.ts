@@ -18,6 +18,7 @@ import { irsaTrust, lazyPolicyDocument, Statement } from '../private/iam';
 import { checkName } from '../private/names';
 import { LOCKED_DOWN_CONTAINER, podSecurity } from '../private/pod';
 import { otherSlot, ServiceRelease, Slot, SLOTS, versionIn } from './ledger';
+import { messageOf, refuse, requiredDependency, requiredSetting, weightWithoutRoute } from './rules';
 
 /** Pod-template annotation with the ID of the service's own pod security group (a new group rolls the pods). */
 export const POD_SECURITY_GROUP_ANNOTATION = 'switchyard.dev/pod-security-group';
@@ -363,9 +364,7 @@ export class BlueGreenService extends Construct implements IConnectable {
       return;
     }
     const release = this.release;
-    if (release.weight > 0 && !props.route) {
-      fail(this, `the ledger sends %v% of the traffic to the idle slot, but the service has no route`, release.weight, 'give the service a route (the weight splits the HTTPRoute\'s traffic), or set the weight to 0');
-    }
+    refuse(this.app.ledger.source, weightWithoutRoute(tier.name, this.name, release.weight, props.route !== undefined));
     this.activeService = this.service('active-service', this.name, release.live);
     this.previewService = this.service('preview-service', `${this.name}-preview`, otherSlot(release.live));
     for (const slot of SLOTS) {
@@ -580,12 +579,19 @@ export class BlueGreenService extends Construct implements IConnectable {
     this.podsWaitFor([policy]);
   }
 
-  /** A dependency change a release requires must be of a dependency the service waits for. */
+  /** A dependency change a release requires: of a dependency of the app the service waits for, of a setting a release may change. */
   private checkRequires(): string[] {
-    const required = Object.keys(this.release?.requires ?? {});
-    const connected = new Set(this.connections.map((d) => d.name));
-    return required.filter((d) => !connected.has(d)).map((d) =>
-      `[${this.node.path}] the release of "${this.name}" in tier "${this.app.tier.name}" requires a change of "${d}", which the service does not connect to: connect the service to "${d}" (its rollout then waits for the change), or drop "${d}" from the ledger entry's requires`);
+    const requires = Object.entries(this.release?.requires ?? {});
+    if (requires.length === 0) return [];
+    const tier = this.app.tier.name;
+    const dependencies = this.app.node.findAll().filter(isDependency);
+    const connections = this.connections.map((d) => d.name);
+    return requires.flatMap(([name, settings]) => {
+      const dependency = dependencies.find((d) => d.name === name);
+      const problem = requiredDependency({ tier, app: this.app.appName, service: this.name, dependency: name, dependencies: dependencies.map((d) => d.name), connections })
+        ?? Object.keys(settings).map((key) => requiredSetting(tier, this.name, dependency!, key)).find((p) => p !== undefined);
+      return problem ? [messageOf(this.app.ledger.source, problem)] : [];
+    });
   }
 
   private get metricsPortName(): string {

@@ -12,6 +12,7 @@ import { Tier, Tiers } from '../tier/tier';
 import {
   Approval, HistoryEvent, isIsoTime, LedgerData, nameProblem, otherSlot, ReleaseLedger, ServiceRelease, Slot, versionIn, versionProblem,
 } from './ledger';
+import { approval, entryOf, idleTraffic, promotionOrder, refuse, weightRange } from './rules';
 
 /** What every step needs besides the ledger: the tiers (order and approval rule) and the ledger's name for messages. */
 export interface LedgerContext {
@@ -162,20 +163,11 @@ export function rollback(data: LedgerData, ctx: LedgerContext, o: StepOptions): 
 /** Sends `percent` of the traffic to the idle slot (the canary): 0 to 100, the idle slot holding a version and not retired. */
 export function setWeight(data: LedgerData, ctx: LedgerContext, o: WeightOptions): LedgerData {
   const s = new Step(data, ctx, o.service, o.tier, o.by, o.at);
-  if (!Number.isInteger(o.percent) || o.percent < 0 || o.percent > 100) {
-    fail(s.where, 'weight %v is not a percentage', o.percent, 'use a whole number from 0 to 100 (the share of traffic sent to the idle slot)');
-  }
+  refuse(s.source, weightRange(`${s.entry}.weight`, o.percent));
   const r = s.released();
   const idle = otherSlot(r.live);
   const version = versionIn(r, idle);
-  if (!version) {
-    fail(s.where, `weight %v would send traffic to idle slot ${idle}, which holds no version`, o.percent,
-      `stage a version first: switchyard stage ${o.service} <version> --tier ${o.tier}`);
-  }
-  if (r.retired) {
-    fail(s.where, `weight %v would send traffic to idle slot ${idle} (${version}), which is retired`, o.percent,
-      `stage a version into it first: switchyard stage ${o.service} <version> --tier ${o.tier}`);
-  }
+  refuse(s.source, idleTraffic(`${s.entry}.weight`, { tier: s.tier.name, service: o.service, weight: o.percent, slot: idle, version, retired: r.retired }));
   return s.commit({ ...r, weight: o.percent }, { verb: 'weight', version, slot: idle, weight: o.percent });
 }
 
@@ -321,6 +313,8 @@ class Step {
   public readonly tiers: Tiers;
   public readonly source: string;
   public readonly tier: Tier;
+  /** The entry's path in the ledger: `tiers.<tier>.<service>`. */
+  public readonly entry: string;
   /** The entry, for messages: `<ledger>: tiers.<tier>.<service>`. */
   public readonly where: string;
 
@@ -330,7 +324,8 @@ class Step {
     this.source = ctx.source ?? 'releases.json';
     this.ledger = ReleaseLedger.parse(formatLedger(data, ctx.tiers), ctx.tiers, this.source);
     this.tier = ctx.tiers.get(tier, `${this.source}: tiers`);
-    this.where = `${this.source}: tiers.${this.tier.name}.${service}`;
+    this.entry = entryOf(this.tier.name, service);
+    this.where = `${this.source}: ${this.entry}`;
     if (!/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(service)) {
       fail(this.where, 'service name %v is not valid', service, 'use the service name of its Deployments (`<service>-blue`): a DNS label such as "api"');
     }
@@ -362,12 +357,12 @@ class Step {
     this.checkVersion(version);
     const tier = this.tier.name;
     const previous = this.tiers.previous(this.tier);
-    if (previous && !this.ledger.wasLive(previous.name, this.service, version)) {
-      fail(this.where, `version %v was never live in tier "${previous.name}"`, version, `release it in "${previous.name}" first (stage, then switch), then promote it to "${tier}"`);
-    }
-    if (this.tier.profile.approvalRequired && !this.ledger.isApproved(tier, this.service, version)) {
-      fail(this.where, `version %v has no approval for tier "${tier}"`, version, `record one: switchyard approve ${this.service} ${version} --tier ${tier} --by <name>`);
-    }
+    refuse(this.source, promotionOrder(this.entry, {
+      tier, previous: previous?.name, version, wasLiveBefore: previous !== undefined && this.ledger.wasLive(previous.name, this.service, version),
+    }));
+    refuse(this.source, approval(this.entry, {
+      tier, service: this.service, version, approvalRequired: this.tier.profile.approvalRequired, approved: this.ledger.isApproved(tier, this.service, version),
+    }));
     const r = this.ledger.release(tier, this.service);
     if (!r || !versionIn(r, r.live)) {
       // The first release here: nothing is live, so it goes live at once.

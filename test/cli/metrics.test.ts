@@ -172,7 +172,7 @@ describe('switchyard metrics', () => {
     ['an unknown format', ['--format', 'csv'], undefined,
       '[--format] format "csv" is not known: use table or json'],
     ['a ledger that breaks the promotion rules', [], { app: 'shop', tiers: { staging: { api: { blue: '1.0.0', live: 'blue' } } } },
-      '[examples/shop/releases.json: tiers.staging.api] version "1.0.0" in slot blue was never live in tier "dev": release it in "dev" first (stage, then switch), then promote it to "staging"'],
+      '[examples/shop/releases.json: tiers.staging.api.blue] version "1.0.0" was never live in tier "dev": release it in "dev" first (stage, then switch), then promote it to "staging"'],
     ['a missing ledger', ['--ledger', 'nowhere.json'], undefined,
       '[nowhere.json] the release ledger "nowhere.json" cannot be read (ENOENT): pass the right path with --ledger (the model names it relative to the folder the synth ran in)'],
   ])('refuses %s (exit 1)', (_what, args, ledger, message) => {
