@@ -6,13 +6,11 @@ import type { DeliveryModel } from '../model';
 import { fail } from '../private/errors';
 import { doraMetrics, formatDuration, formatFrequency, Measured, MetricsReport } from '../release/dora';
 import { ReleaseLedger } from '../release/ledger';
-import { Profiles } from '../tier/profile';
-import { Tier, Tiers } from '../tier/tier';
 import { parseArgs } from './args';
 import { CliIo, Command, refusing } from './io';
 import { readLedgerText } from './ledger-file';
 import { generatedMark, writeGeneratedFile } from './output';
-import { DEFAULT_MODEL as DEFAULT_MODEL_PATH, readModel } from './model-file';
+import { DEFAULT_MODEL as DEFAULT_MODEL_PATH, readModel, tiersOf } from './model-file';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -28,13 +26,6 @@ export function parseDate(value: string, flag = '--since'): Date {
 
 /** Reads `--since` (see {@link parseDate}). */
 export const parseSince = (value: string): Date => parseDate(value, '--since');
-
-/** The tiers of a model as Tiers, so the ledger is checked by the same rules as at synth. */
-function tiersOf(model: DeliveryModel): Tiers {
-  return new Tiers(model.tiers.map((t) => Tier.custom(t.name, t.order, Profiles.staging, {
-    overrides: { binding: t.binding, approvalRequired: t.approvalRequired, highAvailability: t.highAvailability },
-  })));
-}
 
 /** The ledger to read: --ledger, else the one app of the model. */
 function ledgerPath(model: DeliveryModel, flag: string | undefined, modelPath: string): string {
