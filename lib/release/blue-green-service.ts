@@ -1,6 +1,6 @@
 import { AppStack } from '../app-stack';
 import { describeValue, envVarName, IConnectable, IDependency, IQueue, isDependency, ITopic } from '../dependencies/contract';
-import { podSecurityOfPeer } from '../dependencies/requires';
+import { podSecurityOfPeer } from '../dependencies/pod-security';
 import { certificateCovers, domainCovers, envoyProxies } from '../platform/platform-ref';
 import { cidrPeer, namespacePeer, networkPolicy, podPeer, Rule, tcp, toAwsApis } from '../dependencies/network-policy';
 import { MONITORING_NAMESPACE, PROMETHEUS_POD_LABELS } from '../platform/addons/observability';
