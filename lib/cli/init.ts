@@ -1,6 +1,6 @@
 /** `switchyard init`: writes the first, empty release ledger of an app. */
 import { fail } from '../private/errors';
-import { formatLedger } from '../release/ledger-ops';
+import { formatLedger } from '../release/ledger-format';
 import { parseArgs, requireFlag } from './args';
 import { CliIo, Command, UsageError } from './io';
 import { createLedger } from './ledger-file';

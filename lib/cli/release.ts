@@ -7,6 +7,7 @@
 import type { ModelApp } from '../model';
 import { fail } from '../private/errors';
 import { isIsoTime, LedgerData, nameProblem, otherSlot, ReleaseLedger, ServiceRelease, versionIn } from '../release/ledger';
+import { formatLedger } from '../release/ledger-format';
 import * as ops from '../release/ledger-ops';
 import {
   disagreeingReleases, refuse, requiredDependency, requiredEngineVersion, requiredSetting, undeclaredService, weightWithoutRoute,
@@ -222,7 +223,7 @@ function step(
       const c: Context = { modelFile, ledgerFile, tiers, app, text, ledger, ops: { tiers, source: ledgerFile }, by, at };
       const done = run(c, p.positionals, p);
       checkAgainstModel(c, done.data);
-      return { text: ops.formatLedger(done.data, tiers), result: done };
+      return { text: formatLedger(done.data, tiers), result: done };
     }, { breakLock: p.flags['break-lock'] === true, command: `switchyard ${verb} ${p.positionals.join(' ')}`.trim() });
     io.out(outcome.said);
     io.out(`next: ${outcome.next}`);

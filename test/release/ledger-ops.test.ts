@@ -3,8 +3,9 @@ import * as path from 'path';
 import { ConfigurationError } from '../../lib/private/errors';
 import { LedgerData, ReleaseLedger } from '../../lib/release/ledger';
 import {
-  approve, formatLedger, LedgerContext, pendingApprovals, promote, retire, rollback, rollbackTarget, setWeight, stage, switchLive,
+  approve, LedgerContext, pendingApprovals, promote, retire, rollback, rollbackTarget, setWeight, stage, switchLive,
 } from '../../lib/release/ledger-ops';
+import { formatLedger } from '../../lib/release/ledger-format';
 import { Tiers } from '../../lib/tier/tier';
 
 const EXAMPLE = path.join(__dirname, '../../examples/shop/releases.json');

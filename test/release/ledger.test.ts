@@ -1,6 +1,6 @@
 import { ConfigurationError, ReleaseLedger } from '../../lib';
 import { isIsoTime } from '../../lib/release/ledger';
-import { formatLedger } from '../../lib/release/ledger-ops';
+import { formatLedger } from '../../lib/release/ledger-format';
 import { errorOf } from '../helpers';
 import { ledgerOf, released, tiers } from '../fixtures';
 

@@ -7,6 +7,7 @@ import * as path from 'path';
 import { App, BlueGreenService, Cache, LedgerData, Postgres, Queue, ReleaseLedger } from '../../lib';
 import { CliIo } from '../../lib/cli/io';
 import { main } from '../../lib/cli/main';
+import { formatLedger } from '../../lib/release/ledger-format';
 import * as ops from '../../lib/release/ledger-ops';
 import {
   approval, disagreeingReleases, idleTraffic, messageOf, Problem, promotionOrder, requiredDependency, requiredEngineVersion, requiredSetting,
@@ -104,7 +105,7 @@ describe('synth and the CLI refuse a broken rule with the same message', () => {
   /** Runs CLI steps on a project with `ledger`; returns the last step's message on stderr. */
   function cli(ledger: LedgerData, ...steps: string[][]): string {
     const dir = tempDir('switchyard-rules-');
-    fs.writeFileSync(path.join(dir, 'releases.json'), ops.formatLedger(ledger, t));
+    fs.writeFileSync(path.join(dir, 'releases.json'), formatLedger(ledger, t));
     fs.mkdirSync(path.join(dir, 'cdktf.out'));
     fs.writeFileSync(path.join(dir, 'cdktf.out', 'switchyard.json'), modelText);
     let err: string[] = [];
@@ -146,7 +147,7 @@ describe('synth and the CLI refuse a broken rule with the same message', () => {
     const message = refusedByCli();
     expect(message).toMatch(/^\[releases\.json: tiers\.dev\.[a-z]+[\].]/);
     // Synth refuses the ledger the step would have written: at construction, or in its validations.
-    expect(errorOf(() => program(ReleaseLedger.parse(ops.formatLedger(ledger, t), t, 'releases.json')))).toContain(message);
+    expect(errorOf(() => program(ReleaseLedger.parse(formatLedger(ledger, t), t, 'releases.json')))).toContain(message);
   });
 
   /** The example's ledger with api's entry changed. */
