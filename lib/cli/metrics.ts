@@ -6,7 +6,7 @@ import type { DeliveryModel } from '../model';
 import { fail } from '../private/errors';
 import { doraMetrics, formatDuration, formatFrequency, Measured, MetricsReport } from '../release/dora';
 import { ReleaseLedger } from '../release/ledger';
-import { parseArgs } from './args';
+import { FlagSpec, parseArgs } from './args';
 import { CliIo, Command, refusing } from './io';
 import { readLedgerText } from './ledger-file';
 import { generatedMark, writeGeneratedFile } from './output';
@@ -71,11 +71,13 @@ export function metricsJson(report: MetricsReport): string {
   return JSON.stringify(report, (_k, v) => (v === undefined ? null : v), 2);
 }
 
-/**
- * `switchyard metrics [--ledger PATH] [--model PATH] [--tier T] [--since DATE] [--until DATE] [--format table|json] [--svg FILE]`
- */
-export const metricsCommand: Command = refusing((args: string[], io: CliIo): number => {
-  const parsed = parseArgs(args, { ledger: 'string', model: 'string', tier: 'string', since: 'string', until: 'string', format: 'string', svg: 'string' }, 0);
+export const name = 'metrics';
+export const usage = 'metrics [--tier T] [--since DATE] [--until DATE] [--format table|json] [--svg FILE]';
+export const flags: FlagSpec = { ledger: 'string', model: 'string', tier: 'string', since: 'string', until: 'string', format: 'string', svg: 'string' };
+
+/** Prints the metrics as a table or JSON, and draws the chart with `--svg`. */
+export const run: Command = refusing((args: string[], io: CliIo): number => {
+  const parsed = parseArgs(args, flags, 0);
   const flag = (name: string) => parsed.flags[name] as string | undefined;
   const format = flag('format') ?? 'table';
   if (format !== 'table' && format !== 'json') fail('--format', 'format %v is not known', format, 'use table or json');
