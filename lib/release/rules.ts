@@ -57,7 +57,9 @@ export function weightRange(entry: string, weight: unknown): Problem | undefined
 
 /** What the traffic rule reads of an entry. */
 export interface IdleSlot {
+  /** The entry's tier. */
   readonly tier: string;
+  /** The entry's service. */
   readonly service: string;
   /** Percent of the traffic sent to the idle slot. */
   readonly weight: number;
@@ -98,6 +100,7 @@ export function approval(entry: string, o: { tier: string; service: string; vers
 
 /** A dependency as the rules see it: from the program at synth, from the delivery model in the CLI. */
 export interface RuleDependency {
+  /** Its name in the app. */
   readonly name: string;
   /** The kind of its contract: `db`, `queue`, `topic`, `cache`, or one of the program's own. */
   readonly kind: string;
