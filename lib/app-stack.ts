@@ -7,6 +7,7 @@ import { Alerts, AlertSubscriptions, checkSubscriptions } from './observability/
 import { GATEWAY_ACCESS_LABEL } from './platform/addons/gateway';
 import { PlatformRef } from './platform/platform-ref';
 import { ReleaseLedger } from './release/ledger';
+import { messageOf, undeclaredService } from './release/rules';
 import { TierStack, TierStackProps } from './tier/stack';
 
 /** Properties of an {@link AppStack}. */
@@ -160,9 +161,10 @@ export class AppStack extends TierStack {
     this.node.addValidation({
       validate: () => {
         const declared = [...this.services.keys()];
-        return this.ledger.servicesIn(this.tier.name)
-          .filter((s) => !this.services.has(s))
-          .map((s) => `the ledger ${this.ledger.source} releases service "${s}" in tier "${this.tier.name}" but the app declares no such service: declare it (${declared.length ? `declared: ${declared.join(', ')}` : 'no services are declared'}) or remove it from the ledger`);
+        return this.ledger.servicesIn(this.tier.name).flatMap((s) => {
+          const problem = undeclaredService(this.tier.name, this.appName, s, declared);
+          return problem ? [messageOf(this.ledger.source, problem)] : [];
+        });
       },
     });
   }

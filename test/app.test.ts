@@ -36,7 +36,7 @@ describe('App', () => {
     expect(Object.keys(before)).toContain(path.join('stacks', 'shop-dev', 'cdk.tf.json'));
 
     // cdktf writes stacks before it runs validations: this one fails after writing.
-    expect(errorOf(() => build(outdir, false))).toContain('releases service "api" in tier "dev" but the app declares no such service');
+    expect(errorOf(() => build(outdir, false))).toContain('service "api" is not a service of app "shop" in tier "dev"');
     expect(snapshot(outdir)).toEqual(before);
     expect(fs.readdirSync(path.dirname(outdir))).toEqual(['cdktf.out']);
   });

@@ -15,15 +15,14 @@ import { CDKTF_CLI } from '../private/cdk-cli';
 import { fail } from '../private/errors';
 import { generatedMark, writeGeneratedFile } from './output';
 import { LedgerData, otherSlot, ReleaseLedger, ServiceRelease, Slot, SLOTS, versionIn } from '../release/ledger';
-import { parseArgs, ParsedArgs } from './args';
+import { FlagSpec, parseArgs, ParsedArgs } from './args';
 import { CliIo, Command, refusing, UsageError } from './io';
 import { readLedgerText } from './ledger-file';
 import { appOf, DEFAULT_MODEL, readModel, tiersOf } from './model-file';
 
-/** Usage of the verb (after `switchyard `). */
-export const GRAPH_USAGE: Readonly<Record<string, string>> = {
-  graph: 'graph [--tier T] [--out FILE] [--model PATH] [--ledger PATH]',
-};
+export const name = 'graph';
+export const usage = 'graph [--tier T] [--out FILE] [--model PATH] [--ledger PATH]';
+export const flags: FlagSpec = { model: 'string', ledger: 'string', tier: 'string', out: 'string' };
 
 const SYNTH_AGAIN = `run \`npm run synth\` (or \`${CDKTF_CLI} synth\`) again to rewrite it with this version of switchyard`;
 
@@ -41,16 +40,16 @@ export function renderGraph(input: GraphInput): string[] {
   return new Graph(input).render();
 }
 
-/** `switchyard graph [--tier T] [--out FILE] [--model PATH] [--ledger PATH]` */
-const graphCommand: Command = refusing((args: string[], io: CliIo): number => {
+/** Prints the diagram, or writes it to `--out`. */
+export const run: Command = refusing((args: string[], io: CliIo): number => {
   let p: ParsedArgs;
   try {
-    p = parseArgs(args, { model: 'string', ledger: 'string', tier: 'string', out: 'string' }, 0);
+    p = parseArgs(args, flags, 0);
     for (const name of Object.keys(p.flags)) {
       if (p.flags[name] === '') throw new UsageError(`--${name} needs a value`);
     }
   } catch (e) {
-    if (e instanceof UsageError) throw new UsageError(`graph: ${e.message}\nusage: switchyard ${GRAPH_USAGE.graph}`);
+    if (e instanceof UsageError) throw new UsageError(`${name}: ${e.message}\nusage: switchyard ${usage}`);
     throw e;
   }
   const flag = (name: string) => p.flags[name] as string | undefined;
@@ -77,9 +76,6 @@ const graphCommand: Command = refusing((args: string[], io: CliIo): number => {
   io.out(`wrote ${out}`);
   return 0;
 });
-
-/** The verb, for the dispatcher's table. */
-export const GRAPH_COMMANDS: Readonly<Record<string, Command>> = { graph: graphCommand };
 
 /**
  * Refuses a model that lacks what the graph draws (a model from before

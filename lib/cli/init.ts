@@ -1,24 +1,25 @@
 /** `switchyard init`: writes the first, empty release ledger of an app. */
 import { fail } from '../private/errors';
-import { formatLedger } from '../release/ledger-ops';
-import { parseArgs, requireFlag } from './args';
+import { formatLedger } from '../release/ledger-format';
+import { FlagSpec, parseArgs, requireFlag } from './args';
 import { CliIo, Command, UsageError } from './io';
 import { createLedger } from './ledger-file';
 
-/** The usage line of `init`. */
-export const INIT_USAGE = 'init --app NAME [--ledger PATH]';
+export const name = 'init';
+export const usage = 'init --app NAME [--ledger PATH]';
+export const flags: FlagSpec = { app: 'string', ledger: 'string' };
 
-/** `switchyard init --app NAME [--ledger PATH]`: an empty, valid ledger; never over an existing file. */
-export const initCommand: Command = (args: string[], io: CliIo): number => {
+/** Writes an empty, valid ledger; never over an existing file. */
+export const run: Command = (args: string[], io: CliIo): number => {
   let app: string;
   let ledger: string;
   try {
-    const p = parseArgs(args, { app: 'string', ledger: 'string' }, 0);
+    const p = parseArgs(args, flags, 0);
     app = requireFlag(p, 'app');
     ledger = (p.flags.ledger as string | undefined) ?? 'releases.json';
     if (ledger === '') throw new UsageError('--ledger needs a value');
   } catch (e) {
-    if (e instanceof UsageError) throw new UsageError(`init: ${e.message}\nusage: switchyard ${INIT_USAGE}`);
+    if (e instanceof UsageError) throw new UsageError(`${name}: ${e.message}\nusage: switchyard ${usage}`);
     throw e;
   }
   if (!/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(app) || app.length > 24) {

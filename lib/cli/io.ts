@@ -1,4 +1,5 @@
 import { ConfigurationError } from '../private/errors';
+import type { FlagSpec } from './args';
 
 /** What a CLI command talks to: output streams, the working folder and the clock (replaceable in tests). */
 export interface CliIo {
@@ -14,6 +15,21 @@ export interface CliIo {
 
 /** A CLI command: takes its arguments (after the verb), returns the exit code. */
 export type Command = (args: string[], io: CliIo) => number;
+
+/**
+ * A verb of the CLI, as its module (lib/cli/<verb>.ts) exports it: `switchyard help` is made of the
+ * usage lines, and the dispatcher loads a verb's module only when that verb runs.
+ */
+export interface Verb {
+  /** The verb (what follows `switchyard`). */
+  readonly name: string;
+  /** Its usage line, after `switchyard `. */
+  readonly usage: string;
+  /** The flags it takes. */
+  readonly flags: FlagSpec;
+  /** Runs it. */
+  readonly run: Command;
+}
 
 /** A refusal of the command line itself (unknown flag, missing argument): exit code 2. */
 export class UsageError extends Error {

@@ -2,39 +2,40 @@
 /**
  * The `switchyard` command: `switchyard <verb> [arguments] [flags]`.
  *
- * A dispatcher over one table of verbs; each verb is a `Command` (lib/cli/io.ts)
- * that returns its exit code. Exit codes: 0 done, 1 refused (a rule broken:
- * the message names the file or entry, the value and the fix), 2 a usage
- * error (unknown verb, bad flags or arguments).
+ * A dispatcher over the verbs' modules (lib/cli/<verb>.ts), each exporting its
+ * name, usage line, flags and run (a `Command`, lib/cli/io.ts, that returns its
+ * exit code). Exit codes: 0 done, 1 refused (a rule broken: the message names
+ * the file or entry, the value and the fix), 2 a usage error (unknown verb,
+ * bad flags or arguments).
  */
 import { ConfigurationError } from '../private/errors';
-import { CliIo, Command, processIo, UsageError } from './io';
+import { CliIo, processIo, UsageError, Verb } from './io';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
-// Each verb's module is loaded when that verb runs, not before: a command pays only for its own code.
-const release = () => require('./release') as typeof import('./release');
-const LOADERS: Readonly<Record<string, () => Command>> = {
-  init: () => (require('./init') as typeof import('./init')).initCommand,
-  ...Object.fromEntries(['status', 'stage', 'switch', 'rollback', 'weight', 'approve', 'promote', 'retire'].map((v) => [v, () => release().RELEASE_COMMANDS[v]])),
-  graph: () => (require('./graph') as typeof import('./graph')).GRAPH_COMMANDS.graph,
-  pipeline: () => (require('./pipeline') as typeof import('./pipeline')).pipelineCommand,
-  metrics: () => (require('./metrics') as typeof import('./metrics')).metricsCommand,
+// A verb's module is loaded when that verb runs, not before: a command pays only for its own code.
+const MODULES: Readonly<Record<string, () => Verb>> = {
+  init: () => require('./init') as typeof import('./init'),
+  status: () => require('./status') as typeof import('./status'),
+  stage: () => require('./stage') as typeof import('./stage'),
+  switch: () => require('./switch') as typeof import('./switch'),
+  rollback: () => require('./rollback') as typeof import('./rollback'),
+  weight: () => require('./weight') as typeof import('./weight'),
+  approve: () => require('./approve') as typeof import('./approve'),
+  promote: () => require('./promote') as typeof import('./promote'),
+  retire: () => require('./retire') as typeof import('./retire'),
+  graph: () => require('./graph') as typeof import('./graph'),
+  pipeline: () => require('./pipeline-verb') as typeof import('./pipeline-verb'),
+  metrics: () => require('./metrics') as typeof import('./metrics'),
 };
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** The verbs of the CLI, in the order `switchyard help` lists them. */
-export const VERBS: readonly string[] = Object.keys(LOADERS);
+export const VERBS: readonly string[] = Object.keys(MODULES);
 
-/** One usage line per verb, as `switchyard help` prints them (loads every verb's module). */
-export function usage(): Readonly<Record<string, string>> {
-  return {
-    init: (require('./init') as typeof import('./init')).INIT_USAGE,
-    ...release().RELEASE_USAGE,
-    ...(require('./graph') as typeof import('./graph')).GRAPH_USAGE,
-    pipeline: 'pipeline github|gitlab [--out DIR] [--model PATH] [--branch NAME] [--image REF] [--check]',
-    metrics: 'metrics [--tier T] [--since DATE] [--until DATE] [--format table|json] [--svg FILE]',
-  };
+/** The module of `verb` (loads it), or undefined for an unknown verb. */
+export function verb(name: string): Verb | undefined {
+  return Object.prototype.hasOwnProperty.call(MODULES, name) ? MODULES[name]() : undefined;
 }
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 const FLAGS = [
   'flags:',
@@ -44,21 +45,21 @@ const FLAGS = [
   '  --break-lock    take over a stale lock of the ledger (its process is gone, or it is older than 10 minutes)',
 ];
 
+/** `switchyard help`: every verb's usage line (loads every verb's module), then the common flags. */
 function help(): string[] {
-  const lines = usage();
-  return ['usage: switchyard <verb> [arguments] [flags]', '', 'verbs:', ...VERBS.map((v) => `  switchyard ${lines[v] ?? v}`), '', ...FLAGS];
+  return ['usage: switchyard <verb> [arguments] [flags]', '', 'verbs:', ...VERBS.map((v) => `  switchyard ${verb(v)!.usage}`), '', ...FLAGS];
 }
 
 /** Runs `switchyard` with `argv` (the arguments after the program name); returns the exit code. */
 export function main(argv: string[], io: CliIo): number {
-  const [verb, ...args] = argv;
-  if (verb === 'help' || verb === '--help' || verb === '-h') {
+  const [name, ...args] = argv;
+  if (name === 'help' || name === '--help' || name === '-h') {
     for (const line of help()) io.out(line);
     return 0;
   }
-  const command = verb === undefined ? undefined : Object.prototype.hasOwnProperty.call(LOADERS, verb) ? LOADERS[verb]() : undefined;
+  const command = name === undefined ? undefined : verb(name)?.run;
   if (!command) {
-    io.err(verb === undefined ? 'switchyard: no verb given' : `switchyard: unknown verb "${verb}" (known: ${VERBS.join(', ')})`);
+    io.err(name === undefined ? 'switchyard: no verb given' : `switchyard: unknown verb "${name}" (known: ${VERBS.join(', ')})`);
     for (const line of help()) io.err(line);
     return 2;
   }
@@ -73,7 +74,7 @@ export function main(argv: string[], io: CliIo): number {
       io.err(e.message);
       return 1;
     }
-    io.err(`switchyard ${verb}: ${(e as Error).stack ?? String(e)}`);
+    io.err(`switchyard ${name}: ${(e as Error).stack ?? String(e)}`);
     return 1;
   }
 }

@@ -6,13 +6,11 @@ import type { DeliveryModel } from '../model';
 import { fail } from '../private/errors';
 import { doraMetrics, formatDuration, formatFrequency, Measured, MetricsReport } from '../release/dora';
 import { ReleaseLedger } from '../release/ledger';
-import { Profiles } from '../tier/profile';
-import { Tier, Tiers } from '../tier/tier';
-import { parseArgs } from './args';
+import { FlagSpec, parseArgs } from './args';
 import { CliIo, Command, refusing } from './io';
 import { readLedgerText } from './ledger-file';
 import { generatedMark, writeGeneratedFile } from './output';
-import { DEFAULT_MODEL as DEFAULT_MODEL_PATH, readModel } from './model-file';
+import { DEFAULT_MODEL as DEFAULT_MODEL_PATH, readModel, tiersOf } from './model-file';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -28,13 +26,6 @@ export function parseDate(value: string, flag = '--since'): Date {
 
 /** Reads `--since` (see {@link parseDate}). */
 export const parseSince = (value: string): Date => parseDate(value, '--since');
-
-/** The tiers of a model as Tiers, so the ledger is checked by the same rules as at synth. */
-function tiersOf(model: DeliveryModel): Tiers {
-  return new Tiers(model.tiers.map((t) => Tier.custom(t.name, t.order, Profiles.staging, {
-    overrides: { binding: t.binding, approvalRequired: t.approvalRequired, highAvailability: t.highAvailability },
-  })));
-}
 
 /** The ledger to read: --ledger, else the one app of the model. */
 function ledgerPath(model: DeliveryModel, flag: string | undefined, modelPath: string): string {
@@ -80,11 +71,13 @@ export function metricsJson(report: MetricsReport): string {
   return JSON.stringify(report, (_k, v) => (v === undefined ? null : v), 2);
 }
 
-/**
- * `switchyard metrics [--ledger PATH] [--model PATH] [--tier T] [--since DATE] [--until DATE] [--format table|json] [--svg FILE]`
- */
-export const metricsCommand: Command = refusing((args: string[], io: CliIo): number => {
-  const parsed = parseArgs(args, { ledger: 'string', model: 'string', tier: 'string', since: 'string', until: 'string', format: 'string', svg: 'string' }, 0);
+export const name = 'metrics';
+export const usage = 'metrics [--tier T] [--since DATE] [--until DATE] [--format table|json] [--svg FILE]';
+export const flags: FlagSpec = { ledger: 'string', model: 'string', tier: 'string', since: 'string', until: 'string', format: 'string', svg: 'string' };
+
+/** Prints the metrics as a table or JSON, and draws the chart with `--svg`. */
+export const run: Command = refusing((args: string[], io: CliIo): number => {
+  const parsed = parseArgs(args, flags, 0);
   const flag = (name: string) => parsed.flags[name] as string | undefined;
   const format = flag('format') ?? 'table';
   if (format !== 'table' && format !== 'json') fail('--format', 'format %v is not known', format, 'use table or json');

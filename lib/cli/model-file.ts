@@ -68,12 +68,16 @@ export function readModel(cwd: string, file: string): DeliveryModel {
 
 /**
  * The model's tiers as `Tiers`, so `ReleaseLedger` applies the same rules as
- * synth: the promotion order and `approvalRequired` come from the model; the
- * rest of the profile (sizes) does not matter to the ledger.
+ * synth: the promotion order, `approvalRequired`, the binding and
+ * `highAvailability` come from the model; the rest of the profile, which the
+ * model does not carry (sizes, backups, retention), is the built-in one of
+ * the tier's binding (dev's in the cluster, staging's for managed services)
+ * and matters to no command. The one reading of the model's tiers for every
+ * command.
  */
 export function tiersOf(model: DeliveryModel): Tiers {
   return new Tiers(model.tiers.map((t) => Tier.custom(t.name, t.order, t.binding === 'managed' ? Profiles.staging : Profiles.dev, {
-    overrides: { approvalRequired: t.approvalRequired, highAvailability: t.highAvailability },
+    overrides: { binding: t.binding, approvalRequired: t.approvalRequired, highAvailability: t.highAvailability },
   })));
 }
 

@@ -10,7 +10,8 @@ import { CONTRACT_KEYS, IConnectable, IDependency, NetworkDestination, secretNam
 import { Alerts } from '../observability/alarms';
 import type { HelmChart } from '../platform/addons/addon';
 import { allowFrom } from './network-policy';
-import { admitPeer, engineVersionOf } from './requires';
+import { admitPeer } from './pod-security';
+import { engineVersionOf } from './requires';
 import { AppSecrets } from './secrets';
 import { DEFAULT_VALKEY_VERSION, engineVersionProblem, VALKEY_VERSIONS } from './versions';
 

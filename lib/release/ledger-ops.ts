@@ -8,20 +8,11 @@
  * never produces a ledger that synth would refuse.
  */
 import { fail } from '../private/errors';
-import { Tier, Tiers } from '../tier/tier';
-import {
-  Approval, HistoryEvent, isIsoTime, LedgerData, nameProblem, otherSlot, ReleaseLedger, ServiceRelease, Slot, versionIn, versionProblem,
-} from './ledger';
+import { Approval, isIsoTime, LedgerData, otherSlot, ReleaseLedger, ServiceRelease, Slot, versionIn } from './ledger';
+import { LedgerContext, Step } from './ledger-step';
+import { idleTraffic, refuse, weightRange } from './rules';
 
-/** What every step needs besides the ledger: the tiers (order and approval rule) and the ledger's name for messages. */
-export interface LedgerContext {
-  readonly tiers: Tiers;
-  /**
-   * The ledger's path as the user gave it, for messages.
-   * @default "releases.json"
-   */
-  readonly source?: string;
-}
+export { LedgerContext } from './ledger-step';
 
 /** Who takes a step on which service in which tier, and when. */
 export interface StepOptions {
@@ -162,20 +153,11 @@ export function rollback(data: LedgerData, ctx: LedgerContext, o: StepOptions): 
 /** Sends `percent` of the traffic to the idle slot (the canary): 0 to 100, the idle slot holding a version and not retired. */
 export function setWeight(data: LedgerData, ctx: LedgerContext, o: WeightOptions): LedgerData {
   const s = new Step(data, ctx, o.service, o.tier, o.by, o.at);
-  if (!Number.isInteger(o.percent) || o.percent < 0 || o.percent > 100) {
-    fail(s.where, 'weight %v is not a percentage', o.percent, 'use a whole number from 0 to 100 (the share of traffic sent to the idle slot)');
-  }
+  refuse(s.source, weightRange(`${s.entry}.weight`, o.percent));
   const r = s.released();
   const idle = otherSlot(r.live);
   const version = versionIn(r, idle);
-  if (!version) {
-    fail(s.where, `weight %v would send traffic to idle slot ${idle}, which holds no version`, o.percent,
-      `stage a version first: switchyard stage ${o.service} <version> --tier ${o.tier}`);
-  }
-  if (r.retired) {
-    fail(s.where, `weight %v would send traffic to idle slot ${idle} (${version}), which is retired`, o.percent,
-      `stage a version into it first: switchyard stage ${o.service} <version> --tier ${o.tier}`);
-  }
+  refuse(s.source, idleTraffic(`${s.entry}.weight`, { tier: s.tier.name, service: o.service, weight: o.percent, slot: idle, version, retired: r.retired }));
   return s.commit({ ...r, weight: o.percent }, { verb: 'weight', version, slot: idle, weight: o.percent });
 }
 
@@ -264,163 +246,8 @@ export function pendingApprovals(ledger: ReleaseLedger, tier: string, service: s
   return wentLive.slice(start).filter((v) => !settled(v));
 }
 
-/**
- * The ledger as its file holds it: 2-space JSON with a trailing newline; tiers
- * in promotion order, services by name, entry keys in a fixed order (blue,
- * green, live, weight, retired (only when true), approvals, history,
- * requires), one approval and one history event per line. The same data
- * always gives the same bytes, so a step changes only the lines it must.
- */
-export function formatLedger(data: LedgerData, tiers?: Tiers): string {
-  const known = tiers ? tiers.names.filter((t) => t in data.tiers) : [];
-  const tierNames = [...known, ...Object.keys(data.tiers).filter((t) => !known.includes(t))];
-  const q = (v: unknown) => JSON.stringify(v);
-  const inline = (o: object) => {
-    const fields = Object.entries(o).filter(([, v]) => v !== undefined);
-    return fields.length === 0 ? '{}' : `{ ${fields.map(([k, v]) => `${q(k)}: ${q(v)}`).join(', ')} }`;
-  };
-  const list = (items: string[], indent: string) =>
-    items.length === 0 ? '[]' : `[\n${items.map((i) => `${indent}  ${i}`).join(',\n')}\n${indent}]`;
-  const block = (fields: Array<[string, string]>, indent: string) =>
-    fields.length === 0 ? '{}' : `{\n${fields.map(([k, v]) => `${indent}  ${q(k)}: ${v}`).join(',\n')}\n${indent}}`;
-  const entry = (r: ServiceRelease, indent: string): string => {
-    const fields: Array<[string, string]> = [];
-    if (r.blue !== undefined) fields.push(['blue', q(r.blue)]);
-    if (r.green !== undefined) fields.push(['green', q(r.green)]);
-    fields.push(['live', q(r.live)], ['weight', q(r.weight)]);
-    if (r.retired) fields.push(['retired', 'true']);
-    fields.push(['approvals', list(r.approvals.map((a) => inline({ version: a.version, by: a.by, at: a.at })), indent + '  ')]);
-    fields.push(['history', list(r.history.map((e) => inline(orderedEvent(e))), indent + '  ')]);
-    if (r.requires !== undefined) {
-      fields.push(['requires', JSON.stringify(r.requires, null, 2).split('\n').join(`\n${indent}  `)]);
-    }
-    return block(fields, indent);
-  };
-  const tiersBlock = block(tierNames.map((t) => {
-    const services = Object.keys(data.tiers[t]).sort();
-    return [t, block(services.map((svc) => [svc, entry(data.tiers[t][svc], '      ')]), '    ')];
-  }), '  ');
-  // The user's own fields (`x-...`), after the ledger's, as they were.
-  const extensions = Object.entries(data.extensions ?? {}).map(([k, v]): [string, string] => [k, JSON.stringify(v, null, 2).split('\n').join('\n  ')]);
-  return `${block([['app', q(data.app)], ['tiers', tiersBlock], ...extensions], '')}\n`;
-}
-
-/** A history event's keys in the file's order. */
-function orderedEvent(e: HistoryEvent): HistoryEvent {
-  return { at: e.at, verb: e.verb, version: e.version, slot: e.slot, weight: e.weight, by: e.by, commitAt: e.commitAt, from: e.from };
-}
-
 /** The entry with `slot` live and no canary traffic. */
 function flip(r: ServiceRelease, slot: Slot): ServiceRelease {
   return { ...r, live: slot, weight: 0, retired: undefined };
 }
 
-/** One step on one service in one tier: the checks every verb shares, and the commit. */
-class Step {
-  public readonly ledger: ReleaseLedger;
-  public readonly tiers: Tiers;
-  public readonly source: string;
-  public readonly tier: Tier;
-  /** The entry, for messages: `<ledger>: tiers.<tier>.<service>`. */
-  public readonly where: string;
-
-  constructor(private readonly data: LedgerData, ctx: LedgerContext, public readonly service: string, tier: string,
-    private readonly by: string, private readonly at: string) {
-    this.tiers = ctx.tiers;
-    this.source = ctx.source ?? 'releases.json';
-    this.ledger = ReleaseLedger.parse(formatLedger(data, ctx.tiers), ctx.tiers, this.source);
-    this.tier = ctx.tiers.get(tier, `${this.source}: tiers`);
-    this.where = `${this.source}: tiers.${this.tier.name}.${service}`;
-    if (!/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(service)) {
-      fail(this.where, 'service name %v is not valid', service, 'use the service name of its Deployments (`<service>-blue`): a DNS label such as "api"');
-    }
-    if (typeof by !== 'string' || by.trim() === '') {
-      fail(this.where, 'who takes the step (%v) is not given', by, 'give a name with --by NAME, or set $SWITCHYARD_USER');
-    }
-    const problem = nameProblem(by);
-    if (problem) fail(this.where, `who takes the step (%v) ${problem}`, by, 'give a plain name on one line with --by NAME');
-    if (!isIsoTime(at)) fail(this.where, 'time %v is not an ISO 8601 time', at, 'give it like "2026-11-20T14:00:00Z"');
-  }
-
-  /** The entry, which must hold a live version. */
-  public released(): ServiceRelease {
-    const r = this.ledger.release(this.tier.name, this.service);
-    if (!r || !versionIn(r, r.live)) {
-      fail(this.where, `service %v has no release in tier "${this.tier.name}"`, this.service,
-        `stage a version first: switchyard stage ${this.service} <version> --tier ${this.tier.name}`);
-    }
-    return r;
-  }
-
-  public checkVersion(version: string): void {
-    const problem = versionProblem(version);
-    if (problem) fail(this.where, `version %v ${problem[0]}`, version, problem[1]);
-  }
-
-  /** Stage (or promote) `version` into the idle slot, or as the first release. */
-  public stageInto(version: string, extra: Pick<HistoryEvent, 'verb' | 'commitAt' | 'from'>, requires?: ServiceRelease['requires']): LedgerData {
-    this.checkVersion(version);
-    const tier = this.tier.name;
-    const previous = this.tiers.previous(this.tier);
-    if (previous && !this.ledger.wasLive(previous.name, this.service, version)) {
-      fail(this.where, `version %v was never live in tier "${previous.name}"`, version, `release it in "${previous.name}" first (stage, then switch), then promote it to "${tier}"`);
-    }
-    if (this.tier.profile.approvalRequired && !this.ledger.isApproved(tier, this.service, version)) {
-      fail(this.where, `version %v has no approval for tier "${tier}"`, version, `record one: switchyard approve ${this.service} ${version} --tier ${tier} --by <name>`);
-    }
-    const r = this.ledger.release(tier, this.service);
-    if (!r || !versionIn(r, r.live)) {
-      // The first release here: nothing is live, so it goes live at once.
-      const merged = mergeRequires(r?.requires, requires);
-      const first: ServiceRelease = {
-        blue: version, live: 'blue', weight: 0, approvals: r?.approvals ?? [], history: r?.history ?? [], ...(merged ? { requires: merged } : {}),
-      };
-      const staged = this.event({ ...extra, version, slot: 'blue' }, first.history);
-      return this.put({ ...first, history: [...first.history, staged, { at: this.at, verb: 'switch', version, slot: 'blue', by: this.by }] });
-    }
-    if (versionIn(r, r.live) === version) {
-      fail(this.where, `version %v is already live in slot ${r.live}`, version, `stage a different version (to go back to an earlier one: switchyard rollback ${this.service} --tier ${tier})`);
-    }
-    const idle = otherSlot(r.live);
-    const merged = mergeRequires(r.requires, requires);
-    // Staged already (and serving): a second stage would change nothing but the history.
-    if (versionIn(r, idle) === version && !r.retired && JSON.stringify(merged) === JSON.stringify(r.requires)) {
-      fail(this.where, `version %v is already staged in idle slot ${idle}`, version, `nothing to stage: deploy it, then switch to it: switchyard switch ${this.service} --tier ${tier}`);
-    }
-    return this.commit({ ...r, [idle]: version, weight: 0, retired: undefined, ...(merged ? { requires: merged } : {}) }, { ...extra, version, slot: idle });
-  }
-
-  /** The entry with one more history event, in the ledger. */
-  public commit(r: ServiceRelease, event: Omit<HistoryEvent, 'at' | 'by'>): LedgerData {
-    return this.put({ ...r, history: [...r.history, this.event(event, r.history)] });
-  }
-
-  /** A history event at this step's time, refused if it is before the last one. */
-  private event(e: Omit<HistoryEvent, 'at' | 'by'>, history: readonly HistoryEvent[]): HistoryEvent {
-    const last = history[history.length - 1];
-    if (last && Date.parse(this.at) < Date.parse(last.at)) {
-      fail(`${this.where}.history`, `time %v is before the last event (${last.verb} at ${last.at})`, this.at,
-        'history stays in time order: check the clock of this machine, or wait until after the last event');
-    }
-    return { at: this.at, ...e, by: this.by };
-  }
-
-  /** The ledger with the entry replaced, checked by the same rules as synth. */
-  private put(r: ServiceRelease): LedgerData {
-    const tier = this.tier.name;
-    const next: LedgerData = {
-      ...this.data,
-      tiers: { ...this.data.tiers, [tier]: { ...(this.data.tiers[tier] ?? {}), [this.service]: r } },
-    };
-    return ReleaseLedger.parse(formatLedger(next, this.tiers), this.tiers, this.source).data;
-  }
-}
-
-/** The entry's required dependency settings with `more` laid over them, dependency by dependency. */
-function mergeRequires(base: ServiceRelease['requires'], more: ServiceRelease['requires']): ServiceRelease['requires'] {
-  if (!more || Object.keys(more).length === 0) return base;
-  const out: Record<string, Record<string, string>> = {};
-  for (const [dep, settings] of Object.entries(base ?? {})) out[dep] = { ...settings };
-  for (const [dep, settings] of Object.entries(more)) out[dep] = { ...(out[dep] ?? {}), ...settings };
-  return out;
-}

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import { fail } from '../private/errors';
 import { JsonSyntaxError, parseStrictJson } from '../private/json';
 import { Tiers } from '../tier/tier';
+import { approval, idleTraffic, promotionOrder, refuse, weightRange } from './rules';
 
 /** The two fixed slots of a blue-green service. */
 export type Slot = 'blue' | 'green';
@@ -249,28 +250,27 @@ export class ReleaseLedger {
     return (this.release(tier, service)?.approvals ?? []).some((a) => a.version === version);
   }
 
-  /** The rules, checked on every load: promotion order, approvals, traffic only to a version. */
+  /** The rules, checked on every load: promotion order, approvals, traffic only to a version (lib/release/rules.ts). */
   private checkRules(): void {
     for (const tier of this.tiers) {
       const previous = this.tiers.previous(tier);
       for (const [service, r] of Object.entries(this.data.tiers[tier.name] ?? {})) {
-        const where = `${this.source}: tiers.${tier.name}.${service}`;
+        const entry = `tiers.${tier.name}.${service}`;
+        const idle = otherSlot(r.live);
         // An entry without any version holds only approvals, recorded before the first release here.
-        if (!versionIn(r, r.live) && versionIn(r, otherSlot(r.live))) {
-          fail(where, `live slot %v has no version`, r.live, `stage a version into ${r.live} first, or set "live" to the slot that has one`);
+        if (!versionIn(r, r.live) && versionIn(r, idle)) {
+          fail(`${this.source}: ${entry}`, `live slot %v has no version`, r.live, `stage a version into ${r.live} first, or set "live" to the slot that has one`);
         }
-        if (r.weight > 0 && !versionIn(r, otherSlot(r.live))) {
-          fail(where, 'weight %v sends traffic to an empty slot', r.weight, `stage a version into ${otherSlot(r.live)} before sending it traffic, or set the weight to 0`);
-        }
+        refuse(this.source, idleTraffic(`${entry}.weight`, { tier: tier.name, service, weight: r.weight, slot: idle, version: versionIn(r, idle), retired: r.retired }));
         for (const slot of SLOTS) {
           const version = versionIn(r, slot);
           if (!version) continue;
-          if (previous && !this.wasLive(previous.name, service, version)) {
-            fail(where, `version %v in slot ${slot} was never live in tier "${previous.name}"`, version, `release it in "${previous.name}" first (stage, then switch), then promote it to "${tier.name}"`);
-          }
-          if (tier.profile.approvalRequired && !this.isApproved(tier.name, service, version)) {
-            fail(where, `version %v in slot ${slot} has no approval for tier "${tier.name}"`, version, `record one: switchyard approve ${service} ${version} --tier ${tier.name} --by <name>`);
-          }
+          refuse(this.source, promotionOrder(`${entry}.${slot}`, {
+            tier: tier.name, previous: previous?.name, version, wasLiveBefore: previous !== undefined && this.wasLive(previous.name, service, version),
+          }));
+          refuse(this.source, approval(`${entry}.${slot}`, {
+            tier: tier.name, service, version, approvalRequired: tier.profile.approvalRequired, approved: this.isApproved(tier.name, service, version),
+          }));
         }
       }
     }
@@ -322,16 +322,13 @@ function normalize(raw: unknown, source: string): LedgerData {
       const blue = e.blue === undefined || e.blue === null ? undefined : version(e.blue, `${where}.blue`);
       const green = e.green === undefined || e.green === null ? undefined : version(e.green, `${where}.green`);
       if (e.live !== 'blue' && e.live !== 'green') fail(`${source}: ${where}.live`, 'live slot %v is not a slot', e.live, 'use "blue" or "green"');
-      const weight = percentage(e.weight ?? 0, `${source}: ${where}.weight`);
+      const weight = percentage(e.weight ?? 0, source, `${where}.weight`);
       const retired = e.retired ?? false;
       if (typeof retired !== 'boolean') fail(`${source}: ${where}.retired`, 'retired %v is not true or false', retired, 'use true (the idle slot is scaled to zero) or leave the field out');
       if (retired) {
         const idle = otherSlot(e.live);
         if ((idle === 'blue' ? blue : green) === undefined) {
           fail(`${source}: ${where}.retired`, `idle slot ${idle} is marked retired (%v) but holds no version`, retired, `leave "retired" out (an empty slot has nothing to scale down), or stage a version into ${idle}`);
-        }
-        if (weight !== 0) {
-          fail(`${source}: ${where}.weight`, `weight %v sends traffic to the retired slot ${idle}`, weight, 'set the weight to 0, or leave "retired" out (stage the slot again to bring it back)');
         }
       }
       const approvals = ((e.approvals ?? []) as unknown[]);
@@ -374,7 +371,7 @@ function normalize(raw: unknown, source: string): LedgerData {
             ...(o.slot !== undefined ? { slot: (o.slot === 'blue' || o.slot === 'green') ? o.slot : fail(`${source}: ${w}.slot`, 'slot %v is not a slot', o.slot, 'use "blue" or "green"') } : {}),
             ...(o.by !== undefined ? { by: name(o.by, `${w}.by`) } : {}),
             ...(o.commitAt !== undefined ? { commitAt: time(o.commitAt, `${w}.commitAt`) } : {}),
-            ...(o.weight !== undefined ? { weight: percentage(o.weight, `${source}: ${w}.weight`) } : {}),
+            ...(o.weight !== undefined ? { weight: percentage(o.weight, source, `${w}.weight`) } : {}),
             ...(o.from !== undefined ? { from: str(o.from, `${w}.from`) } : {}),
           };
         }),
@@ -386,9 +383,7 @@ function normalize(raw: unknown, source: string): LedgerData {
 }
 
 /** A weight: a whole number from 0 to 100. */
-function percentage(weight: unknown, where: string): number {
-  if (typeof weight !== 'number' || !Number.isInteger(weight) || weight < 0 || weight > 100) {
-    fail(where, 'weight %v is not a percentage', weight, 'use a whole number from 0 to 100 (the share of traffic sent to the idle slot)');
-  }
-  return weight;
+function percentage(weight: unknown, source: string, entry: string): number {
+  refuse(source, weightRange(entry, weight));
+  return weight as number;
 }

@@ -197,7 +197,7 @@ describe('switchyard CLI: refusals leave the ledger byte-identical', () => {
     ['a second approval', [], ['approve', 'api', '1.4.0', '--tier', 'prod', '--by', 'dana'],
       '[releases.json: tiers.prod.api.approvals] version "1.4.0" is already approved for tier "prod" (by dana at 2026-11-05T16:00:00Z): each version is approved once per tier; release it with switchyard stage api 1.4.0 --tier prod'],
     ['a weight over 100', [], ['weight', 'api', '120', '--tier', 'dev'],
-      '[releases.json: tiers.dev.api] weight 120 is not a percentage: use a whole number from 0 to 100 (the share of traffic sent to the idle slot)'],
+      '[releases.json: tiers.dev.api.weight] weight 120 is not a percentage: use a whole number from 0 to 100 (the share of traffic sent to the idle slot)'],
     ['a switch to an empty slot', [], ['switch', 'api', '--tier', 'prod'],
       '[releases.json: tiers.prod.api] idle slot "green" holds no version: stage one first: switchyard stage api <version> --tier prod'],
     ['a tier the model does not have', [], ['stage', 'api', '1.6.0', '--tier', 'qa'],
@@ -208,7 +208,7 @@ describe('switchyard CLI: refusals leave the ledger byte-identical', () => {
       '[releases.json: tiers.dev.web] service "web" is not declared by app "shop" in tier "dev" (cdktf.out/switchyard.json): use one of api, worker; or declare it (a BlueGreenService) and run `npm run synth`'],
     // What synth would refuse and the model knows: the CLI refuses it before writing.
     ['a weight on a service without a route', [['stage', 'worker', '2.1.0', '--tier', 'dev']], ['weight', 'worker', '10', '--tier', 'dev'],
-      '[releases.json: tiers.dev.worker] the ledger would send 10% of the traffic to the idle slot, but the service has no route: give the service a route (the weight splits the HTTPRoute\'s traffic), or keep the weight at 0: switch to move all traffic'],
+      '[releases.json: tiers.dev.worker] the ledger sends 10% of the traffic to the idle slot of "worker", but the service has no route: give the service a route (the weight splits the HTTPRoute\'s traffic), or keep the weight at 0: switch to move all traffic'],
     ['a required downgrade of a database', [], ['stage', 'api', '1.6.0', '--tier', 'dev', '--requires', 'orders.engineVersion=16'],
       '[releases.json: tiers.dev.api.requires.orders.engineVersion] the release requires engineVersion "16", older than the declared 17: databases are never downgraded: require a version at least 17'],
     ['a required engine version that is not supported', [], ['stage', 'api', '1.6.0', '--tier', 'dev', '--requires', 'sessions.engineVersion=6.2'],
@@ -250,7 +250,7 @@ describe('switchyard CLI: refusals leave the ledger byte-identical', () => {
     const dir = project();
     fs.writeFileSync(path.join(dir, 'releases.json'), '{"app": "shop", "tiers": {"staging": {"api": {"blue": "9.9.9", "live": "blue"}}}}\n');
     expect(run(dir, 'stage', 'api', '1.0.0', '--tier', 'dev')).toEqual({ code: 1, out: [], err: [
-      '[releases.json: tiers.staging.api] version "9.9.9" in slot blue was never live in tier "dev": release it in "dev" first (stage, then switch), then promote it to "staging"',
+      '[releases.json: tiers.staging.api.blue] version "9.9.9" was never live in tier "dev": release it in "dev" first (stage, then switch), then promote it to "staging"',
     ] });
   });
 

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { DeliveryModel } from '../../lib';
-import { metricsCommand, parseSince } from '../../lib/cli/metrics';
+import { parseSince, run as metricsCommand } from '../../lib/cli/metrics';
 import { errorOf, tempDir } from '../helpers';
 import { captureIo } from './capture-io';
 
@@ -129,7 +129,7 @@ describe('switchyard metrics', () => {
         throw new Error('the chart module was loaded');
       });
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { metricsCommand: isolated } = require('../../lib/cli/metrics') as typeof import('../../lib/cli/metrics');
+      const { run: isolated } = require('../../lib/cli/metrics') as typeof import('../../lib/cli/metrics');
       expect(isolated([], captureIo(project(), NOW))).toBe(0);
       expect(() => isolated(['--svg', 'x.svg'], captureIo(project(), NOW))).toThrow('the chart module was loaded');
     });
@@ -141,7 +141,7 @@ describe('switchyard metrics', () => {
         throw new Error('cdktf was loaded');
       });
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { metricsCommand: isolated } = require('../../lib/cli/metrics') as typeof import('../../lib/cli/metrics');
+      const { run: isolated } = require('../../lib/cli/metrics') as typeof import('../../lib/cli/metrics');
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       expect(typeof (require('../../lib/cli/pipeline') as typeof import('../../lib/cli/pipeline')).pipelineCommand).toBe('function');
       expect(isolated(['--format', 'json'], captureIo(project(), NOW))).toBe(0);
@@ -172,7 +172,7 @@ describe('switchyard metrics', () => {
     ['an unknown format', ['--format', 'csv'], undefined,
       '[--format] format "csv" is not known: use table or json'],
     ['a ledger that breaks the promotion rules', [], { app: 'shop', tiers: { staging: { api: { blue: '1.0.0', live: 'blue' } } } },
-      '[examples/shop/releases.json: tiers.staging.api] version "1.0.0" in slot blue was never live in tier "dev": release it in "dev" first (stage, then switch), then promote it to "staging"'],
+      '[examples/shop/releases.json: tiers.staging.api.blue] version "1.0.0" was never live in tier "dev": release it in "dev" first (stage, then switch), then promote it to "staging"'],
     ['a missing ledger', ['--ledger', 'nowhere.json'], undefined,
       '[nowhere.json] the release ledger "nowhere.json" cannot be read (ENOENT): pass the right path with --ledger (the model names it relative to the folder the synth ran in)'],
   ])('refuses %s (exit 1)', (_what, args, ledger, message) => {

@@ -44,6 +44,9 @@ describe('the delivery model, as the CLI reads it', () => {
     const tiers = tiersOf(readModel(modelFile(JSON.stringify(model)), 'switchyard.json'));
     expect(tiers.names).toEqual(['dev', 'qa', 'prod']);
     expect(tiers.all.map((t) => t.profile.approvalRequired)).toEqual([false, true, true]);
+    expect(tiers.all.map((t) => [t.profile.binding, t.profile.highAvailability])).toEqual([['in-cluster', false], ['managed', false], ['managed', true]]);
+    // What the model does not carry is the built-in profile of the tier's binding.
+    expect(tiers.all.map((t) => t.profile.sizing.replicas)).toEqual([1, 2, 2]);
     expect(tiers.previous('prod')?.name).toBe('qa');
   });
 

@@ -115,7 +115,7 @@ describe('BlueGreenService', () => {
 
   test('refuses a ledger service the app does not declare', () => {
     expect(errorOf(() => devApp({ blue: '1.0.0', live: 'blue' }, (s) => { new BlueGreenService(s, 'web', { image: 'ghcr.io/acme/web', port: 8080 }); })))
-      .toContain('[shop-dev] the ledger releases.json releases service "api" in tier "dev" but the app declares no such service: declare it (declared: web) or remove it from the ledger');
+      .toContain('[shop-dev] [releases.json: tiers.dev.api] service "api" is not a service of app "shop" in tier "dev": declare it in the program (a BlueGreenService) and synthesize, or remove the entry (declared: web)');
   });
 
   test('refuses a connection to a dependency of another app', () => {

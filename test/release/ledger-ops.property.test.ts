@@ -5,8 +5,9 @@ import * as path from 'path';
 import { ConfigurationError } from '../../lib/private/errors';
 import { LedgerData, otherSlot, ReleaseLedger, ServiceRelease, SLOTS, versionIn } from '../../lib/release/ledger';
 import {
-  approve, formatLedger, LedgerContext, promote, retire, rollback, rollbackTarget, setWeight, stage, switchLive,
+  approve, LedgerContext, promote, retire, rollback, rollbackTarget, setWeight, stage, switchLive,
 } from '../../lib/release/ledger-ops';
+import { formatLedger } from '../../lib/release/ledger-format';
 import { Tiers } from '../../lib/tier/tier';
 
 // Only the ledger's modules are loaded here (not cdktf): these tests stay fast.

@@ -3,8 +3,9 @@ import * as path from 'path';
 import { ConfigurationError } from '../../lib/private/errors';
 import { LedgerData, ReleaseLedger } from '../../lib/release/ledger';
 import {
-  approve, formatLedger, LedgerContext, pendingApprovals, promote, retire, rollback, rollbackTarget, setWeight, stage, switchLive,
+  approve, LedgerContext, pendingApprovals, promote, retire, rollback, rollbackTarget, setWeight, stage, switchLive,
 } from '../../lib/release/ledger-ops';
+import { formatLedger } from '../../lib/release/ledger-format';
 import { Tiers } from '../../lib/tier/tier';
 
 const EXAMPLE = path.join(__dirname, '../../examples/shop/releases.json');
@@ -157,17 +158,17 @@ describe('weight', () => {
 
   test.each<[string, () => LedgerData, string]>([
     ['more than 100 percent', () => setWeight(example(), ctx, { service: 'api', tier: 'staging', percent: 101, by, at: AT }),
-      '[releases.json: tiers.staging.api] weight 101 is not a percentage: use a whole number from 0 to 100 (the share of traffic sent to the idle slot)'],
+      '[releases.json: tiers.staging.api.weight] weight 101 is not a percentage: use a whole number from 0 to 100 (the share of traffic sent to the idle slot)'],
     ['a fraction', () => setWeight(example(), ctx, { service: 'api', tier: 'staging', percent: 2.5, by, at: AT }),
-      '[releases.json: tiers.staging.api] weight 2.5 is not a percentage: use a whole number from 0 to 100 (the share of traffic sent to the idle slot)'],
+      '[releases.json: tiers.staging.api.weight] weight 2.5 is not a percentage: use a whole number from 0 to 100 (the share of traffic sent to the idle slot)'],
     ['a negative share', () => setWeight(example(), ctx, { service: 'api', tier: 'staging', percent: -1, by, at: AT }),
-      '[releases.json: tiers.staging.api] weight -1 is not a percentage: use a whole number from 0 to 100 (the share of traffic sent to the idle slot)'],
+      '[releases.json: tiers.staging.api.weight] weight -1 is not a percentage: use a whole number from 0 to 100 (the share of traffic sent to the idle slot)'],
     ['a service with no release in the tier', () => setWeight(empty, ctx, { service: 'api', tier: 'dev', percent: 5, by, at: AT }),
       '[releases.json: tiers.dev.api] service "api" has no release in tier "dev": stage a version first: switchyard stage api <version> --tier dev'],
     ['an empty idle slot', () => setWeight(example(), ctx, { service: 'api', tier: 'prod', percent: 5, by, at: AT }),
-      '[releases.json: tiers.prod.api] weight 5 would send traffic to idle slot green, which holds no version: stage a version first: switchyard stage api <version> --tier prod'],
+      '[releases.json: tiers.prod.api.weight] weight 5 sends traffic to idle slot green, which holds no version: stage a version into green first (switchyard stage api <version> --tier prod), or keep the weight at 0'],
     ['a retired idle slot', () => setWeight(retire(example(), ctx, { service: 'api', tier: 'dev', by, at: AT }), ctx, { service: 'api', tier: 'dev', percent: 5, by, at: AT }),
-      '[releases.json: tiers.dev.api] weight 5 would send traffic to idle slot blue (1.4.0), which is retired: stage a version into it first: switchyard stage api <version> --tier dev'],
+      '[releases.json: tiers.dev.api.weight] weight 5 sends traffic to idle slot blue (1.4.0), which is retired: stage a version into blue again first (switchyard stage api <version> --tier dev), or keep the weight at 0'],
   ])('refuses %s', (_what, step, message) => {
     expect(errorOf(step)).toBe(message);
   });
@@ -275,7 +276,7 @@ describe('steps', () => {
   test('refuse a ledger that breaks the rules before the step', () => {
     const broken = { app: 'shop', tiers: { staging: { api: { blue: '9.9.9', live: 'blue', weight: 0, approvals: [], history: [] } } } } as LedgerData;
     expect(errorOf(() => switchLive(broken, ctx, { service: 'api', tier: 'staging', by, at: AT }))).toBe(
-      '[releases.json: tiers.staging.api] version "9.9.9" in slot blue was never live in tier "dev": release it in "dev" first (stage, then switch), then promote it to "staging"');
+      '[releases.json: tiers.staging.api.blue] version "9.9.9" was never live in tier "dev": release it in "dev" first (stage, then switch), then promote it to "staging"');
   });
 });
 

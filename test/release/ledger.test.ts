@@ -1,6 +1,6 @@
 import { ConfigurationError, ReleaseLedger } from '../../lib';
 import { isIsoTime } from '../../lib/release/ledger';
-import { formatLedger } from '../../lib/release/ledger-ops';
+import { formatLedger } from '../../lib/release/ledger-format';
 import { errorOf } from '../helpers';
 import { ledgerOf, released, tiers } from '../fixtures';
 
@@ -61,11 +61,11 @@ describe('ReleaseLedger', () => {
     ['an empty live slot', { app: 'shop', tiers: { dev: { api: { green: '1.0.0', live: 'blue' } } } },
       '[releases.json: tiers.dev.api] live slot "blue" has no version: stage a version into blue first, or set "live" to the slot that has one'],
     ['traffic to an empty slot', { app: 'shop', tiers: { dev: { api: released('1.0.0', { weight: 20 }) } } },
-      '[releases.json: tiers.dev.api] weight 20 sends traffic to an empty slot: stage a version into green before sending it traffic, or set the weight to 0'],
+      '[releases.json: tiers.dev.api.weight] weight 20 sends traffic to idle slot green, which holds no version: stage a version into green first (switchyard stage api <version> --tier dev), or keep the weight at 0'],
     ['a skipped tier', { app: 'shop', tiers: { dev: { api: liveIn('1.0.0') }, staging: { api: released('1.1.0') } } },
-      '[releases.json: tiers.staging.api] version "1.1.0" in slot blue was never live in tier "dev": release it in "dev" first (stage, then switch), then promote it to "staging"'],
+      '[releases.json: tiers.staging.api.blue] version "1.1.0" was never live in tier "dev": release it in "dev" first (stage, then switch), then promote it to "staging"'],
     ['a missing approval', { app: 'shop', tiers: { dev: { api: liveIn('1.0.0') }, staging: { api: liveIn('1.0.0') }, prod: { api: released('1.0.0') } } },
-      '[releases.json: tiers.prod.api] version "1.0.0" in slot blue has no approval for tier "prod": record one: switchyard approve api 1.0.0 --tier prod --by <name>'],
+      '[releases.json: tiers.prod.api.blue] version "1.0.0" has no approval for tier "prod": record one: switchyard approve api 1.0.0 --tier prod --by <name>'],
     ['a weight out of range', { app: 'shop', tiers: { dev: { api: released('1.0.0', { weight: 120 }) } } },
       '[releases.json: tiers.dev.api.weight] weight 120 is not a percentage: use a whole number from 0 to 100 (the share of traffic sent to the idle slot)'],
     ['a slot that is not blue or green', { app: 'shop', tiers: { dev: { api: released('1.0.0', { live: 'red' }) } } },
@@ -77,7 +77,7 @@ describe('ReleaseLedger', () => {
     ['a retired slot without a version', { app: 'shop', tiers: { dev: { api: released('1.0.0', { retired: true }) } } },
       '[releases.json: tiers.dev.api.retired] idle slot green is marked retired (true) but holds no version: leave "retired" out (an empty slot has nothing to scale down), or stage a version into green'],
     ['traffic to a retired slot', { app: 'shop', tiers: { dev: { api: released('1.0.0', { green: '0.9.0', retired: true, weight: 5 }) } } },
-      '[releases.json: tiers.dev.api.weight] weight 5 sends traffic to the retired slot green: set the weight to 0, or leave "retired" out (stage the slot again to bring it back)'],
+      '[releases.json: tiers.dev.api.weight] weight 5 sends traffic to idle slot green (0.9.0), which is retired: stage a version into green again first (switchyard stage api <version> --tier dev), or keep the weight at 0'],
     ['an entry whose only version is in the idle slot', { app: 'shop', tiers: { dev: { api: { green: '1.0.0', live: 'blue', approvals: [{ version: '1.0.0', by: 'dana', at: '2026-11-01T10:00:00Z' }] } } } },
       '[releases.json: tiers.dev.api] live slot "blue" has no version: stage a version into blue first, or set "live" to the slot that has one'],
     ['a version with a space', { app: 'shop', tiers: { dev: { api: released('1.0 beta') } } },

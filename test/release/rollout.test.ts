@@ -69,7 +69,7 @@ describe('canary weights', () => {
   test.each<[string, Record<string, unknown>, (s: ReturnType<typeof appStack>) => void, string]>([
     ['a weight on a service without a route', { ...liveIn('1.0.0'), green: '1.1.0', weight: 10 },
       (stack) => { new BlueGreenService(stack, 'api', { image: 'ghcr.io/acme/api', port: 8080 }); },
-      '[shop-staging/api] the ledger sends 10% of the traffic to the idle slot, but the service has no route: give the service a route (the weight splits the HTTPRoute\'s traffic), or set the weight to 0'],
+      '[releases.json: tiers.staging.api] the ledger sends 10% of the traffic to the idle slot of "api", but the service has no route: give the service a route (the weight splits the HTTPRoute\'s traffic), or keep the weight at 0: switch to move all traffic'],
   ])('refuses %s', (_what, entry, declare, message) => {
     expect(errorOf(() => build('staging', entry, declare, lower))).toBe(message);
   });
@@ -97,7 +97,7 @@ describe('a release that requires a dependency change', () => {
   test.each<[string, Record<string, unknown>, (s: ReturnType<typeof appStack>) => void, string]>([
     ['a downgrade', { ...liveIn('2.0.0'), requires: { orders: { engineVersion: '16' } } },
       (stack) => { new Postgres(stack, 'orders', { engineVersion: '17' }); new BlueGreenService(stack, 'api', { image: 'ghcr.io/acme/api', port: 8080 }); },
-      '[shop-dev/orders] the ledger requires engineVersion "16", older than the declared 17: databases are never downgraded: require a version at least the declared one, or lower the declaration'],
+      '[releases.json: tiers.dev.api.requires.orders.engineVersion] the release requires engineVersion "16", older than the declared 17: databases are never downgraded: require a version at least 17'],
     ['a setting that cannot be required', { ...liveIn('2.0.0'), requires: { sessions: { nodeType: 'cache.r7g.large' } } },
       (stack) => { new Cache(stack, 'sessions'); new BlueGreenService(stack, 'api', { image: 'ghcr.io/acme/api', port: 8080 }); },
       '[releases.json: tiers.dev.api.requires.sessions] setting "nodeType" cannot be required of a release: require only engineVersion of "sessions"'],
@@ -107,6 +107,6 @@ describe('a release that requires a dependency change', () => {
 
   test('refuses a change of a dependency the service does not wait for', () => {
     expect(errorOf(() => build('dev', entry, (stack) => { new Postgres(stack, 'orders', { engineVersion: '17' }); new BlueGreenService(stack, 'api', { image: 'ghcr.io/acme/api', port: 8080 }); })))
-      .toContain('[shop-dev/api] the release of "api" in tier "dev" requires a change of "orders", which the service does not connect to: connect the service to "orders" (its rollout then waits for the change), or drop "orders" from the ledger entry\'s requires');
+      .toContain('[shop-dev/api] [releases.json: tiers.dev.api.requires.orders] the release of "api" requires a change of "orders", which the service does not connect to: connect the service to "orders" (its rollout then waits for the change), or require no change: it connects to no dependency');
   });
 });

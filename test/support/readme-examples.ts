@@ -15,7 +15,7 @@ import { shop } from '../../examples/shop/shop';
 import { App, buildModel } from '../../lib';
 import { CliIo } from '../../lib/cli/io';
 import { main } from '../../lib/cli/main';
-import { metricsCommand } from '../../lib/cli/metrics';
+import { run as metricsCommand } from '../../lib/cli/metrics';
 import { pipelineCommand } from '../../lib/cli/pipeline';
 
 /** The end of the metrics window in the README: the figures do not change with the day it is run. */
