@@ -24,7 +24,7 @@ const MODULES: Readonly<Record<string, () => Verb>> = {
   promote: () => require('./promote') as typeof import('./promote'),
   retire: () => require('./retire') as typeof import('./retire'),
   graph: () => require('./graph') as typeof import('./graph'),
-  pipeline: () => require('./pipeline-verb') as typeof import('./pipeline-verb'),
+  pipeline: () => require('./pipeline') as typeof import('./pipeline'),
   metrics: () => require('./metrics') as typeof import('./metrics'),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */

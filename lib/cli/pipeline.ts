@@ -11,7 +11,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { fail } from '../private/errors';
-import { parseArgs } from './args';
+import { FlagSpec, parseArgs } from './args';
 import { CliIo, Command, refusing, UsageError } from './io';
 import { DEFAULT_MODEL as DEFAULT_MODEL_PATH, readModel } from './model-file';
 import { DEFAULT_OUT, PipelineOptions, Provider, PROVIDERS, regenerate, settings } from './pipeline/common';
@@ -42,7 +42,10 @@ function shownOut(cwd: string, out: string): string {
   return normal === '' ? '.' : normal;
 }
 
-const USAGE = 'usage: switchyard pipeline github|gitlab [--out DIR] [--model PATH] [--branch NAME] [--image REF] [--check]';
+export const name = 'pipeline';
+export const usage = 'pipeline github|gitlab [--out DIR] [--model PATH] [--branch NAME] [--image REF] [--check]';
+export const flags: FlagSpec = { out: 'string', model: 'string', branch: 'string', image: 'string', check: 'boolean' };
+const USAGE = `usage: switchyard ${usage}`;
 
 /**
  * `switchyard pipeline <provider> [--out DIR] [--model PATH] [--branch NAME] [--image REF] [--check]`:
@@ -50,7 +53,7 @@ const USAGE = 'usage: switchyard pipeline github|gitlab [--out DIR] [--model PAT
  * exits 1 when a committed file differs from what the model gives now.
  */
 export const pipelineCommand: Command = refusing((args: string[], io: CliIo): number => {
-  const parsed = parseArgs(args, { out: 'string', model: 'string', branch: 'string', image: 'string', check: 'boolean' }, 1);
+  const parsed = parseArgs(args, flags, 1);
   const provider = parsed.positionals[0];
   if (provider === undefined) throw new UsageError(`a provider is required (${USAGE})`);
   if (!(PROVIDERS as readonly string[]).includes(provider)) {
@@ -93,3 +96,6 @@ export const pipelineCommand: Command = refusing((args: string[], io: CliIo): nu
   }
   return 0;
 });
+
+/** Writes (or, with `--check`, checks) the CI pipeline of the delivery model. */
+export const run: Command = pipelineCommand;

@@ -87,10 +87,10 @@ export class Cache extends Construct implements IDependency {
     this.app._registerDependency(this);
     this.secretName = secretName(name, 'cache');
     this.declaredEngineVersion = props.engineVersion ?? DEFAULT_VALKEY_VERSION;
-    this.engineVersion = engineVersionOf(this, this.app, name, this.declaredEngineVersion, (v) => {
+    this.engineVersion = engineVersionOf(this, this.app, this.declaredEngineVersion, (v) => {
       const problem = engineVersionProblem('valkey', v);
       if (problem) fail(this, problem[0], v, problem[1]);
-    }, 'caches');
+    });
     const nodeType = props.nodeType ?? this.app.tier.profile.sizing.cacheNodeType;
     const family = /^cache\.([a-z0-9]+)\.[a-z0-9]+$/.exec(nodeType)?.[1];
     if (!family) fail(this, 'nodeType %v is not an ElastiCache node type', nodeType, 'use a node type such as "cache.t4g.small" or "cache.r7g.large"');

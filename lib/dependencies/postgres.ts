@@ -6,7 +6,8 @@ import { CONTRACT_KEYS, IConnectable, IDependency, NetworkDestination, secretNam
 import { Database, PORT } from './postgres/database';
 import { bindInCluster, cnpgName, cnpgPods } from './postgres/in-cluster';
 import { bindAurora, bindRds } from './postgres/managed';
-import { admitPeer, engineVersionOf } from './requires';
+import { admitPeer } from './pod-security';
+import { engineVersionOf } from './requires';
 import { DEFAULT_POSTGRES_VERSION, Engine, engineVersionProblem } from './versions';
 
 export { connectionsAlarmThreshold, instanceMemoryGiB } from './postgres/managed';
@@ -124,10 +125,10 @@ export class Postgres extends Construct implements IDependency {
     this.engine = this.app.tier.managed && props.engine === 'aurora' ? 'aurora-postgres' : 'postgres';
     this.declaredEngineVersion = declared;
     this.rotates = this.app.tier.managed;
-    this.engineVersion = engineVersionOf(this, this.app, name, declared, (v) => {
+    this.engineVersion = engineVersionOf(this, this.app, declared, (v) => {
       const problem = engineVersionProblem(this.engine, v);
       if (problem) fail(this, problem[0], v, problem[1]);
-    }, 'databases');
+    });
     this.majorVersion = this.engineVersion.split('.')[0];
     this.databaseName = props.databaseName ?? tfId(name);
     if (!/^[a-z][a-z0-9_]{0,62}$/.test(this.databaseName)) {

@@ -34,9 +34,8 @@ export function requiredSettings(dependency: IDependency, app: AppStack): { sett
  * The engine version of a dependency in this tier: the declared one, or the
  * newer one a release of the tier requires. `check` refuses an unsupported
  * declared version; a required one must be supported too, and no downgrade.
- * (`name` and `what` repeat the dependency's name and kind, which the rules read from `dependency`: kept for the callers.)
  */
-export function engineVersionOf(dependency: IDependency, app: AppStack, _name: string, declared: string, check: (version: string) => void, _what?: string): string {
+export function engineVersionOf(dependency: IDependency, app: AppStack, declared: string, check: (version: string) => void): string {
   const { settings, by } = requiredSettings(dependency, app);
   check(declared);
   const required = settings.engineVersion;
@@ -44,6 +43,3 @@ export function engineVersionOf(dependency: IDependency, app: AppStack, _name: s
   refuse(app.ledger.source, requiredEngineVersion(app.tier.name, by.engineVersion, { name: dependency.name, kind: dependency.kind, engine: dependency.engine, engineVersion: declared }, required));
   return required;
 }
-
-// Kept for postgres.ts (its split is under way elsewhere): the pod security group code lives in pod-security.ts.
-export { admitPeer } from './pod-security';
