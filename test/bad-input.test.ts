@@ -84,7 +84,7 @@ function step(now: string, ...argv: string[]): void {
   fs.writeFileSync(path.join(dir, 'cdktf.out', 'switchyard.json'), JSON.stringify(MODEL));
   const err: string[] = [];
   const by = argv.includes('--by') || argv[0] === 'init' ? [] : ['--by', 'ana'];
-  const code = main([...argv, ...by], { out: () => undefined, err: (l) => err.push(l), cwd: dir, now: () => new Date(now) });
+  const code = sync(main([...argv, ...by], { out: () => undefined, err: (l) => err.push(l), cwd: dir, now: () => new Date(now) }));
   if (code !== 0) throw new CliRefusal(err.join('\n'), code);
 }
 
@@ -97,7 +97,7 @@ function stepOn(edit: (ledger: any) => void, now: string, ...argv: string[]): vo
   fs.mkdirSync(path.join(dir, 'cdktf.out'));
   fs.writeFileSync(path.join(dir, 'cdktf.out', 'switchyard.json'), JSON.stringify(MODEL));
   const err: string[] = [];
-  const code = main([...argv, '--by', 'ana'], { out: () => undefined, err: (l) => err.push(l), cwd: dir, now: () => new Date(now) });
+  const code = sync(main([...argv, '--by', 'ana'], { out: () => undefined, err: (l) => err.push(l), cwd: dir, now: () => new Date(now) }));
   if (code !== 0) throw new CliRefusal(err.join('\n'), code);
 }
 
@@ -111,7 +111,7 @@ function graph(edit: (model: typeof MODEL) => unknown, ...argv: string[]): void 
   fs.writeFileSync(path.join(dir, 'cdktf.out', 'switchyard.json'), JSON.stringify(model));
   fs.writeFileSync(path.join(dir, 'releases.json.md'), '# notes written by hand\n');
   const err: string[] = [];
-  const code = main(['graph', ...argv], { out: () => undefined, err: (l) => err.push(l), cwd: dir, now: () => new Date('2026-12-01T10:00:00Z') });
+  const code = sync(main(['graph', ...argv], { out: () => undefined, err: (l) => err.push(l), cwd: dir, now: () => new Date('2026-12-01T10:00:00Z') }));
   if (code !== 0) throw new CliRefusal(err.join('\n'), code);
 }
 
@@ -662,3 +662,9 @@ test('the catalog holds at least 40 kinds of bad input, each named once in its a
   expect(Object.values(CATALOG).flat().length).toBeGreaterThanOrEqual(40);
   for (const rows of Object.values(CATALOG)) expect(new Set(rows.map((r) => r[0])).size).toBe(rows.length);
 });
+
+/** The exit code of a verb that answers synchronously (every verb these tests run). */
+function sync(code: number | Promise<number>): number {
+  if (typeof code !== 'number') throw new Error('the verb answered with a promise');
+  return code;
+}

@@ -1,13 +1,12 @@
 /**
  * The DORA chart of `switchyard metrics --svg`: a Vega-Lite specification
- * built here (pure), rendered to SVG by Vega in a child Node.js process.
+ * built here (pure), rendered to SVG by Vega in this process.
  *
- * Why a child process: Vega and Vega-Lite 6 are ES modules whose renderer is
- * asynchronous, while a CLI command returns its exit code synchronously. The
- * child imports them only when a chart is asked for, so `switchyard metrics`
- * without --svg never loads them.
+ * Vega and Vega-Lite 6 are ES modules with top-level await, which only
+ * `import()` loads from CommonJS; they are imported when a chart is asked
+ * for, so `switchyard metrics` without --svg never loads them. Every time
+ * scale is UTC: the same ledger gives the same file in any time zone.
  */
-import { spawnSync } from 'child_process';
 import { pathToFileURL } from 'url';
 import { fail } from '../private/errors';
 import { MetricsReport } from '../release/dora';
@@ -47,13 +46,13 @@ export function chartSpec(report: MetricsReport, tierOrder: readonly string[]): 
   const tiers = tierOrder.filter((t) => report.services.some((s) => s.tier === t));
   const color = { field: 'tier', type: 'nominal', title: 'tier', sort: tiers, scale: { domain: tiers } };
   const time = (title: string) => ({
-    field: 'at', type: 'temporal', title, scale: report.window ? { domain: [report.window.from, report.window.to] } : {},
+    field: 'at', type: 'temporal', title, scale: { type: 'utc', ...(report.window ? { domain: [report.window.from, report.window.to] } : {}) },
     axis: { format: '%d %b', labelAngle: 0 },
   });
   const width = 560;
   // Weekly panels share one domain: from the Sunday of the first week to the end of the last.
   const weeks = report.window ? [weekStart(Date.parse(report.window.from)), weekStart(Date.parse(report.window.to)) + WEEK] : undefined;
-  const weekScale = weeks ? { domain: weeks.map((t) => new Date(t).toISOString()) } : {};
+  const weekScale = { type: 'utc', ...(weeks ? { domain: weeks.map((t) => new Date(t).toISOString()) } : {}) };
   const week = (title: string) => ({
     field: 'at', timeUnit: 'utcyearweek', type: 'temporal', title, scale: weekScale,
     axis: { format: '%d %b', labelAngle: 0, tickCount: 'week' },
@@ -136,39 +135,32 @@ export function chartSpec(report: MetricsReport, tierOrder: readonly string[]): 
   };
 }
 
-/** The script the child runs: read the spec, compile, render headless, print the SVG. */
-const RENDER = `
-const [vegaUrl, vegaLiteUrl] = process.argv.slice(1);
-const vega = await import(vegaUrl);
-const vl = await import(vegaLiteUrl);
-let text = '';
-for await (const chunk of process.stdin) text += chunk;
-const compiled = vl.compile(JSON.parse(text)).spec;
-const view = new vega.View(vega.parse(compiled), { renderer: 'none', logLevel: vega.Warn });
-process.stdout.write(await view.toSVG());
-`;
+/** `import()` kept as written: TypeScript's CommonJS output would turn it into a require(), which cannot load these modules. */
+const importModule = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<Record<string, unknown>>;
+
+interface VegaModule {
+  View: new (runtime: unknown, options: object) => { toSVG(): Promise<string> };
+  parse(spec: unknown): unknown;
+  Warn: number;
+}
 
 /**
  * Renders a Vega-Lite specification to SVG text (offline: the data is inline).
  * @param where names the output in errors (the --svg file)
  * @throws ConfigurationError when vega or vega-lite is not installed or rendering fails
  */
-export function renderSvg(spec: VegaLiteSpec, where = '--svg'): string {
+export async function renderSvg(spec: VegaLiteSpec, where = '--svg'): Promise<string> {
   let urls: string[];
   try {
     urls = CHART_PACKAGES.map((p) => pathToFileURL(require.resolve(p)).href);
   } catch {
     return fail(where, 'drawing a chart needs the packages %v', CHART_PACKAGES.join(' and '), 'install them beside switchyard: npm install --save-dev vega@6 vega-lite@6');
   }
-  const child = spawnSync(process.execPath, ['--input-type=module', '-e', RENDER, ...urls], {
-    input: JSON.stringify(spec),
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-    // Dates on the axes in UTC, whatever the machine's zone: the same ledger gives the same file.
-    env: { ...process.env, TZ: 'UTC' },
-  });
-  if (child.status !== 0 || !child.stdout.startsWith('<svg')) {
-    return fail(where, 'the chart could not be drawn: %v', (child.stderr || child.error?.message || 'no output').trim().split('\n').slice(-3).join(' '), 'check that vega@6 and vega-lite@6 are installed and Node.js is 20.19 or later');
+  try {
+    const [vega, vl] = await Promise.all(urls.map((u) => importModule(u))) as [VegaModule, { compile(spec: unknown): { spec: unknown } }];
+    const view = new vega.View(vega.parse(vl.compile(spec).spec), { renderer: 'none', logLevel: vega.Warn });
+    return await view.toSVG();
+  } catch (e) {
+    return fail(where, 'the chart could not be drawn: %v', (e as Error).message, 'check that vega@6 and vega-lite@6 are installed and Node.js is 20.19 or later');
   }
-  return child.stdout;
 }

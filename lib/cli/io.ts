@@ -13,8 +13,11 @@ export interface CliIo {
   now(): Date;
 }
 
-/** A CLI command: takes its arguments (after the verb), returns the exit code. */
-export type Command = (args: string[], io: CliIo) => number;
+/**
+ * A CLI command: takes its arguments (after the verb), returns the exit code, or a promise of it for a
+ * command that waits on something (Prometheus, a chart renderer); the rest answer synchronously.
+ */
+export type Command = (args: string[], io: CliIo) => number | Promise<number>;
 
 /**
  * A verb of the CLI, as its module (lib/cli/<verb>.ts) exports it: `switchyard help` is made of the
@@ -54,16 +57,20 @@ export function processIo(): CliIo {
  * the fix) on standard error and exits 1, as the dispatcher does, also when
  * it is called on its own.
  */
-export function refusing(command: Command): Command {
+export function refusing<R extends number | Promise<number>>(command: (args: string[], io: CliIo) => R): (args: string[], io: CliIo) => R {
   return (args, io) => {
-    try {
-      return command(args, io);
-    } catch (e) {
+    const refused = (e: unknown): number => {
       if (e instanceof ConfigurationError) {
         io.err(e.message);
         return 1;
       }
       throw e;
+    };
+    try {
+      const code = command(args, io);
+      return (code instanceof Promise ? code.catch(refused) : code) as R;
+    } catch (e) {
+      return refused(e) as R;
     }
   };
 }

@@ -50,8 +50,8 @@ function help(): string[] {
   return ['usage: switchyard <verb> [arguments] [flags]', '', 'verbs:', ...VERBS.map((v) => `  switchyard ${verb(v)!.usage}`), '', ...FLAGS];
 }
 
-/** Runs `switchyard` with `argv` (the arguments after the program name); returns the exit code. */
-export function main(argv: string[], io: CliIo): number {
+/** Runs `switchyard` with `argv` (the arguments after the program name); returns the exit code (a promise of it for a verb that waits). */
+export function main(argv: string[], io: CliIo): number | Promise<number> {
   const [name, ...args] = argv;
   if (name === 'help' || name === '--help' || name === '-h') {
     for (const line of help()) io.out(line);
@@ -63,9 +63,7 @@ export function main(argv: string[], io: CliIo): number {
     for (const line of help()) io.err(line);
     return 2;
   }
-  try {
-    return command(args, io);
-  } catch (e) {
+  const failed = (e: unknown): number => {
     if (e instanceof UsageError) {
       for (const line of `switchyard ${e.message}`.split('\n')) io.err(line);
       return 2;
@@ -76,9 +74,17 @@ export function main(argv: string[], io: CliIo): number {
     }
     io.err(`switchyard ${name}: ${(e as Error).stack ?? String(e)}`);
     return 1;
+  };
+  try {
+    const code = command(args, io);
+    return code instanceof Promise ? code.catch(failed) : code;
+  } catch (e) {
+    return failed(e);
   }
 }
 
 if (require.main === module) {
-  process.exitCode = main(process.argv.slice(2), processIo());
+  const code = main(process.argv.slice(2), processIo());
+  if (code instanceof Promise) void code.then((c) => { process.exitCode = c; });
+  else process.exitCode = code;
 }

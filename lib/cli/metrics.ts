@@ -9,7 +9,7 @@ import { ReleaseLedger } from '../release/ledger';
 import { FlagSpec, parseArgs } from './args';
 import { CliIo, Command, refusing } from './io';
 import { readLedgerText } from './ledger-file';
-import { generatedMark, writeGeneratedFile } from './output';
+import { checkGeneratedTarget, generatedMark, writeGeneratedFile } from './output';
 import { DEFAULT_MODEL as DEFAULT_MODEL_PATH, readModel, tiersOf } from './model-file';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -76,7 +76,7 @@ export const usage = 'metrics [--tier T] [--since DATE] [--until DATE] [--format
 export const flags: FlagSpec = { ledger: 'string', model: 'string', tier: 'string', since: 'string', until: 'string', format: 'string', svg: 'string' };
 
 /** Prints the metrics as a table or JSON, and draws the chart with `--svg`. */
-export const run: Command = refusing((args: string[], io: CliIo): number => {
+export const run: Command = refusing((args: string[], io: CliIo): number | Promise<number> => {
   const parsed = parseArgs(args, flags, 0);
   const flag = (name: string) => parsed.flags[name] as string | undefined;
   const format = flag('format') ?? 'table';
@@ -95,19 +95,23 @@ export const run: Command = refusing((args: string[], io: CliIo): number => {
   const report = doraMetrics(ledger.data, { tiers: tiers.names, tier: flag('tier'), since, until, source: file });
   const lines = format === 'json' ? [metricsJson(report)] : metricsTable(report);
   const svg = flag('svg');
-  if (svg !== undefined) {
-    // Loaded only here: the chart's packages are large and optional.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const chart = require('./chart') as typeof import('./chart');
+  const print = (): number => {
+    for (const l of lines) io.out(l);
+    if (svg !== undefined && format === 'json') io.err(`wrote ${svg}`);
+    if (svg !== undefined && format === 'table') {
+      io.out('');
+      io.out(`wrote ${svg}`);
+    }
+    return 0;
+  };
+  if (svg === undefined) return print();
+  checkGeneratedTarget(io.cwd, svg, 'metrics', '--svg');
+  // Loaded only here: the chart's packages are large and optional.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const chart = require('./chart') as typeof import('./chart');
+  return chart.renderSvg(chart.chartSpec(report, tiers.names), svg).then((drawn) => {
     // An XML comment before the chart marks the file as generated: the next run may replace it, and nothing else.
-    const text = `<!-- ${generatedMark('metrics')} -->\n${chart.renderSvg(chart.chartSpec(report, tiers.names), svg)}`;
-    writeGeneratedFile(io.cwd, svg, text, 'metrics', '--svg');
-  }
-  for (const l of lines) io.out(l);
-  if (svg !== undefined && format === 'json') io.err(`wrote ${svg}`);
-  if (svg !== undefined && format === 'table') {
-    io.out('');
-    io.out(`wrote ${svg}`);
-  }
-  return 0;
+    writeGeneratedFile(io.cwd, svg, `<!-- ${generatedMark('metrics')} -->\n${drawn}`, 'metrics', '--svg');
+    return print();
+  });
 });

@@ -20,17 +20,7 @@ export function generatedMark(verb: string): string {
 export function writeGeneratedFile(cwd: string, file: string, content: string, verb: string, flag: string): void {
   const mark = generatedMark(verb);
   if (!content.slice(0, 400).includes(mark)) throw new Error(`${verb}: generated content lacks its mark "${mark}"`);
-  const target = path.resolve(cwd, file);
-  let existing: string | undefined;
-  try {
-    if (fs.statSync(target).isDirectory()) fail(flag, '%v is a folder', file, `give a file path to ${flag}`);
-    existing = fs.readFileSync(target, 'utf8').slice(0, 400);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-  }
-  if (existing !== undefined && !existing.includes(mark)) {
-    fail(flag, `file %v is there and was not written by switchyard ${verb}`, file, `nothing was written: move it away, or pass another path to ${flag}`);
-  }
+  const target = checkGeneratedTarget(cwd, file, verb, flag);
   const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${os.hostname()}.${process.pid}.tmp`);
   try {
     fs.mkdirSync(path.dirname(target), { recursive: true });
@@ -40,4 +30,23 @@ export function writeGeneratedFile(cwd: string, file: string, content: string, v
     fs.rmSync(tmp, { force: true });
     fail(flag, 'file %v cannot be written', file, `check the path and its folder's permissions (${(e as Error).message}); nothing was written`);
   }
+}
+
+/**
+ * The path `switchyard <verb>` may write `file` to: refused (naming it) when it is a folder or a file the
+ * verb did not generate. Checked again when writing; a verb checks first when producing the content takes time.
+ */
+export function checkGeneratedTarget(cwd: string, file: string, verb: string, flag: string): string {
+  const target = path.resolve(cwd, file);
+  let existing: string | undefined;
+  try {
+    if (fs.statSync(target).isDirectory()) fail(flag, '%v is a folder', file, `give a file path to ${flag}`);
+    existing = fs.readFileSync(target, 'utf8').slice(0, 400);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  if (existing !== undefined && !existing.includes(generatedMark(verb))) {
+    fail(flag, `file %v is there and was not written by switchyard ${verb}`, file, `nothing was written: move it away, or pass another path to ${flag}`);
+  }
+  return target;
 }

@@ -8,6 +8,7 @@
  * `<!-- /readme-examples: NAME -->`) and docs/dora.svg; test/readme-examples.test.ts fails
  * when either is stale.
  */
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -15,7 +16,6 @@ import { shop } from '../../examples/shop/shop';
 import { App, buildModel } from '../../lib';
 import { CliIo } from '../../lib/cli/io';
 import { main } from '../../lib/cli/main';
-import { run as metricsCommand } from '../../lib/cli/metrics';
 import { pipelineCommand } from '../../lib/cli/pipeline';
 
 /** The end of the metrics window in the README: the figures do not change with the day it is run. */
@@ -84,8 +84,10 @@ export function readmeExamples(root = path.join(__dirname, '../..')): ReadmeExam
       fs.mkdirSync(path.dirname(path.join(dir, a.ledger)), { recursive: true });
       fs.copyFileSync(path.join(root, a.ledger), path.join(dir, a.ledger));
     }
-    const metrics = recording(dir);
-    if (metricsCommand(METRICS_ARGS, metrics) !== 0) throw new Error(`switchyard metrics failed: ${metrics.errors.join('\n')}`);
+    // In a process of its own, as users run it: the chart's renderer is an ES module that a jest worker cannot import.
+    const drawn = spawnSync(process.execPath, ['--require', path.join(root, 'examples/register.js'), path.join(root, 'lib/cli/main.ts'), 'metrics', ...METRICS_ARGS], { cwd: dir, encoding: 'utf8' });
+    if (drawn.status !== 0) throw new Error(`switchyard metrics failed: ${drawn.stderr}`);
+    const metrics = { lines: drawn.stdout.replace(/\n$/, '').split('\n') };
     const pipeline = recording(dir);
     if (pipelineCommand(['github'], pipeline) !== 0) throw new Error(`switchyard pipeline failed: ${pipeline.errors.join('\n')}`);
     const workflow = fs.readFileSync(path.join(dir, '.github/workflows/switchyard-deploy.yml'), 'utf8');
