@@ -86,6 +86,8 @@ describe('the package', () => {
       const r = spawnSync(process.execPath, ['-p', "require.resolve('@switchyard-iac/cdktf/register')"], { cwd, encoding: 'utf8' });
       expect([r.status, r.stdout.trim()]).toEqual([0, REGISTER]);
     }
+    // `npm run synth` is that same app command, run directly: cdktf's CLI is for deploy and diff.
+    expect(pkg.scripts.synth).toBe(cdktfJson.app);
     const deep = spawnSync(process.execPath, ['-e', "require('@switchyard-iac/cdktf/build/lib/app.js')"], { cwd: ROOT, encoding: 'utf8' });
     expect([deep.status, /ERR_PACKAGE_PATH_NOT_EXPORTED/.test(deep.stderr)]).toEqual([1, true]);
   });

@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // npm run bench [-- --runs N] [--cli-only]
 //
-// Times, as `cdktf synth` runs them (the `app` command of cdktf.json), the main example's synth and
-// the synth of generated apps of 1, 10 and 50 services x 3 tiers (test/support/bench-app.ts, through
-// the same runner), and, as the reference, loading @cdktf/provider-aws from its package root.
+// Times, through the `app` command of cdktf.json (what `npm run synth` runs), the main example's synth
+// and the synth of generated apps of 1, 10 and 50 services x 3 tiers (test/support/bench-app.ts, through
+// the same runner), and, as the reference, loading @cdktf/provider-aws from its package root. Also the
+// main example through cdktf's CLI (`cdktf synth`, which runs the same app command; `cdktf deploy` and
+// `cdktf diff` synthesize so too), and how many times the app command's time that takes.
 // Every run measures each of them once, in turn (round-robin), so the machine's load hits all alike;
 // one warm-up round first (not counted). Prints the median wall time and median peak memory (max RSS
 // of the node processes, from test/support/bench-probe.js) of each, both also as a ratio to the
@@ -56,9 +58,12 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   });
 }
 
+// cdktf's CLI from this install (no npx lookup), its telemetry off; it writes where --output says.
+const cdktfCli = path.join(root, 'node_modules', '.bin', 'cdktf');
 const subjects = [
   { key: 'ref', name: 'reference: `require("@cdktf/provider-aws")` (package root)', command: `node -e "require('@cdktf/provider-aws')"` },
-  { key: 'main', name: `main example synth (\`${app}\`)`, command: app },
+  { key: 'main', name: `main example synth, the app command (\`${app}\`)`, command: app },
+  { key: 'cli', name: 'main example synth through cdktf\'s CLI (`cdktf synth`)', command: (outdir) => `CHECKPOINT_DISABLE=1 ${cdktfCli} synth --output ${outdir}` },
   ...SERVICES.map((n) => ({ key: `s${n}`, name: `generated app, ${n} service${n === 1 ? '' : 's'} x 3 tiers`, command: `${runner} test/support/bench-app.ts ${n}` })),
 ];
 
@@ -66,8 +71,9 @@ const subjects = [
 function measureOnce(subject, tag) {
   const outdir = path.join(work, `${subject.key}-${tag}`, 'cdktf.out');
   const rssFile = path.join(work, `${subject.key}-${tag}.rss`);
+  const command = typeof subject.command === 'function' ? subject.command(outdir) : subject.command;
   const started = process.hrtime.bigint();
-  const r = spawnSync(subject.command, {
+  const r = spawnSync(command, {
     cwd: root,
     shell: true,
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -81,6 +87,7 @@ function measureOnce(subject, tag) {
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   if (r.status !== 0) throw new Error(`${subject.name} failed (exit ${r.status}):\n${r.stderr}`);
   const rss = fs.readFileSync(rssFile, 'utf8').trim().split('\n').map(Number);
+  if (subject.key !== 'ref' && !fs.existsSync(path.join(outdir, 'manifest.json'))) throw new Error(`${subject.name} wrote no ${path.join(outdir, 'manifest.json')}`);
   fs.rmSync(path.dirname(outdir), { recursive: true, force: true });
   return { ms, mb: Math.max(...rss) / 1024 };
 }
@@ -169,6 +176,8 @@ try {
     const m = med[s.key];
     console.log(`| ${s.name} | ${(m.ms / 1000).toFixed(2)} s | ${m.mb.toFixed(0)} MB | ${(m.ms / ref.ms).toFixed(2)}x | ${(m.mb / ref.mb).toFixed(2)}x |`);
   }
+  console.log('');
+  console.log(`\`cdktf synth\` of the main example takes ${(med.cli.ms / med.main.ms).toFixed(2)}x the time of its app command (${(med.cli.ms / 1000).toFixed(2)} s against ${(med.main.ms / 1000).toFixed(2)} s, medians of the same run) and ${(med.cli.mb / med.main.mb).toFixed(2)}x the peak memory`);
   console.log('');
   console.log(`warm-up round (not counted; the first synth after an install also fills the runner's caches): ${subjects.map((s) => `${s.key} ${(cold[s.key].ms / 1000).toFixed(2)} s`).join(', ')}`);
   console.log('');
