@@ -551,7 +551,7 @@ const CATALOG: Record<string, Row[]> = {
   ],
   'policy and moves': [
     ['a suppression of an unknown rule', (app) => { Policy.suppress(shopIn(app), 'SY-RDS-99', 'replica'); },
-      '[shop-dev] suppression names rule "SY-RDS-99", which the rule pack does not have: use one of SY-RDS-1..10, SY-SQS-1..2, SY-SNS-1..2, SY-CACHE-1..4, SY-EKS-1..3, SY-K8S-1..12, SY-EC2-1..4, SY-KMS-1..2, SY-LOGS-1..3, SY-DATA-1..2 (see the README\'s rules table)'],
+      '[shop-dev] suppression names rule "SY-RDS-99", which the rule pack does not have: use one of SY-RDS-1..10, SY-SQS-1..2, SY-SNS-1..2, SY-CACHE-1..4, SY-EKS-1..3, SY-K8S-1..12, SY-EC2-1..4, SY-KMS-1..2, SY-LOGS-1..3, SY-DATA-1..2 (see docs/RULES.md)'],
     ['a suppression without a reason', (app) => { Policy.suppress(shopIn(app), 'SY-RDS-3', '  '); },
       '[shop-dev] suppression of SY-RDS-3 has an empty reason "  ": say why SY-RDS-3 does not apply here: Policy.suppress(construct, "SY-RDS-3", "<why>"); the reason goes into policy-report.json'],
     ['the policy turned off without a reason', (app) => { Policy.disable(shopIn(app), ''); },

@@ -1,28 +1,37 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseFlowchart } from './cli/mermaid';
-import { deployExcerpt, METRICS_UNTIL, readmeBlocks, readmeExamples, ReadmeExamples, withBlocks } from './support/readme-examples';
+import { BLOCK_NAMES, blockHomes, deployExcerpt, docFiles, METRICS_UNTIL, readmeBlocks, readmeExamples, ReadmeExamples, withBlocks } from './support/readme-examples';
 
 const ROOT = path.join(__dirname, '..');
 const README = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+/** Every documentation file's text, by path from the root. */
+const TEXTS = Object.fromEntries(docFiles(ROOT).map((f) => [f, fs.readFileSync(path.join(ROOT, f), 'utf8')]));
+/** Every generated block of the documentation, by name. */
+const BLOCKS = Object.assign({}, ...Object.values(TEXTS).map(readmeBlocks)) as Record<string, string>;
 
 /**
- * The README's examples and docs/dora.svg are what the commands give for the main example at a
- * fixed end of the window; `npm run readme` regenerates them.
+ * The generated examples of the README and docs/, and docs/dora.svg, are what the commands give for
+ * the main example at a fixed end of the window; `npm run readme` regenerates them where they are.
  */
-describe('the README examples of the main example', () => {
+describe('the generated examples of the main example', () => {
   let examples: ReadmeExamples;
   beforeAll(() => {
     examples = readmeExamples(ROOT);
   });
 
-  test('the README has each generated block once', () => {
-    expect(Object.keys(readmeBlocks(README)).sort()).toEqual(['deploy-prod', 'graph', 'metrics', 'status']);
-    for (const name of ['deploy-prod', 'graph', 'metrics', 'status']) expect(README.split(`<!-- readme-examples: ${name} `).length).toBe(2);
+  test('each generated block is in exactly one documentation file, once, where the pages say', () => {
+    expect(Object.keys(BLOCKS).sort()).toEqual([...BLOCK_NAMES]);
+    expect(blockHomes(TEXTS)).toEqual({
+      'deploy-prod': 'docs/pipelines.md', graph: 'docs/cli.md', 'graph-prod': 'README.md', help: 'docs/cli.md', metrics: 'docs/pipelines.md', status: 'docs/releases.md',
+    });
+    expect(() => blockHomes({ 'README.md': README, 'docs/copy.md': TEXTS['README.md'] }, ['graph-prod'])).toThrow('generated blocks: block graph-prod is given 2 times (README.md, docs/copy.md)');
+    expect(() => blockHomes({ 'README.md': README }, ['graph-prod', 'status'])).toThrow('generated blocks: block status is in no documentation file');
+    expect(() => blockHomes({ 'x.md': '<!-- readme-examples: nope (npm run readme) -->\n' }, [])).toThrow('x.md has a block nope, which npm run readme does not make');
   });
 
   test('the status table is what `switchyard status` prints for the example\'s ledger, every service of every tier', () => {
-    const block = readmeBlocks(README).status;
+    const block = BLOCKS.status;
     expect(block).toBe(examples.blocks.status);
     const rows = block.split('\n').slice(3, -1).map((l) => l.split(/\s+/).slice(0, 2).join(' '));
     expect(rows).toEqual(['dev api', 'dev worker', 'staging api', 'staging worker', 'prod api', 'prod worker']);
@@ -30,15 +39,33 @@ describe('the README examples of the main example', () => {
   });
 
   test('the diagram is what `switchyard graph` prints: a flowchart of the three tiers', () => {
-    const block = readmeBlocks(README).graph;
+    const block = BLOCKS.graph;
     expect(block).toBe(examples.blocks.graph);
     const lines = block.split('\n');
     expect([lines[0], lines[lines.length - 1]]).toEqual(['```mermaid', '```']);
     expect(parseFlowchart(lines.slice(1, -1)).top).toHaveLength(3);
   });
 
-  test('the metrics table is what `switchyard metrics --until` prints, and the README shows that command', () => {
-    const block = readmeBlocks(README).metrics;
+  test('the README\'s picture is what `switchyard graph --tier prod` prints: prod alone, with its four stacks', () => {
+    const block = BLOCKS['graph-prod'];
+    expect(block).toBe(examples.blocks['graph-prod']);
+    const lines = block.split('\n');
+    expect(parseFlowchart(lines.slice(1, -1)).top).toHaveLength(1);
+    for (const stack of ['platform-prod', 'addons-prod', 'addons-config-prod', 'shop-prod']) expect(block).toContain(`["${stack}`);
+    expect(block).not.toMatch(/-dev\b|tier dev/);
+  });
+
+  test('the command reference shows `switchyard help` as it prints, every verb', () => {
+    const block = BLOCKS.help;
+    expect(block).toBe(examples.blocks.help);
+    for (const verb of ['init', 'status', 'stage', 'switch', 'rollback', 'weight', 'approve', 'promote', 'retire', 'graph', 'pipeline', 'metrics']) {
+      expect(block).toMatch(new RegExp(`^ {2}switchyard ${verb}\\b`, 'm'));
+      expect(TEXTS['docs/cli.md']).toMatch(new RegExp(`^\\| [^|]*\`${verb}\``, 'm'));
+    }
+  });
+
+  test('the metrics table is what `switchyard metrics --until` prints, and the page shows that command', () => {
+    const block = BLOCKS.metrics;
     expect(block).toBe(examples.blocks.metrics);
     expect(block).toContain(`npx switchyard metrics --until ${METRICS_UNTIL} --svg docs/dora.svg`);
     // Every service of the ledger has its rows: the worker too.
@@ -49,7 +76,7 @@ describe('the README examples of the main example', () => {
   });
 
   test('the deploy-prod excerpt is the generated job, with its deploy command of every prod stack', () => {
-    const block = readmeBlocks(README)['deploy-prod'];
+    const block = BLOCKS['deploy-prod'];
     expect(block).toBe(examples.blocks['deploy-prod']);
     expect(block).toContain("run: npx cdktf deploy 'platform-prod' 'addons-prod' 'addons-config-prod' 'shop-prod' --auto-approve");
     expect(block).toContain("if: github.ref == 'refs/heads/main'");
@@ -63,11 +90,12 @@ describe('the README examples of the main example', () => {
     expect(committed).toMatch(/aria-label="[^"]*service: worker"/);
   });
 
-  test('withBlocks replaces a block and nothing else; a README without the markers is refused', () => {
-    const text = withBlocks(README, { metrics: 'new body' });
+  test('withBlocks replaces a block and nothing else; a file without the markers is refused', () => {
+    const pipelines = TEXTS['docs/pipelines.md'];
+    const text = withBlocks(pipelines, { metrics: 'new body' }, 'docs/pipelines.md');
     expect(readmeBlocks(text).metrics).toBe('new body');
-    expect(text.replace('new body', examples.blocks.metrics)).toBe(README);
-    expect(() => withBlocks('# no markers\n', { metrics: 'x' })).toThrow('README.md has no block <!-- readme-examples: metrics (npm run readme) -->');
+    expect(text.replace('new body', examples.blocks.metrics)).toBe(pipelines);
+    expect(() => withBlocks('# no markers\n', { metrics: 'x' }, 'docs/x.md')).toThrow('docs/x.md has no block <!-- readme-examples: metrics (npm run readme) -->');
   });
 
   test('deployExcerpt keeps the job and its comment, and shortens the setup steps to one line', () => {

@@ -28,7 +28,7 @@ export const STATEFUL_AWS_TYPES: Readonly<Record<string, string>> = {
  * (configuration, network plumbing, IAM, Kubernetes workloads), except
  * `kubernetes_manifest` and `helm_release`, classified per resource by
  * {@link inClusterStateful}. CloudWatch log groups hold logs, but they are
- * kept only for the tier's retention and are not protected (see the README).
+ * kept only for the tier's retention and are not protected (see docs/nothing-lost.md).
  */
 export const STATELESS_TYPES: readonly string[] = [
   'aws_cloudwatch_log_group', 'aws_cloudwatch_metric_alarm', 'aws_db_parameter_group', 'aws_db_subnet_group', 'aws_default_security_group', 'aws_eip',

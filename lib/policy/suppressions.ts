@@ -25,7 +25,7 @@ function idRanges(): string {
  */
 export function checkSuppression(where: IConstruct, entry: { rule?: unknown; reason?: unknown }): void {
   if (typeof entry.rule !== 'string' || !IDS.has(entry.rule)) {
-    fail(where, 'suppression names rule %v, which the rule pack does not have', entry.rule, `use one of ${idRanges()} (see the README's rules table)`);
+    fail(where, 'suppression names rule %v, which the rule pack does not have', entry.rule, `use one of ${idRanges()} (see docs/RULES.md)`);
   }
   if (typeof entry.reason !== 'string' || entry.reason.trim() === '') {
     fail(where, `suppression of ${entry.rule} has an empty reason %v`, entry.reason ?? '',

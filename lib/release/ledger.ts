@@ -280,7 +280,7 @@ export class ReleaseLedger {
 /** Validates the shape of a parsed ledger and returns it with defaults filled in. */
 function normalize(raw: unknown, source: string): LedgerData {
   const obj = (v: unknown, where: string): Record<string, unknown> => {
-    if (!v || typeof v !== 'object' || Array.isArray(v)) fail(`${source}: ${where}`, 'expected an object, found %v', v, 'see the ledger format in the README');
+    if (!v || typeof v !== 'object' || Array.isArray(v)) fail(`${source}: ${where}`, 'expected an object, found %v', v, 'see the ledger format in docs/releases.md');
     return v as Record<string, unknown>;
   };
   const str = (v: unknown, where: string, re?: RegExp, hint = 'a non-empty string'): string => {

@@ -129,7 +129,7 @@ describe('suppressions', () => {
   test('an unknown rule ID is refused with the IDs that exist', () => {
     const owner = badQueue(tierStack('prod'));
     expect(errorOf(() => Policy.suppress(owner, 'SY-RDS-99', 'typo'))).toBe(
-      '[things-prod/orders] suppression names rule "SY-RDS-99", which the rule pack does not have: use one of SY-RDS-1..10, SY-SQS-1..2, SY-SNS-1..2, SY-CACHE-1..4, SY-EKS-1..3, SY-K8S-1..12, SY-EC2-1..4, SY-KMS-1..2, SY-LOGS-1..3, SY-DATA-1..2 (see the README\'s rules table)');
+      '[things-prod/orders] suppression names rule "SY-RDS-99", which the rule pack does not have: use one of SY-RDS-1..10, SY-SQS-1..2, SY-SNS-1..2, SY-CACHE-1..4, SY-EKS-1..3, SY-K8S-1..12, SY-EC2-1..4, SY-KMS-1..2, SY-LOGS-1..3, SY-DATA-1..2 (see docs/RULES.md)');
   });
 
   test('suppression metadata written by hand is held to the same rules at synth', () => {

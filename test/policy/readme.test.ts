@@ -1,9 +1,9 @@
-// The README's rules table and the rule tests are kept in step with the rule pack.
+// The rules table (docs/RULES.md) and the rule tests are kept in step with the rule pack.
 import * as fs from 'fs';
 import * as path from 'path';
 import { Policy } from '../../lib';
 
-const readme = fs.readFileSync(path.resolve(__dirname, '../../README.md'), 'utf8');
+const rules = fs.readFileSync(path.resolve(__dirname, '../../docs/RULES.md'), 'utf8');
 
 const WHERE: Record<string, string> = {
   'every-tier': 'staging, prod (dev: warning)',
@@ -12,13 +12,13 @@ const WHERE: Record<string, string> = {
   'deletion-protection': 'prod (protected tiers)',
 };
 
-describe('README rules table', () => {
+describe('the rules table of docs/RULES.md', () => {
   test('has one row per rule, with its title, Checkov and FSBP mapping and the tiers where it is an error', () => {
     for (const r of Policy.rules) {
       const row = `| ${r.id} | ${r.title} | ${r.checkov.join(', ') || 'none'} | ${r.fsbp.join(', ') || 'none'} | ${WHERE[r.appliesIn]} |`;
-      expect(readme).toContain(row);
+      expect(rules).toContain(row);
     }
-    expect(readme.match(/^\| SY-[A-Z0-9]+-\d+ \|/gm)).toHaveLength(Policy.rules.length);
+    expect(rules.match(/^\| SY-[A-Z0-9]+-\d+ \|/gm)).toHaveLength(Policy.rules.length);
   });
 });
 

@@ -1,12 +1,13 @@
 /**
- * The README's examples of the main example (examples/shop), made by the commands themselves:
- * the `switchyard status` table, the `switchyard graph` diagram, the `switchyard metrics` table at
- * a fixed end of the window, its chart (docs/dora.svg), and the deploy-prod job of the generated
- * GitHub deploy workflow.
+ * The generated examples of the README and docs/, made by the commands themselves from the main
+ * example (examples/shop): the `switchyard status` table, the `switchyard graph` diagram (all tiers,
+ * and prod alone), the `switchyard metrics` table at a fixed end of the window, its chart
+ * (docs/dora.svg), the deploy-prod job of the generated GitHub deploy workflow, and `switchyard help`.
  *
- * `npm run readme` writes them into README.md (between `<!-- readme-examples: NAME -->` and
- * `<!-- /readme-examples: NAME -->`) and docs/dora.svg; test/readme-examples.test.ts fails
- * when either is stale.
+ * Each block lives in one of the documentation files (README.md, CONTRIBUTING.md, docs/*.md), between
+ * `<!-- readme-examples: NAME (npm run readme) -->` and `<!-- /readme-examples: NAME -->`.
+ * `npm run readme` rewrites every block in the file that holds it, and docs/dora.svg;
+ * test/readme-examples.test.ts fails when one is stale, missing or given twice.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -18,17 +19,26 @@ import { CliIo } from '../../lib/cli/io';
 import { main } from '../../lib/cli/main';
 import { pipelineCommand } from '../../lib/cli/pipeline';
 
-/** The end of the metrics window in the README: the figures do not change with the day it is run. */
+/** The end of the metrics window in docs/pipelines.md: the figures do not change with the day it is run. */
 export const METRICS_UNTIL = '2026-11-23T12:00:00Z';
-/** The metrics command of the README, as typed. */
+/** The metrics command of docs/pipelines.md, as typed. */
 export const METRICS_ARGS = ['--until', METRICS_UNTIL, '--svg', 'docs/dora.svg'];
-/** The steps every job starts with, left out of the README's excerpt. */
+/** The steps every job starts with, left out of the excerpt in docs/pipelines.md. */
 const SETUP_STEPS = ['Set up Node.js', 'Set up Terraform', 'Install packages'];
 
-/** The generated parts of the README, by marker name, and the chart. */
+/** The names of the generated blocks. */
+export const BLOCK_NAMES = ['deploy-prod', 'graph', 'graph-prod', 'help', 'metrics', 'status'] as const;
+
+/** The generated parts of the documentation, by marker name, and the chart. */
 export interface ReadmeExamples {
-  readonly blocks: Readonly<Record<'status' | 'graph' | 'metrics' | 'deploy-prod', string>>;
+  readonly blocks: Readonly<Record<(typeof BLOCK_NAMES)[number], string>>;
   readonly svg: string;
+}
+
+/** The documentation files that may hold generated blocks, relative to the root: README.md, CONTRIBUTING.md, docs/*.md. */
+export function docFiles(root = path.join(__dirname, '../..')): string[] {
+  const docs = fs.readdirSync(path.join(root, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`);
+  return ['README.md', 'CONTRIBUTING.md', ...docs].filter((f) => fs.existsSync(path.join(root, f)));
 }
 
 /** An io that records what a command prints. */
@@ -91,10 +101,14 @@ export function readmeExamples(root = path.join(__dirname, '../..')): ReadmeExam
     const pipeline = recording(dir);
     if (pipelineCommand(['github'], pipeline) !== 0) throw new Error(`switchyard pipeline failed: ${pipeline.errors.join('\n')}`);
     const workflow = fs.readFileSync(path.join(dir, '.github/workflows/switchyard-deploy.yml'), 'utf8');
-    // The graph from the project folder, where the model names the ledger; the status as the README's
+    // The graph from the project folder, where the model names the ledger; the status as docs/releases.md's
     // steps run it, with the example's ledger kept as releases.json.
     const graph = recording(dir);
     if (main(['graph'], graph) !== 0) throw new Error(`switchyard graph failed: ${graph.errors.join('\n')}`);
+    const graphProd = recording(dir);
+    if (main(['graph', '--tier', 'prod'], graphProd) !== 0) throw new Error(`switchyard graph --tier prod failed: ${graphProd.errors.join('\n')}`);
+    const help = recording(dir);
+    if (main(['help'], help) !== 0) throw new Error(`switchyard help failed: ${help.errors.join('\n')}`);
     for (const a of apps) fs.copyFileSync(path.join(root, a.ledger), path.join(dir, 'releases.json'));
     const status = recording(dir);
     if (main(['status'], status) !== 0) throw new Error(`switchyard status failed: ${status.errors.join('\n')}`);
@@ -102,6 +116,8 @@ export function readmeExamples(root = path.join(__dirname, '../..')): ReadmeExam
       blocks: {
         status: ['```', ...status.lines, '```'].join('\n'),
         graph: ['```mermaid', ...graph.lines, '```'].join('\n'),
+        'graph-prod': ['```mermaid', ...graphProd.lines, '```'].join('\n'),
+        help: ['```', ...help.lines, '```'].join('\n'),
         metrics: ['```sh', `npx switchyard metrics ${METRICS_ARGS.join(' ')}`, '```', '', '```', ...metrics.lines, '```'].join('\n'),
         'deploy-prod': ['```yaml', deployExcerpt(workflow), '```'].join('\n'),
       },
@@ -124,24 +140,52 @@ export function readmeBlocks(readme: string): Record<string, string> {
   return blocks;
 }
 
-/** The README with its generated blocks replaced. */
-export function withBlocks(readme: string, blocks: Readonly<Record<string, string>>): string {
-  let text = readme;
+/** A documentation file's text with its generated blocks replaced (`file` names it in the error). */
+export function withBlocks(text: string, blocks: Readonly<Record<string, string>>, file = 'README.md'): string {
+  let out = text;
   for (const [name, body] of Object.entries(blocks)) {
-    const a = text.indexOf(open(name));
-    const b = text.indexOf(close(name));
-    if (a < 0 || b < a) throw new Error(`README.md has no block ${open(name)} ... ${close(name)}`);
-    text = `${text.slice(0, a)}${open(name)}\n${body}\n${text.slice(b)}`;
+    const a = out.indexOf(open(name));
+    const b = out.indexOf(close(name));
+    if (a < 0 || b < a) throw new Error(`${file} has no block ${open(name)} ... ${close(name)}`);
+    out = `${out.slice(0, a)}${open(name)}\n${body}\n${out.slice(b)}`;
   }
-  return text;
+  return out;
+}
+
+/**
+ * Which file holds each block (the opening marker), by name: every name of `names` in exactly one
+ * file, once; else an error that names the block and the files.
+ */
+export function blockHomes(texts: Readonly<Record<string, string>>, names: readonly string[] = BLOCK_NAMES): Record<string, string> {
+  const homes: Record<string, string> = {};
+  const problems: string[] = [];
+  for (const name of names) {
+    const where = Object.entries(texts).flatMap(([file, text]) => Array(text.split(open(name)).length - 1).fill(file));
+    if (where.length === 1) homes[name] = where[0];
+    else problems.push(`block ${name} is ${where.length === 0 ? 'in no documentation file' : `given ${where.length} times (${where.join(', ')})`}`);
+  }
+  for (const [file, text] of Object.entries(texts)) {
+    for (const m of text.matchAll(/^<!-- readme-examples: ([\w-]+) \(npm run readme\) -->$/gm)) {
+      if (!names.includes(m[1])) problems.push(`${file} has a block ${m[1]}, which npm run readme does not make`);
+    }
+  }
+  if (problems.length > 0) throw new Error(`generated blocks: ${problems.join('; ')}`);
+  return homes;
 }
 
 if (require.main === module) {
   const root = path.join(__dirname, '../..');
   const examples = readmeExamples(root);
-  const readme = path.join(root, 'README.md');
-  fs.writeFileSync(readme, withBlocks(fs.readFileSync(readme, 'utf8'), examples.blocks));
+  const texts = Object.fromEntries(docFiles(root).map((f) => [f, fs.readFileSync(path.join(root, f), 'utf8')]));
+  const homes = blockHomes(texts);
+  const written: string[] = [];
+  for (const file of Object.keys(texts)) {
+    const mine = Object.fromEntries(Object.entries(examples.blocks).filter(([name]) => homes[name] === file));
+    if (Object.keys(mine).length === 0) continue;
+    fs.writeFileSync(path.join(root, file), withBlocks(texts[file], mine, file));
+    written.push(`${file} (${Object.keys(mine).join(', ')})`);
+  }
   fs.mkdirSync(path.join(root, 'docs'), { recursive: true });
   fs.writeFileSync(path.join(root, 'docs/dora.svg'), examples.svg);
-  process.stdout.write(`wrote README.md (${Object.keys(examples.blocks).join(', ')}) and docs/dora.svg\n`);
+  process.stdout.write(`wrote ${written.join(', ')} and docs/dora.svg\n`);
 }

@@ -2,7 +2,7 @@
  * The charts Switchyard pins, against what their maintainers published
  * (test/data/upstream/charts): each pinned version is one the record holds
  * (a published version, with the source it was checked against), the
- * catalog, the README's table and the record agree, and every value we set
+ * catalog, the catalog table of docs/platform.md and the record agree, and every value we set
  * is a value of the pinned chart (in its values.yaml, listed in its schema,
  * or under a part the chart passes through verbatim) and passes its schema.
  */
@@ -193,10 +193,10 @@ describe('the pinned charts are published versions, recorded with the source the
     }
   });
 
-  test('the README\'s catalog table names each add-on\'s chart, version and the source it was checked against', () => {
-    const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+  test('the catalog table of docs/platform.md names each add-on\'s chart, version and the source it was checked against', () => {
+    const platform = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'platform.md'), 'utf8');
     const rows = new Map<string, string[]>();
-    for (const line of readme.split('\n')) {
+    for (const line of platform.split('\n')) {
       const m = /^\| `([A-Za-z0-9]+)` \| (.+?) \| (.+?) \| (.+?) \|/.exec(line);
       if (m) rows.set(m[1], [m[2], m[3], m[4]]);
     }

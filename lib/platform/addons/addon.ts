@@ -117,7 +117,7 @@ export interface HelmAddonProps {
 export interface CatalogAddonOptions {
   /**
    * Chart version to pin instead of the catalog's.
-   * @default - the version the catalog pins (see the README's catalog table)
+   * @default - the version the catalog pins (see the catalog table of docs/platform.md)
    */
   readonly version?: string;
   /**

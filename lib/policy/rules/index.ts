@@ -1,4 +1,4 @@
-/** The Switchyard rule pack: every rule, in report and README order. */
+/** The Switchyard rule pack: every rule, in the order of the report and of docs/RULES.md. */
 import type { PolicyRule } from '../rule';
 import { dataFinalSnapshot } from './data/final-snapshot';
 import { dataPreventDestroy } from './data/prevent-destroy';
