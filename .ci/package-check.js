@@ -278,6 +278,9 @@ async function main() {
     check(deep.status !== 0 && deep.stderr.includes('ERR_PACKAGE_PATH_NOT_EXPORTED'), 'a deep import is closed (ERR_PACKAGE_PATH_NOT_EXPORTED)');
     const open = node("const p = require('@switchyard-iac/cdktf/package.json'); const l = require('@switchyard-iac/cdktf'); if (p.name !== '@switchyard-iac/cdktf' || typeof l.BlueGreenService !== 'function') process.exit(1)");
     check(open.status === 0, 'the library and package.json load by name');
+    const probe = 'const o = { stack: "" }; Error.captureStackTrace(o); process.stdout.write(String(o.stack.length))';
+    const quiet = run(process.execPath, ['--require', '@switchyard-iac/cdktf/register', '-e', probe], { cwd: project, env });
+    check(quiet.status === 0 && quiet.stdout === '0', `the packaged runner quiets cdktf's token traces (from build/lib; a capture of that shape has ${quiet.stdout || quiet.stderr} characters)`);
 
     // The types: the first program type-checks against the installed declarations (as Node resolves
     // it: exports), and a wrong prop does not.
