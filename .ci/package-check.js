@@ -278,15 +278,20 @@ async function main() {
     check(deep.status !== 0 && deep.stderr.includes('ERR_PACKAGE_PATH_NOT_EXPORTED'), 'a deep import is closed (ERR_PACKAGE_PATH_NOT_EXPORTED)');
     const open = node("const p = require('@switchyard-iac/cdktf/package.json'); const l = require('@switchyard-iac/cdktf'); if (p.name !== '@switchyard-iac/cdktf' || typeof l.BlueGreenService !== 'function') process.exit(1)");
     check(open.status === 0, 'the library and package.json load by name');
+    const SUBPATHS = { model: 'MODEL_FILE', ledger: 'SLOTS', policy: 'SWITCHYARD_RULES', versions: 'POSTGRES_VERSIONS', contract: 'envVarName' };
+    for (const [sub, name] of Object.entries(SUBPATHS)) {
+      const r = node(`if (require('@switchyard-iac/cdktf/${sub}').${name} === undefined) process.exit(1)`);
+      check(r.status === 0, `@switchyard-iac/cdktf/${sub} loads by name (${name})`);
+    }
     const probe = 'const o = { stack: "" }; Error.captureStackTrace(o); process.stdout.write(String(o.stack.length))';
     const quiet = run(process.execPath, ['--require', '@switchyard-iac/cdktf/register', '-e', probe], { cwd: project, env });
     check(quiet.status === 0 && quiet.stdout === '0', `the packaged runner quiets cdktf's token traces (from build/lib; a capture of that shape has ${quiet.stdout || quiet.stderr} characters)`);
 
     // The types: the first program type-checks against the installed declarations (as Node resolves
     // it: exports), and a wrong prop does not.
-    const tsc = (file) => {
+    const tsc = (file, resolution = 'node16') => {
       fs.writeFileSync(path.join(work, 'tsconfig.json'), JSON.stringify({
-        compilerOptions: { noEmit: true, strict: true, skipLibCheck: true, types: [], target: 'es2022', module: 'node16', moduleResolution: 'node16' },
+        compilerOptions: { noEmit: true, strict: true, skipLibCheck: true, types: [], target: 'es2022', module: resolution === 'node16' ? 'node16' : 'commonjs', moduleResolution: resolution },
         files: [path.join(project, file)],
       }));
       return run(process.execPath, [require.resolve('typescript/bin/tsc', { paths: [root] }), '-p', path.join(work, 'tsconfig.json')], { cwd: project, env });
@@ -297,6 +302,21 @@ async function main() {
     const wrong = tsc('wrong.ts');
     check(wrong.status !== 0 && /wrong\.ts\(\d+,\d+\): error TS2322/.test(wrong.stdout), 'a wrong prop (engineVersion: 17) does not');
     fs.rmSync(path.join(project, 'wrong.ts'));
+    // The subpaths' types, under Node's resolution (exports) and under the older one cdktf's project
+    // template gets by default (typesVersions).
+    fs.writeFileSync(path.join(project, 'subpaths.ts'), [
+      "import type { DeliveryModel } from '@switchyard-iac/cdktf/model';",
+      "import type { LedgerData } from '@switchyard-iac/cdktf/ledger';",
+      "import type { PolicyRule } from '@switchyard-iac/cdktf/policy';",
+      "import { POSTGRES_VERSIONS } from '@switchyard-iac/cdktf/versions';",
+      "import { envVarName } from '@switchyard-iac/cdktf/contract';",
+      "export const seen: [DeliveryModel['version'], keyof LedgerData, PolicyRule['id'], string, string] = [1, 'app', 'SY-X-1', Object.keys(POSTGRES_VERSIONS)[0], envVarName('orders', 'db', 'host')];",
+    ].join('\n'));
+    for (const resolution of ['node16', 'node10']) {
+      const sub = tsc('subpaths.ts', resolution);
+      check(sub.status === 0, `a program using every subpath type-checks with moduleResolution ${resolution}${sub.status ? `:\n${sub.stdout}` : ''}`);
+    }
+    fs.rmSync(path.join(project, 'subpaths.ts'));
 
     // A first release, with the installed command.
     await step('npx switchyard stage api 1.0.0 --tier dev --by ci');

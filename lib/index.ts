@@ -1,14 +1,21 @@
 /**
  * Switchyard: deliver an application, and everything it depends on, to dev,
  * staging and prod with CDK for Terraform.
+ *
+ * This entry point holds the constructs, their props and the few types a
+ * program writes. The rest is behind subpaths of the package:
+ * `/model` (the delivery model synth writes), `/ledger` (the release ledger's
+ * format), `/policy` (writing and reading policy rules),
+ * `/versions` (supported versions and pinned charts), `/contract` (the names
+ * an app and the cluster agree on), `/register` (the TypeScript runner).
+ * api/*.api.md records each entry point; test/api.test.ts keeps them current.
  */
 export { App } from './app';
-export { buildModel, DeliveryModel, MODEL_FILE, ModelApp, ModelAppTier, ModelDependency, ModelGrant, ModelService, ModelStack, ModelTier } from './model';
 export { AppStack, AppStackProps } from './app-stack';
 export { ConfigurationError } from './private/errors';
 
 // Tiers
-export { Binding, TierProfile, TierProfileOverrides, TierSizing, Profiles } from './tier/profile';
+export { Binding, Profiles, TierProfile, TierProfileOverrides, TierSizing } from './tier/profile';
 export { ClusterAccess, Tier, TierProps, TierSettings, Tiers } from './tier/tier';
 export { Backend, HcpBackendOptions, LocalBackendOptions, S3BackendOptions } from './tier/backend';
 export { IClusterConnection, KubernetesAccess, TierStack, TierStackProps } from './tier/stack';
@@ -16,15 +23,15 @@ export { Moved } from './tier/moved';
 
 // Platform
 export { ExistingNetworkProps, INetwork, Network, NetworkProps } from './platform/network';
-export { DEFAULT_EKS_VERSION, EKS_LOG_TYPES, EKS_VERSIONS, EksCluster, EksClusterProps } from './platform/eks-cluster';
+export { EksCluster, EksClusterProps } from './platform/eks-cluster';
 export {
-  EksAttributes, EksPlatformProps, ENVOY_PROXY_NAMESPACE, envoyProxies, GatewayProxies, GatewayRef, KubeconfigPlatformProps, PlatformRef, RemoteStatePlatformProps,
+  EksAttributes, EksPlatformProps, GatewayProxies, GatewayRef, KubeconfigPlatformProps, PlatformRef, RemoteStatePlatformProps,
 } from './platform/platform-ref';
 export { AddonsStack, AddonsStackProps, PlatformStack, PlatformStackProps } from './platform/stacks';
 export { Addon, AddonContext, CatalogAddonOptions, HelmAddon, HelmAddonProps, HelmChart } from './platform/addons/addon';
-export { AddonIds } from './platform/addons/ids';
-export { CloudNativePg, ExternalSecrets } from './platform/addons/operators';
-export { EnvoyGateway, EnvoyGatewayOptions, GatewayApiCrds, GATEWAY_ACCESS_LABEL, GATEWAY_NAME, GATEWAY_NAMESPACE } from './platform/addons/gateway';
+export { CloudNativePg } from './platform/addons/cloudnative-pg';
+export { ExternalSecrets } from './platform/addons/external-secrets';
+export { EnvoyGateway, EnvoyGatewayOptions, GatewayApiCrds } from './platform/addons/gateway';
 export { AwsLoadBalancerController, AwsLoadBalancerControllerOptions } from './platform/addons/aws-load-balancer-controller';
 export { CertManager, CertManagerOptions, ClusterIssuer, ClusterIssuerProps } from './platform/addons/cert-manager';
 export { ExternalDns, ExternalDnsOptions } from './platform/addons/external-dns';
@@ -32,30 +39,27 @@ export { MetricsServer, MetricsServerOptions } from './platform/addons/metrics-s
 export { Reloader } from './platform/addons/reloader';
 export { ClusterAutoscaler, ClusterAutoscalerOptions } from './platform/addons/cluster-autoscaler';
 export { Gp3StorageClass } from './platform/addons/storage';
-export { Alloy, KubePrometheusStack, Loki, MONITORING_NAMESPACE, PROMETHEUS_POD_LABELS } from './platform/addons/observability';
+export { KubePrometheusStack } from './platform/addons/kube-prometheus-stack';
+export { Loki } from './platform/addons/loki';
+export { Alloy } from './platform/addons/alloy';
 export { standardAddons, StandardAddonsOptions, standardPlatform, StandardPlatformOptions } from './platform/addons/standard';
 
 // Dependencies
-export {
-  CONTRACT_KEYS, DependencyKind, envVarName, IConnectable, IDependency, IQueue, ITopic, NetworkDestination, QueueAction, secretName,
-} from './dependencies/contract';
+export { DependencyKind, IConnectable, IDependency, IQueue, ITopic, NetworkDestination, QueueAction } from './dependencies/contract';
 export { Postgres, PostgresProps } from './dependencies/postgres';
-export { AURORA_MAJORS, DEFAULT_POSTGRES_VERSION, DEFAULT_VALKEY_VERSION, Engine, POSTGRES_VERSIONS, VALKEY_VERSIONS } from './dependencies/versions';
-export { InClusterMessaging, MESSAGING_IMAGE, Queue, QueueProps, SubscribeOptions, Topic, TopicProps } from './dependencies/messaging';
-export { Cache, CacheProps, VALKEY_CHART } from './dependencies/cache';
-
-// Policy
-export {
-  buildPolicyReport, DISABLE_METADATA, Policy, PolicyError, PolicyFinding, PolicyReport, PolicyResource, PolicyRule,
-  POLICY_REPORT_FILE, PUBLIC_EXPOSURE_TAG, PUBLIC_EXPOSURE_VALUE, ReportedFinding, RuleContext, RuleScope, Severity,
-  SUPPRESS_METADATA, SWITCHYARD_RULES, TerraformConfig, Violation,
-} from './policy';
+export { Engine } from './dependencies/versions';
+export { Queue, QueueProps } from './dependencies/messaging/queue';
+export { SubscribeOptions, Topic, TopicProps } from './dependencies/messaging/topic';
+export { Cache, CacheProps } from './dependencies/cache';
 
 // Releases
-export { Approval, HistoryEvent, LedgerData, ReleaseLedger, ServiceRelease, Slot, SLOTS, Verb, VERBS, otherSlot } from './release/ledger';
+export { ReleaseLedger } from './release/ledger';
 export {
   AutoscalingOptions, BlueGreenService, BlueGreenServiceProps, MigrationOptions, NotSecret, notSecret, ProbeOptions, SecretKeyRef, RouteOptions, ServiceResources, SlotResources,
 } from './release/blue-green-service';
+
+// Policy: suppressing and checking (writing rules: /policy)
+export { Policy } from './policy/policy';
 
 // Observability
 export { AlertSubscriptions } from './observability/alarms';

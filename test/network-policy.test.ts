@@ -5,11 +5,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import {
-  AddonsStack, AppStack, AwsLoadBalancerController, Backend, BlueGreenService, Cache, CloudNativePg, EnvoyGateway, ExternalSecrets, GatewayApiCrds,
-  KubePrometheusStack, PlatformRef, PlatformStack, Postgres, Queue, Topic,
-} from '../lib';
-import type { DeliveryModel } from '../lib';
+import { AddonsStack, AppStack, AwsLoadBalancerController, Backend, BlueGreenService, Cache, CloudNativePg, EnvoyGateway, ExternalSecrets, GatewayApiCrds, KubePrometheusStack, PlatformRef, PlatformStack, Postgres, Queue, Topic } from '../lib';
+import type { DeliveryModel } from '../lib/exports/model';
 import { ledgerOf, released, tiers } from './fixtures';
 import { exampleOutput, k8s, resources, StackJson, synth, Synth } from './helpers';
 import { address, connection, Endpoint, Pod, pod, policiesOf, PolicySpec } from './support/network-policy';

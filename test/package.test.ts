@@ -60,9 +60,11 @@ describe('the package', () => {
     expect(license).toContain('\n   Copyright 2026 The Switchyard Authors\n');
   });
 
-  test('exports the library, the runner and package.json, and nothing else', () => {
+  test('exports the library, its subpaths, the runner and package.json, and nothing else', () => {
+    const entry = (file: string) => ({ types: `./build/lib/${file}.d.ts`, default: `./build/lib/${file}.js` });
     expect(pkg.exports).toEqual({
-      '.': { types: './build/lib/index.d.ts', default: './build/lib/index.js' },
+      '.': entry('index'),
+      ...Object.fromEntries(['model', 'ledger', 'policy', 'versions', 'contract'].map((e) => [`./${e}`, entry(`exports/${e}`)])),
       './register': './register.js',
       './package.json': './package.json',
     });

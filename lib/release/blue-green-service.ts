@@ -8,7 +8,7 @@ import { AppStack } from '../app-stack';
 import { describeValue, envVarName, IConnectable, IDependency, IQueue, isDependency, ITopic } from '../dependencies/contract';
 import { podSecurityOfPeer } from '../dependencies/pod-security';
 import { cidrPeer, namespacePeer, networkPolicy, podPeer, Rule, tcp, toAwsApis } from '../dependencies/network-policy';
-import { MONITORING_NAMESPACE, PROMETHEUS_POD_LABELS } from '../platform/addons/observability';
+import { MONITORING_NAMESPACE, PROMETHEUS_POD_LABELS } from '../platform/addons/monitoring-names';
 import { Alerts } from '../observability/alarms';
 import { serviceMonitoring, ServiceMonitoring } from '../observability/monitoring';
 import { AddonIds } from '../platform/addons/ids';

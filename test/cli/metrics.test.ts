@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { DeliveryModel } from '../../lib';
+import { DeliveryModel } from '../../lib/exports/model';
 import { parseSince, run as metricsCommand } from '../../lib/cli/metrics';
 import { errorOf, tempDir } from '../helpers';
 import { captureIo } from './capture-io';

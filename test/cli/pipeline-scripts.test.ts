@@ -9,7 +9,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
 import { shop } from '../../examples/shop/shop';
-import { App, buildModel, DeliveryModel } from '../../lib';
+import { App } from '../../lib';
+import { DeliveryModel, buildModel } from '../../lib/exports/model';
 import { githubWorkflows, gitlabPipeline } from '../../lib/cli/pipeline';
 import { tempDir } from '../helpers';
 

@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
 import { shop } from '../../examples/shop/shop';
-import { App, buildModel, ConfigurationError, DeliveryModel } from '../../lib';
+import { App, ConfigurationError } from '../../lib';
+import { DeliveryModel, buildModel } from '../../lib/exports/model';
 import { UsageError } from '../../lib/cli/io';
 import {
   checkGenerated, GENERATED_MARK, githubWorkflows, gitlabPipeline, PINNED_ACTIONS, pipelineCommand, tierDeployments, writeGenerated,

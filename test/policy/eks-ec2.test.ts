@@ -1,5 +1,6 @@
 import { AwsEksCluster, DefaultSecurityGroup, SecurityGroup, VpcSecurityGroupIngressRule } from '../../lib/private/cdk';
-import { PUBLIC_EXPOSURE_TAG, TierStack } from '../../lib';
+import { TierStack } from '../../lib';
+import { PUBLIC_EXPOSURE_TAG } from '../../lib/exports/policy';
 import { findings, raw, RuleCase, runCases, tierStack } from './support';
 
 const IMDS = { http_endpoint: 'enabled', http_tokens: 'required', http_put_response_hop_limit: 1 };

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, ConfigurationError, Policy, POLICY_REPORT_FILE, PolicyError, PolicyReport, SUPPRESS_METADATA, TierStack } from '../../lib';
+import { App, ConfigurationError, Policy, TierStack } from '../../lib';
+import { POLICY_REPORT_FILE, PolicyError, PolicyReport, SUPPRESS_METADATA } from '../../lib/exports/policy';
 import { Aspects, Construct } from '../../lib/private/cdk';
 import { errorOf, tempDir } from '../helpers';
 import { raw, tierStack } from './support';

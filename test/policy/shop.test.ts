@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { shop } from '../../examples/shop/shop';
-import { App, POLICY_REPORT_FILE, PolicyReport } from '../../lib';
+import { App } from '../../lib';
+import { POLICY_REPORT_FILE, PolicyReport } from '../../lib/exports/policy';
 import { DbInstance, TerraformStack } from '../../lib/private/cdk';
 import { errorOf, exampleOutput, tempDir } from '../helpers';
 

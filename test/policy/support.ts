@@ -1,5 +1,6 @@
 import * as path from 'path';
-import { App, PlatformRef, Policy, PolicyFinding, TierStack } from '../../lib';
+import { App, PlatformRef, Policy, TierStack } from '../../lib';
+import { PolicyFinding } from '../../lib/exports/policy';
 import { IConstruct, TerraformResource } from '../../lib/private/cdk';
 import { tiers } from '../fixtures';
 import { tempDir } from '../helpers';

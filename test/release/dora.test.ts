@@ -1,4 +1,5 @@
-import { ConfigurationError, HistoryEvent, LedgerData } from '../../lib';
+import { ConfigurationError } from '../../lib';
+import { HistoryEvent, LedgerData } from '../../lib/exports/ledger';
 import {
   CHANGE_FAILURE_CLUSTERS, changeFailureBand, checkTimeOrder, deploymentsOf, doraMetrics, formatDuration, formatFrequency, frequencyBand,
   leadTimeBand, median, RECOVERY_LOW_CUT_MS, recoveryBand,

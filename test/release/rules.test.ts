@@ -4,7 +4,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, BlueGreenService, Cache, LedgerData, Postgres, Queue, ReleaseLedger } from '../../lib';
+import { App, BlueGreenService, Cache, Postgres, Queue, ReleaseLedger } from '../../lib';
+import { LedgerData } from '../../lib/exports/ledger';
 import { CliIo } from '../../lib/cli/io';
 import { main } from '../../lib/cli/main';
 import { formatLedger } from '../../lib/release/ledger-format';

@@ -11,7 +11,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as lib from '../../lib';
-import { VALKEY_CHART } from '../../lib';
+import { VALKEY_CHART } from '../../lib/exports/versions';
 import { EXAMPLES } from '../examples-list';
 import { exampleOutput, resources, StackJson, synth } from '../helpers';
 import { chartData, ChartData, UPSTREAM } from './upstream';
