@@ -397,13 +397,13 @@ describe('the switchyard program', () => {
   test('is the package\'s bin, and `npm run switchyard` runs it from source', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
     expect(pkg.bin).toEqual({ switchyard: 'build/lib/cli/main.js' });
-    expect(pkg.scripts.switchyard).toBe('node --require tsx/cjs lib/cli/main.ts');
+    expect(pkg.scripts.switchyard).toBe('node --require @switchyard-iac/cdktf/register lib/cli/main.ts');
     expect(fs.readFileSync(path.join(root, 'lib/cli/main.ts'), 'utf8').split('\n')[0]).toBe('#!/usr/bin/env node');
   });
 
   test('runs as the entry module: the exit code and stderr of a refused step', () => {
     const dir = project();
-    const r = spawnSync(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(root, 'lib/cli/main.ts'), 'promote', 'api', '--from', 'dev', '--to', 'prod'], {
+    const r = spawnSync(process.execPath, ['--require', path.join(root, 'register.js'), path.join(root, 'lib/cli/main.ts'), 'promote', 'api', '--from', 'dev', '--to', 'prod'], {
       cwd: dir, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' },
     });
     expect([r.status, r.stdout, r.stderr]).toEqual([1, '',
