@@ -6,6 +6,7 @@
  */
 import type { MetricsOptions } from '../observability/monitoring';
 import type { Slot } from './ledger';
+import { versionLabel } from './version-label';
 
 /** What a service's releases are measured against (`BlueGreenServiceProps.analysis`). */
 export interface AnalysisOptions {
@@ -137,7 +138,7 @@ export interface SlotTarget {
   readonly namespace: string;
   readonly service: string;
   readonly slot: Slot;
-  /** The slot's version; filtered on only when it is a valid label value (a digest is not). */
+  /** The slot's version: its pods' `app.kubernetes.io/version` label (see version-label.ts) is filtered on. */
   readonly version?: string;
 }
 
@@ -151,19 +152,12 @@ export interface SlotQueries {
   readonly p99: string;
 }
 
-const LABEL_VALUE = /^(?:[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)$/;
-
-/** True when `value` can be a Kubernetes label value (and so a scraped target label). */
-export function isLabelValue(value: string): boolean {
-  return LABEL_VALUE.test(value);
-}
-
 /** The queries of a slot: the alert rules' selectors (scraped target labels) narrowed to the slot and its version. */
 export function slotQueries(a: ResolvedAnalysis, target: SlotTarget, window = a.window): SlotQueries {
   const quote = (v: string) => JSON.stringify(v);
   const labels = [
     `namespace=${quote(target.namespace)}`, `app_kubernetes_io_name=${quote(target.service)}`, `switchyard_dev_slot=${quote(target.slot)}`,
-    ...(target.version !== undefined && isLabelValue(target.version) ? [`app_kubernetes_io_version=${quote(target.version)}`] : []),
+    ...(target.version !== undefined ? [`app_kubernetes_io_version=${quote(versionLabel(target.version))}`] : []),
   ].join(', ');
   return {
     requests: `sum(increase(${a.requestsMetric}{${labels}}[${window}]))`,

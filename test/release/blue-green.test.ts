@@ -1,3 +1,4 @@
+import { isLabelValue, versionLabel } from '../../lib/release/version-label';
 import { Construct } from 'constructs';
 import { BlueGreenService, notSecret, Postgres } from '../../lib';
 import { errorOf, k8s, resources, synth } from '../helpers';
@@ -96,6 +97,21 @@ describe('BlueGreenService', () => {
     const digest = `sha256:${'a'.repeat(64)}`;
     const s = devApp({ blue: digest, live: 'blue' });
     expect(k8s(s, 'kubernetes_deployment_v1', 'api-blue').spec.template.spec.container[0].image).toBe(`ghcr.io/acme/api@${digest}`);
+    // The pods' version label is a valid label value (a digest is not one): its start and a hash.
+    const label = k8s(s, 'kubernetes_deployment_v1', 'api-blue').spec.template.metadata.labels['app.kubernetes.io/version'];
+    expect(label).toBe(versionLabel(digest));
+    expect(label).toMatch(/^sha256-a{43}-[0-9a-f]{12}$/);
+  });
+
+  test('a tag too long or shaped wrong for a label is labelled by its start and a hash; a plain one as it is', () => {
+    const long = `1.0.0-build.${'9'.repeat(100)}`;
+    const s = devApp({ blue: long, green: '_rc.1', live: 'blue' });
+    const label = (slot: string) => k8s(s, 'kubernetes_deployment_v1', `api-${slot}`).spec.template.metadata.labels['app.kubernetes.io/version'];
+    expect(label('blue')).toMatch(/^1\.0\.0-build\.9{38}-[0-9a-f]{12}$/);
+    expect(label('green')).toMatch(/^rc\.1-[0-9a-f]{12}$/);
+    for (const slot of ['blue', 'green']) expect(isLabelValue(label(slot))).toBe(true);
+    expect(versionLabel('1.4.2')).toBe('1.4.2');
+    expect(versionLabel(long)).not.toBe(versionLabel(`${long}0`));
   });
 
   test.each<[string, (s: ReturnType<typeof appStack>) => void, string]>([

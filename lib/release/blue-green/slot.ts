@@ -7,6 +7,7 @@ import { dependencyOf, DeploymentV1, HorizontalPodAutoscalerV2, JobV1, Lazy, Pod
 import { AddonIds } from '../../platform/addons/ids';
 import { RELOADER_ANNOTATION, RELOADER_SECRETS_ANNOTATION } from '../../platform/addons/reloader';
 import type { ServiceRelease, Slot } from '../ledger';
+import { versionLabel } from '../version-label';
 import { podAnnotations, podSpec, serviceLabels, SLOT_LABEL } from './pod-template';
 import { AutoscalingOptions, ServiceParts, SlotResources } from './props';
 
@@ -40,7 +41,7 @@ export function buildSlot(parts: ServiceParts, slot: Slot, version: string, rele
       activeDeadlineSeconds: parts.props.migration.timeoutSeconds ?? 600,
       template: {
         // No slot label: a migration's pod is never an endpoint of a slot's Service.
-        metadata: { labels: { ...s.podSelector, 'app.kubernetes.io/component': 'migration', 'app.kubernetes.io/version': version }, annotations: podAnnotations(s) },
+        metadata: { labels: { ...s.podSelector, 'app.kubernetes.io/component': 'migration', 'app.kubernetes.io/version': versionLabel(version) }, annotations: podAnnotations(s) },
         spec: podSpec(parts, slot, version, 'migration') as never,
       },
     },
@@ -79,7 +80,7 @@ export function buildSlot(parts: ServiceParts, slot: Slot, version: string, rele
       selector: { matchLabels: { ...s.podSelector, [SLOT_LABEL]: slot } },
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '0' } },
       template: {
-        metadata: { labels: { ...serviceLabels(s.podSelector, slot), 'app.kubernetes.io/version': version }, annotations: podAnnotations(s) },
+        metadata: { labels: { ...serviceLabels(s.podSelector, slot), 'app.kubernetes.io/version': versionLabel(version) }, annotations: podAnnotations(s) },
         spec: podSpec(parts, slot, version, 'app') as never,
       },
     },
