@@ -84,18 +84,18 @@ export function recoveryBand(ms: number): Band {
   return 'low';
 }
 
-/** One switch that made a version live in a tier. */
+/** One deployment in a tier: a switch that made a version live, or a canary that took traffic and was aborted. */
 export interface Deployment {
   readonly tier: string;
   readonly service: string;
   readonly version: string;
-  /** ISO time of the switch. */
+  /** ISO time of the switch, or of an aborted canary's first traffic. */
   readonly at: string;
   /** From the commit (or the version's first stage) to this switch, ms; undefined when the ledger has neither. */
   readonly leadTimeMs?: number;
-  /** True when the next change of the live slot was a rollback of this switch. */
+  /** True when the next change of the live slot was a rollback of this switch, or the canary was aborted. */
   readonly failed: boolean;
-  /** From this switch to its rollback, ms (failed switches only). */
+  /** From this switch (or the canary's first traffic) to its rollback (or abort), ms (failed deployments only). */
   readonly recoveryMs?: number;
 }
 
@@ -111,7 +111,7 @@ export interface ServiceMetrics {
   readonly service: string;
   /** The window of this row; undefined when the service has no event in the tier up to `until`. */
   readonly window?: MetricsWindow;
-  /** Switches in the window. */
+  /** Deployments in the window (switches, and canaries aborted after taking traffic). */
   readonly deployments: number;
   /** Deployments per day (value), per week, and band; n/a for an empty window. */
   readonly frequency: Measured & { readonly perWeek?: number };
@@ -199,8 +199,10 @@ function changeStart(data: LedgerData, service: string, version: string): number
 }
 
 /**
- * Every switch of `service` in `tier`, with its lead time and whether (and when) it was rolled
- * back, from the history up to `until` (a rollback after it is not known yet).
+ * Every deployment of `service` in `tier` from the history up to `until` (a rollback after it is not
+ * known yet): each switch, with its lead time and whether (and when) it was rolled back; and each
+ * canary that took traffic (a weight above 0) and was aborted before a switch: a failed deployment
+ * from its first traffic to the abort.
  */
 export function deploymentsOf(data: LedgerData, tier: string, service: string, source = 'releases.json', until = Infinity): Deployment[] {
   const history = (data.tiers[tier]?.[service]?.history ?? []).filter((e) => Date.parse(e.at) <= until);
@@ -223,7 +225,26 @@ export function deploymentsOf(data: LedgerData, tier: string, service: string, s
       ...(failed ? { recoveryMs: Date.parse(next!.at) - at } : {}),
     });
   });
-  return result;
+  history.forEach((e, i) => {
+    if (e.verb !== 'abort' || e.version === undefined) return;
+    // The canary's first traffic: the first weight above 0 for it since its slot last changed.
+    let exposed: HistoryEvent | undefined;
+    for (let j = i - 1; j >= 0; j--) {
+      const x = history[j];
+      if (x.verb === 'stage' || x.verb === 'promote' || x.verb === 'switch' || x.verb === 'rollback' || x.verb === 'abort') break;
+      if (x.verb === 'weight' && (x.weight ?? 0) > 0 && x.version === e.version) exposed = x;
+    }
+    if (!exposed) return;
+    const at = Date.parse(exposed.at);
+    const start = changeStart(data, service, e.version);
+    result.push({
+      tier, service, version: e.version, at: exposed.at,
+      ...(start !== undefined && start <= at ? { leadTimeMs: at - start } : {}),
+      failed: true,
+      recoveryMs: Date.parse(e.at) - at,
+    });
+  });
+  return result.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
 }
 
 /** A value and its band, both undefined when there is no value. */

@@ -22,10 +22,36 @@ export interface Approval {
   readonly at: string;
 }
 
-/** The verbs that change a ledger. */
-export type Verb = 'stage' | 'switch' | 'rollback' | 'weight' | 'approve' | 'promote' | 'retire';
+/**
+ * The verbs that change a ledger. `abort` withdraws a canary's traffic (the idle slot's weight back
+ * to 0) without a switch: the rollback of a canary, taken by `switchyard rollout` when its analysis
+ * fails, or by hand.
+ */
+export type Verb = 'stage' | 'switch' | 'rollback' | 'weight' | 'abort' | 'approve' | 'promote' | 'retire';
 /** Every verb, in the order a release uses them. */
-export const VERBS: readonly Verb[] = ['stage', 'switch', 'rollback', 'weight', 'approve', 'promote', 'retire'];
+export const VERBS: readonly Verb[] = ['stage', 'switch', 'rollback', 'weight', 'abort', 'approve', 'promote', 'retire'];
+
+/** The figures of a canary analysis a step was taken on (`switchyard rollout`). */
+export interface AnalysisRecord {
+  /** The verdict: pass, fail or inconclusive. */
+  readonly verdict: 'pass' | 'fail' | 'inconclusive';
+  /** The query window, a Prometheus duration (e.g. "5m"). */
+  readonly window: string;
+  /** The version measured (the idle slot's). */
+  readonly version: string;
+  /** Requests the idle slot served in the window. */
+  readonly requests: number;
+  /**
+   * Its share of 5xx responses, 0 to 1.
+   * @default - not measured (no traffic)
+   */
+  readonly errorRatio?: number;
+  /**
+   * Its 99th-percentile latency, seconds.
+   * @default - not measured (no latency histogram)
+   */
+  readonly p99Seconds?: number;
+}
 
 /** One step in a service's history in a tier. */
 export interface HistoryEvent {
@@ -63,6 +89,17 @@ export interface HistoryEvent {
    * @default - none: not a `promote` step
    */
   readonly from?: string;
+  /**
+   * Why the step was taken, one line (an abort's failed check, a manual step's note).
+   * @default - none recorded
+   */
+  readonly reason?: string;
+  /**
+   * The analysis the step was taken on: for `weight` and `switch` steps of a rollout the pass that
+   * allowed them, for an `abort` the failure.
+   * @default - none: the step was not taken on an analysis
+   */
+  readonly analysis?: AnalysisRecord;
 }
 
 /**

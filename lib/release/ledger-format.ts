@@ -48,5 +48,9 @@ export function formatLedger(data: LedgerData, tiers?: Tiers): string {
 
 /** A history event's keys in the file's order. */
 function orderedEvent(e: HistoryEvent): HistoryEvent {
-  return { at: e.at, verb: e.verb, version: e.version, slot: e.slot, weight: e.weight, by: e.by, commitAt: e.commitAt, from: e.from };
+  const a = e.analysis;
+  return {
+    at: e.at, verb: e.verb, version: e.version, slot: e.slot, weight: e.weight, by: e.by, commitAt: e.commitAt, from: e.from, reason: e.reason,
+    analysis: a && { verdict: a.verdict, window: a.window, version: a.version, requests: a.requests, errorRatio: a.errorRatio, p99Seconds: a.p99Seconds },
+  };
 }

@@ -9,6 +9,7 @@
  */
 import { fail } from '../private/errors';
 import { Approval, isIsoTime, LedgerData, otherSlot, ReleaseLedger, ServiceRelease, Slot, versionIn } from './ledger';
+import type { AnalysisRecord } from './ledger-data';
 import { LedgerContext, Step } from './ledger-step';
 import { idleTraffic, refuse, weightRange } from './rules';
 
@@ -22,6 +23,16 @@ export interface StepOptions {
   readonly by: string;
   /** ISO 8601 time of the step; not before the last event of the service in the tier. */
   readonly at: string;
+  /**
+   * Why, one line, recorded in the history.
+   * @default - none
+   */
+  readonly reason?: string;
+  /**
+   * The analysis the step was taken on (`switchyard rollout`), recorded in the history.
+   * @default - none
+   */
+  readonly analysis?: AnalysisRecord;
 }
 
 /** Options of {@link stage}. */
@@ -118,7 +129,12 @@ export function switchLive(data: LedgerData, ctx: LedgerContext, o: StepOptions)
   if (r.retired) {
     fail(s.where, `idle slot %v (${version}) is retired`, idle, `stage a version into it first: switchyard stage ${o.service} <version> --tier ${o.tier}`);
   }
-  return s.commit(flip(r, idle), { verb: 'switch', version, slot: idle });
+  return s.commit(flip(r, idle), { verb: 'switch', version, slot: idle, ...noted(o) });
+}
+
+/** The reason and analysis of a step, for its history event. */
+function noted(o: StepOptions): { reason?: string; analysis?: AnalysisRecord } {
+  return { ...(o.reason !== undefined ? { reason: o.reason } : {}), ...(o.analysis !== undefined ? { analysis: o.analysis } : {}) };
 }
 
 /**
@@ -147,7 +163,7 @@ export function rollback(data: LedgerData, ctx: LedgerContext, o: StepOptions): 
       : `nothing to roll back to: the history of ${o.service} in tier "${o.tier}" has no switch (idle slot ${idle} holds %v)`,
     version, `to put ${version} live use switchyard switch ${o.service} --tier ${o.tier}`);
   }
-  return s.commit(flip(r, idle), { verb: 'rollback', version, slot: idle });
+  return s.commit(flip(r, idle), { verb: 'rollback', version, slot: idle, ...noted(o) });
 }
 
 /** Sends `percent` of the traffic to the idle slot (the canary): 0 to 100, the idle slot holding a version and not retired. */
@@ -158,7 +174,24 @@ export function setWeight(data: LedgerData, ctx: LedgerContext, o: WeightOptions
   const idle = otherSlot(r.live);
   const version = versionIn(r, idle);
   refuse(s.source, idleTraffic(`${s.entry}.weight`, { tier: s.tier.name, service: o.service, weight: o.percent, slot: idle, version, retired: r.retired }));
-  return s.commit({ ...r, weight: o.percent }, { verb: 'weight', version, slot: idle, weight: o.percent });
+  return s.commit({ ...r, weight: o.percent }, { verb: 'weight', version, slot: idle, weight: o.percent, ...noted(o) });
+}
+
+/**
+ * Withdraws the canary's traffic: the idle slot's weight back to 0, the live slot
+ * unchanged (the rollback of a canary that was never switched to). Refused when
+ * the idle slot takes no traffic.
+ */
+export function abort(data: LedgerData, ctx: LedgerContext, o: StepOptions): LedgerData {
+  const s = new Step(data, ctx, o.service, o.tier, o.by, o.at);
+  const r = s.released();
+  const idle = otherSlot(r.live);
+  const version = versionIn(r, idle);
+  if (!version || r.weight === 0) {
+    fail(`${s.where}.weight`, `nothing to abort: idle slot ${idle} takes %v of the traffic`, `${r.weight}%`,
+      `an abort withdraws a canary's traffic; to go back to the version live before the last switch use switchyard rollback ${o.service} --tier ${o.tier}`);
+  }
+  return s.commit({ ...r, weight: 0 }, { verb: 'abort', version, slot: idle, weight: 0, ...noted(o) });
 }
 
 /**

@@ -4,7 +4,7 @@
  * the entry, the value and the fix.
  */
 import { fail } from '../private/errors';
-import { LedgerData, otherSlot, ServiceRelease, Verb, VERBS } from './ledger-data';
+import { AnalysisRecord, LedgerData, otherSlot, ServiceRelease, Verb, VERBS } from './ledger-data';
 import { refuse, weightRange } from './rules';
 
 export const VERSION = /^(sha256:[a-f0-9]{64}|[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})$/;
@@ -78,6 +78,33 @@ export function normalize(raw: unknown, source: string): LedgerData {
     if (problem) fail(`${source}: ${where}`, `name %v ${problem}`, v, 'use a plain name on one line, e.g. "dana"');
     return v as string;
   };
+  const line = (v: unknown, where: string): string => {
+    if (typeof v !== 'string' || v.trim() === '' || v.length > 300 || /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(v)) {
+      fail(`${source}: ${where}`, 'reason %v is not one line of text', v, 'give a reason of at most 300 characters on one line');
+    }
+    return v as string;
+  };
+  const analysisRecord = (v: unknown, where: string): AnalysisRecord => {
+    const o = obj(v, where);
+    const fields = ['verdict', 'window', 'version', 'requests', 'errorRatio', 'p99Seconds'];
+    for (const k of Object.keys(o)) if (!fields.includes(k)) fail(`${source}: ${where}`, 'unknown field %v', k, `an analysis has ${fields.join(', ')}`);
+    if (!['pass', 'fail', 'inconclusive'].includes(o.verdict as string)) fail(`${source}: ${where}.verdict`, 'verdict %v is not known', o.verdict, 'use pass, fail or inconclusive');
+    const figure = (k: string, ok: (n: number) => boolean, hint: string) => {
+      if (o[k] !== undefined && !(typeof o[k] === 'number' && ok(o[k] as number))) fail(`${source}: ${where}.${k}`, `${k} %v is not valid`, o[k], hint);
+    };
+    figure('requests', (n) => Number.isInteger(n) && n >= 0, 'give a whole number of requests');
+    if (o.requests === undefined) fail(`${source}: ${where}.requests`, 'requests %v is missing', o.requests, 'give the requests the idle slot served in the window');
+    figure('errorRatio', (n) => n >= 0 && n <= 1, 'give a share from 0 to 1');
+    figure('p99Seconds', (n) => n >= 0 && Number.isFinite(n), 'give seconds, 0 or more');
+    return {
+      verdict: o.verdict as AnalysisRecord['verdict'],
+      window: str(o.window, `${where}.window`, /^[1-9]\d{0,5}(ms|s|m|h|d)$/, 'a Prometheus duration such as "5m"'),
+      version: version(o.version, `${where}.version`),
+      requests: o.requests as number,
+      ...(o.errorRatio !== undefined ? { errorRatio: o.errorRatio as number } : {}),
+      ...(o.p99Seconds !== undefined ? { p99Seconds: o.p99Seconds as number } : {}),
+    };
+  };
   const tiers: Record<string, Record<string, ServiceRelease>> = {};
   for (const [tier, services] of Object.entries(obj(top.tiers ?? {}, 'tiers'))) {
     tiers[tier] = {};
@@ -130,7 +157,7 @@ export function normalize(raw: unknown, source: string): LedgerData {
           const w = `${where}.history[${i}]`;
           const o = obj(h, w);
           if (!VERBS.includes(o.verb as Verb)) fail(`${source}: ${w}.verb`, 'verb %v is not known', o.verb, `use one of ${VERBS.join(', ')}`);
-          const fields = ['at', 'verb', 'version', 'slot', 'weight', 'by', 'commitAt', 'from'];
+          const fields = ['at', 'verb', 'version', 'slot', 'weight', 'by', 'commitAt', 'from', 'reason', 'analysis'];
           for (const k of Object.keys(o)) if (!fields.includes(k)) fail(`${source}: ${w}`, 'unknown field %v', k, `a history event has ${fields.join(', ')}`);
           return {
             at: time(o.at, `${w}.at`),
@@ -141,6 +168,8 @@ export function normalize(raw: unknown, source: string): LedgerData {
             ...(o.commitAt !== undefined ? { commitAt: time(o.commitAt, `${w}.commitAt`) } : {}),
             ...(o.weight !== undefined ? { weight: percentage(o.weight, source, `${w}.weight`) } : {}),
             ...(o.from !== undefined ? { from: str(o.from, `${w}.from`) } : {}),
+            ...(o.reason !== undefined ? { reason: line(o.reason, `${w}.reason`) } : {}),
+            ...(o.analysis !== undefined ? { analysis: analysisRecord(o.analysis, `${w}.analysis`) } : {}),
           };
         }),
         requires: requires as ServiceRelease['requires'],

@@ -6,7 +6,7 @@ import { LedgerData, otherSlot, ServiceRelease, SLOTS, versionIn } from './ledge
 import { normalize } from './ledger-parse';
 import { approval, idleTraffic, promotionOrder, refuse } from './rules';
 
-export { Approval, HistoryEvent, LedgerData, otherSlot, ServiceRelease, Slot, SLOTS, Verb, VERBS, versionIn } from './ledger-data';
+export { AnalysisRecord, Approval, HistoryEvent, LedgerData, otherSlot, ServiceRelease, Slot, SLOTS, Verb, VERBS, versionIn } from './ledger-data';
 export { ISO_TIME, isIsoTime, MOVING_TAGS, nameProblem, VERSION, versionProblem } from './ledger-parse';
 
 /**

@@ -96,6 +96,35 @@ describe('deploymentsOf', () => {
   });
 });
 
+describe('aborted canaries', () => {
+  const data = ledger({
+    prod: { api: [
+      ev('2026-11-03T10:00:00Z', 'stage', '1.1.0', { slot: 'green', commitAt: '2026-11-03T08:00:00Z' }),
+      ev('2026-11-03T11:00:00Z', 'weight', '1.1.0', { slot: 'green', weight: 5 }),
+      ev('2026-11-03T11:10:00Z', 'weight', '1.1.0', { slot: 'green', weight: 25 }),
+      ev('2026-11-03T11:25:00Z', 'abort', '1.1.0', { slot: 'green', weight: 0, reason: '10% of requests failed (limit 5%)' }),
+      ev('2026-11-04T10:00:00Z', 'stage', '1.1.1', { slot: 'green' }),
+      ev('2026-11-04T11:00:00Z', 'weight', '1.1.1', { slot: 'green', weight: 5 }),
+      ev('2026-11-04T11:30:00Z', 'switch', '1.1.1', { slot: 'green' }),
+      // An abort of a canary that never took traffic is no deployment.
+      ev('2026-11-05T10:00:00Z', 'stage', '1.2.0', { slot: 'blue' }),
+      ev('2026-11-05T10:05:00Z', 'weight', '1.2.0', { slot: 'blue', weight: 0 }),
+    ] },
+  });
+
+  test('a canary that took traffic and was aborted is a failed deployment from its first traffic to the abort', () => {
+    expect(deploymentsOf(data, 'prod', 'api').map((d) => [d.version, d.at, d.failed, d.recoveryMs, d.leadTimeMs])).toEqual([
+      ['1.1.0', '2026-11-03T11:00:00Z', true, 25 * 60_000, 3 * H],
+      ['1.1.1', '2026-11-04T11:30:00Z', false, undefined, 1.5 * H],
+    ]);
+  });
+
+  test('the change failure rate counts it', () => {
+    const row = doraMetrics(data, { tiers: TIERS, until: NOW }).services.find((r) => r.tier === 'prod')!;
+    expect([row.deployments, row.changeFailureRate.failed, row.changeFailureRate.value]).toEqual([2, 1, 0.5]);
+  });
+});
+
 describe('doraMetrics', () => {
   test('computes the four metrics per tier and service over the window, with bands', () => {
     const data = ledger({

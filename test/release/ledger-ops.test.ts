@@ -3,7 +3,7 @@ import * as path from 'path';
 import { ConfigurationError } from '../../lib/private/errors';
 import { LedgerData, ReleaseLedger } from '../../lib/release/ledger';
 import {
-  approve, LedgerContext, pendingApprovals, promote, retire, rollback, rollbackTarget, setWeight, stage, switchLive,
+  abort, approve, LedgerContext, pendingApprovals, promote, retire, rollback, rollbackTarget, setWeight, stage, switchLive,
 } from '../../lib/release/ledger-ops';
 import { formatLedger } from '../../lib/release/ledger-format';
 import { Tiers } from '../../lib/tier/tier';
@@ -357,5 +357,37 @@ describe('a release that needs a dependency change', () => {
     let d = stage(empty, ctx, { service: 'api', tier: 'dev', version: '3.0.0', by, at: AT, requires: { orders: { engineVersion: '17' } } });
     d = stage(d, ctx, { service: 'api', tier: 'dev', version: '3.1.0', by, at: LATER, requires: { orders: { engineVersion: '18' }, sessions: { engineVersion: '9.0' } } });
     expect(entry(d, 'dev').requires).toEqual({ orders: { engineVersion: '18' }, sessions: { engineVersion: '9.0' } });
+  });
+});
+
+describe('abort (a canary\'s rollback)', () => {
+  const analysis = { verdict: 'fail' as const, window: '5m', version: '1.6.0', requests: 120, errorRatio: 0.1, p99Seconds: 0.25 };
+  const canary = () => setWeight(stage(example(), ctx, { service: 'api', tier: 'dev', version: '1.6.0', by, at: AT }), ctx, { service: 'api', tier: 'dev', percent: 25, by, at: AT });
+
+  test('withdraws the idle slot\'s traffic, keeps the live slot, and records the reason and the analysis', () => {
+    const after = abort(canary(), ctx, { service: 'api', tier: 'dev', by: 'switchyard rollout', at: LATER, reason: '10% of requests failed (limit 5%)', analysis });
+    expect(entry(after, 'dev')).toMatchObject({ blue: '1.6.0', green: '1.5.0', live: 'green', weight: 0 });
+    expect(lastEvent(after, 'dev')).toEqual({ at: LATER, verb: 'abort', version: '1.6.0', slot: 'blue', weight: 0, by: 'switchyard rollout', reason: '10% of requests failed (limit 5%)', analysis });
+    // Written and read back as it was; an abort changes no slot, so no rollback target either.
+    expect(ReleaseLedger.parse(formatLedger(after, ctx.tiers), ctx.tiers).data).toEqual(after);
+    expect(formatLedger(after, ctx.tiers)).toContain('"reason": "10% of requests failed (limit 5%)", "analysis": {"verdict":"fail","window":"5m","version":"1.6.0","requests":120,"errorRatio":0.1,"p99Seconds":0.25} }');
+    expect(rollbackTarget(entry(after, 'dev'))).toBe(rollbackTarget(entry(canary(), 'dev')));
+  });
+
+  test('is refused when the idle slot takes no traffic', () => {
+    expect(errorOf(() => abort(example(), ctx, { service: 'api', tier: 'dev', by, at: AT }))).toBe(
+      '[releases.json: tiers.dev.api.weight] nothing to abort: idle slot blue takes "0%" of the traffic: an abort withdraws a canary\'s traffic; to go back to the version live before the last switch use switchyard rollback api --tier dev');
+  });
+
+  test.each<[string, unknown, string]>([
+    ['a reason with a line break', { reason: 'bad\nforged line' }, 'reason "bad\\nforged line" is not one line of text'],
+    ['an unknown verdict', { analysis: { ...analysis, verdict: 'meh' } }, 'verdict "meh" is not known'],
+    ['a share above 1', { analysis: { ...analysis, errorRatio: 2 } }, 'errorRatio 2 is not valid'],
+    ['an analysis field it does not know', { analysis: { ...analysis, note: 'x' } }, 'unknown field "note"'],
+    ['no request count', { analysis: { verdict: 'pass', window: '5m', version: '1.6.0' } }, 'requests undefined is missing'],
+  ])('a history event with %s is refused when the ledger is read', (_what, extra, message) => {
+    const data = JSON.parse(formatLedger(canary(), ctx.tiers));
+    Object.assign(data.tiers.dev.api.history.at(-1), extra);
+    expect(errorOf(() => ReleaseLedger.parse(JSON.stringify(data), ctx.tiers))).toContain(message);
   });
 });
