@@ -71,8 +71,8 @@ function planChanges(dir) {
 const steps = [
   {
     verb: ['stage', 'api', '9.0.0', '--tier', 'dev'],
-    what: 'staging into the idle slot (blue) changes only that slot: its migration Job and its Deployment',
-    check: (c) => only(c, /\.api_(blue|migrate-blue)_/) && replicasOf(c, 'api_blue', null),
+    what: 'staging into the idle slot (blue) changes only that slot: its migration Job, its Deployment and a smoke Job of the new version',
+    check: (c) => only(c, /\.api_(blue|migrate-blue|smoke-blue)_/) && replicasOf(c, 'api_blue', null) && made(c, /kubernetes_job_v1\.api_smoke-blue_/),
   },
   {
     verb: ['switch', 'api', '--tier', 'dev'],
@@ -81,13 +81,15 @@ const steps = [
   },
   {
     verb: ['retire', 'api', '--tier', 'dev'],
-    what: 'retire scales the idle slot (green) to 0 replicas and removes its autoscaler',
-    check: (c) => only(c, /\.api_green(-serving|-autoscaler)?_/) && replicasOf(c, 'api_green', '0') && deleted(c, /horizontal_pod_autoscaler_v2\.api_green-autoscaler_/),
+    what: 'retire scales the idle slot (green) to 0 replicas and removes its autoscaler and smoke Job',
+    check: (c) => only(c, /\.api_(green|green-serving|green-autoscaler|smoke-green)_/) && replicasOf(c, 'api_green', '0') && deleted(c, /horizontal_pod_autoscaler_v2\.api_green-autoscaler_/)
+      && deleted(c, /kubernetes_job_v1\.api_smoke-green_/),
   },
   {
     verb: ['stage', 'api', '9.1.0', '--tier', 'dev'],
     what: 'staging into the retired slot brings it back with the autoscaler\'s minimum (not the 0 that retire left in state)',
-    check: (c) => only(c, /\.api_(green|green-serving|green-autoscaler|migrate-green)_/) && replicasOf(c, 'api_green', '1') && created(c, /horizontal_pod_autoscaler_v2\.api_green-autoscaler_/),
+    check: (c) => only(c, /\.api_(green|green-serving|green-autoscaler|migrate-green|smoke-green)_/) && replicasOf(c, 'api_green', '1') && created(c, /horizontal_pod_autoscaler_v2\.api_green-autoscaler_/)
+      && made(c, /kubernetes_job_v1\.api_smoke-green_/),
   },
   {
     verb: ['switch', 'api', '--tier', 'dev'],
@@ -129,6 +131,11 @@ function replicasOf(c, name, expected) {
 }
 function deleted(c, pattern) {
   if (!Object.entries(c).some(([a, x]) => pattern.test(a) && x.actions === 'delete')) problems.push(`nothing matching ${pattern} is deleted`);
+  return true;
+}
+/** A resource made anew (created, or replaced: a smoke Job's name carries its version). */
+function made(c, pattern) {
+  if (!Object.entries(c).some(([a, x]) => pattern.test(a) && x.actions.split('+').includes('create'))) problems.push(`nothing matching ${pattern} is created or replaced`);
   return true;
 }
 function created(c, pattern) {

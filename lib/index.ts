@@ -58,6 +58,9 @@ export {
   AutoscalingOptions, BlueGreenService, BlueGreenServiceProps, MigrationOptions, NotSecret, notSecret, ProbeOptions, SecretKeyRef, RouteOptions, ServiceResources, SlotResources,
 } from './release/blue-green-service';
 
+export { AnalysisOptions, ResolvedAnalysis } from './release/analysis';
+export { SmokeCheck, SmokeOptions } from './release/blue-green/smoke';
+
 // Policy: suppressing and checking (writing rules: /policy)
 export { Policy } from './policy/policy';
 

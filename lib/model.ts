@@ -1,3 +1,4 @@
+import type { ResolvedAnalysis } from './release/analysis';
 import * as path from 'path';
 import { AppStack } from './app-stack';
 import { Cache } from './dependencies/cache';
@@ -94,6 +95,16 @@ export interface ModelService {
    * @default - none: never staged in the tier
    */
   readonly release?: ServiceRelease;
+  /**
+   * How a canary of it is judged (`switchyard analyze`, `switchyard rollout`), defaults filled in.
+   * @default - none: the service has no metrics in the tier (or a model written before it was added)
+   */
+  readonly analysis?: ResolvedAnalysis;
+  /**
+   * Whether a staged version runs smoke tests (a Job per slot and version, which `switchyard switch` checks).
+   * @default false
+   */
+  readonly smoke?: boolean;
 }
 
 /** A dependency of an app in one tier. */
@@ -204,6 +215,8 @@ export function buildModel(root: IConstruct): DeliveryModel {
         route: s.routed,
         grants: s.grantedAccess.map((g) => ({ dependency: g.dependency.name, action: g.action })),
         ...(s.release ? { release: s.release } : {}),
+        ...(s.analysis ? { analysis: s.analysis } : {}),
+        ...(s.smokeTested ? { smoke: true } : {}),
       })),
       dependencies: children.filter(isDependency).map((d) => modelDependency(d, stack.tier)),
     };

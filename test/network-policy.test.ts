@@ -313,8 +313,8 @@ describe('the main example: default deny, and what the model needs', () => {
       });
       const names = (Object.values(resources(s, 'kubernetes_network_policy_v1')) as Json[]).map((p) => p.metadata.name).sort();
       expect(names).toEqual(tier === 'dev'
-        ? ['allow-dns', 'api-egress', 'api-ingress', 'default-deny', 'messaging', 'orders-postgres', 'orders-postgres-egress', 'sessions-valkey', 'worker-egress', 'worker-ingress']
-        : ['allow-dns', 'api-egress', 'api-ingress', 'default-deny', 'worker-egress', 'worker-ingress']);
+        ? ['allow-dns', 'api-egress', 'api-ingress', 'api-smoke-egress', 'default-deny', 'messaging', 'orders-postgres', 'orders-postgres-egress', 'sessions-valkey', 'worker-egress', 'worker-ingress']
+        : ['allow-dns', 'api-egress', 'api-ingress', 'api-smoke-egress', 'default-deny', 'worker-egress', 'worker-ingress']);
       for (const p of Object.values(resources(s, 'kubernetes_network_policy_v1')) as Json[]) {
         expect(p.metadata).toMatchObject({ namespace: 'shop', labels: { 'app.kubernetes.io/managed-by': 'switchyard', 'app.kubernetes.io/part-of': 'shop' } });
       }

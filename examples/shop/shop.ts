@@ -95,6 +95,8 @@ export function shop(app: App, options: ShopOptions = {}): void {
       route: { hostnames: [`shop.${tier.name}.example.com`] },
       // Burn-rate alerts on a 99.9% availability objective, besides the per-slot ones.
       metrics: { port: 9090, availabilityObjective: 0.999 },
+      // Checked before a staged version takes traffic: the deploy waits for these, and fails with them.
+      smoke: { checks: [{ http: { path: '/healthz' } }, { http: { path: '/api/products?limit=1', expectBody: '"products"' } }] },
     });
     api.connect(orders);
     api.connect(sessions);

@@ -57,17 +57,27 @@ export interface AnalysisOptions {
 
 /** A service's analysis with every default filled in, as the delivery model records it. */
 export interface ResolvedAnalysis {
+  /** Time window of every query, a Prometheus duration. */
   readonly window: string;
+  /** Largest share of 5xx responses of the idle slot (0 to 1). */
   readonly maxErrorRatio: number;
+  /** Largest 99th-percentile latency of the idle slot, seconds. */
   readonly maxLatencySeconds: number;
+  /** Requests the idle slot must have served in the window for a verdict. */
   readonly minRequests: number;
+  /** How far the idle slot's share of 5xx may exceed the live slot's (0 to 1). */
   readonly maxErrorRatioAboveLive: number;
+  /** How many times the live slot's 99th-percentile latency the idle slot's may be. */
   readonly maxLatencyRatioToLive: number;
+  /** Weights of a rollout's steps, rising, the last 100. */
   readonly steps: number[];
+  /** How long each step of a rollout waits before it is analyzed, a Prometheus duration. */
   readonly stepInterval: string;
-  /** The metric names the queries read (those of the alert rules). */
+  /** The counter of HTTP requests the queries read (that of the alert rules). */
   readonly requestsMetric: string;
+  /** Its label holding the HTTP status code. */
   readonly statusLabel: string;
+  /** The histogram of request durations, seconds (without `_bucket`). */
   readonly durationMetric: string;
 }
 
@@ -115,7 +125,7 @@ export function analysisProblem(options: AnalysisOptions): [string, unknown, str
 }
 
 /** The analysis of a service: its options over the defaults of its metrics options. */
-export function resolveAnalysis(options: AnalysisOptions = {}, metrics: MetricsOptions = {}): ResolvedAnalysis {
+export function analysisOf(options: AnalysisOptions = {}, metrics: MetricsOptions = {}): ResolvedAnalysis {
   const window = options.window ?? '5m';
   const floor = metrics.minRequestsPerSecond ?? 0.1;
   return {
@@ -262,7 +272,7 @@ export function analyze(a: ResolvedAnalysis, idle: SlotMeasurement, live: SlotMe
   return { verdict: 'pass', checks, measured, reason: 'every check passed' };
 }
 
-/** The checks as a table (Markdown), for the terminal and the README. */
+/** The checks as a table (Markdown), for the terminal and the docs. */
 export function analysisTable(analysis: Analysis, idle: string, live: string): string[] {
   const rows = [['check', `idle: ${idle}`, `live: ${live}`, 'limit', 'result'], ...analysis.checks.map((c) => [c.check, c.idle, c.live, c.limit, c.result])];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));

@@ -7,8 +7,6 @@
 import { AppStack } from '../app-stack';
 import { describeValue, envVarName, IConnectable, IDependency, IQueue, isDependency, ITopic } from '../dependencies/contract';
 import { podSecurityOfPeer } from '../dependencies/pod-security';
-import { cidrPeer, namespacePeer, networkPolicy, podPeer, Rule, tcp, toAwsApis } from '../dependencies/network-policy';
-import { MONITORING_NAMESPACE, PROMETHEUS_POD_LABELS } from '../platform/addons/monitoring-names';
 import { Alerts } from '../observability/alarms';
 import { serviceMonitoring, ServiceMonitoring } from '../observability/monitoring';
 import { AddonIds } from '../platform/addons/ids';
@@ -18,10 +16,12 @@ import {
 import { fail } from '../private/errors';
 import { Statement } from '../private/iam';
 import { checkName } from '../private/names';
+import { analysisOf, ResolvedAnalysis } from './analysis';
 import { serviceRole } from './blue-green/iam';
+import { servicePolicies } from './blue-green/network';
 import { serviceLabels, SLOT_LABEL } from './blue-green/pod-template';
 import { BlueGreenServiceProps, NotSecret, ServiceParts, SlotResources } from './blue-green/props';
-import { buildRoute, gatewayIngress } from './blue-green/route';
+import { buildRoute } from './blue-green/route';
 import { buildSlot, slotReplicas } from './blue-green/slot';
 import { validateProps } from './blue-green/validate';
 import { otherSlot, ServiceRelease, Slot, SLOTS, versionIn } from './ledger';
@@ -68,6 +68,8 @@ export class BlueGreenService extends Construct implements IConnectable {
   public readonly route?: Manifest;
   /** The PodMonitor and alert rules, when the platform has kube-prometheus-stack. */
   public readonly monitoring?: ServiceMonitoring;
+  /** How a canary of the service is judged, with the defaults filled in (when it has metrics). */
+  public readonly analysis?: ResolvedAnalysis;
   /** The pods' service account (no API token mounted); the service's IAM role (IRSA) trusts it alone. */
   public readonly serviceAccount: ServiceAccountV1;
   /**
@@ -131,20 +133,16 @@ export class BlueGreenService extends Construct implements IConnectable {
     for (const slot of SLOTS) {
       this.slotServices[slot] = this.service(`${slot}-service`, `${this.name}-${slot}`, slot);
     }
-    // Known now: who may connect to the pods. Read at synth: where they may connect to.
-    const ingress = this.ingressRules();
-    this.ingressPolicy = networkPolicy(this, 'ingress-policy', this.app, {
-      name: `${this.name}-ingress`, podLabels: this.podSelector, direction: 'Ingress', rules: () => ingress,
-    });
-    this.egressPolicy = networkPolicy(this, 'egress-policy', this.app, {
-      name: `${this.name}-egress`, podLabels: this.podSelector, direction: 'Egress', rules: () => this.egressRules(),
-    });
+    const policies = servicePolicies(this, props, () => this.awsRole !== undefined);
+    this.ingressPolicy = policies.ingress;
+    this.egressPolicy = policies.egress;
     if (props.metrics !== false) {
       if (this.app.platform.hasAddon(AddonIds.kubePrometheusStack)) {
         this.monitoring = serviceMonitoring(this, this.app, this.name, this.podSelector, this.metricsPortName, props.metrics ?? {});
+        this.analysis = analysisOf(props.analysis, props.metrics ?? {});
         // In AWS, Alertmanager sends them to the app's alert topic, where the alarms go.
         if (tier.managed && this.app.platform.kind === 'eks') Alerts.of(this.app).routePrometheusAlerts();
-      } else if (props.metrics) {
+      } else if (props.metrics || props.analysis) {
         fail(this, 'metrics are configured but the platform of tier %v has no kube-prometheus-stack', tier.name, 'add KubePrometheusStack to the add-ons (its CRDs hold PodMonitor and PrometheusRule), or set metrics: false');
       }
     }
@@ -272,31 +270,9 @@ export class BlueGreenService extends Construct implements IConnectable {
     if (!this.extraEnv.some((e) => e.name === name)) this.extraEnv.push({ name, secret, key });
   }
 
-  /**
-   * Who may connect to the pods: the platform Gateway's proxies (pods of their namespace, or the
-   * VPC's range for a load balancer with `ip` targets) on the service's port when it has a route;
-   * Prometheus on the metrics port when it is monitored.
-   */
-  private ingressRules(): Rule[] {
-    const p = this.props;
-    const rules: Rule[] = [];
-    if (p.route && this.app.platform.gateway) rules.push(gatewayIngress(this, p.port));
-    // Prometheus scrapes the pods where the PodMonitor says (the metrics port, or the service's port).
-    if (p.metrics !== false && this.app.platform.hasAddon(AddonIds.kubePrometheusStack)) {
-      rules.push({ peers: [namespacePeer(MONITORING_NAMESPACE, PROMETHEUS_POD_LABELS)], ports: tcp((p.metrics ? p.metrics.port : undefined) ?? p.port) });
-    }
-    return rules;
-  }
-
-  /** Where the pods may connect to: every connected dependency's destinations, and AWS's APIs once granted something there. */
-  private egressRules(): Rule[] {
-    return [
-      ...this.connections.flatMap((d) => (d.networkDestinations ?? []).map((to) => ({
-        peers: [...(to.podLabels ? [podPeer(to.podLabels)] : []), ...(to.cidrs ?? []).map((c) => cidrPeer(c))],
-        ports: tcp(to.port),
-      }))).filter((r) => r.peers.length > 0),
-      ...(this.awsRole ? [toAwsApis()] : []),
-    ];
+  /** Whether a staged version runs smoke tests. */
+  public get smokeTested(): boolean {
+    return this.props.smoke !== undefined;
   }
 
   /** Whether the service has a route (an HTTPRoute on the platform's Gateway, which the ledger's weight splits). */

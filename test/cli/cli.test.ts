@@ -7,6 +7,7 @@
  * One file on purpose: loading cdktf and synthesizing the example is the
  * expensive part, done once here for both.
  */
+import { smokeJobName } from '../../lib/release/blue-green/smoke';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -533,10 +534,13 @@ describe('synth before and after a CLI step', () => {
     expect(JSON.parse(fs.readFileSync(model, 'utf8')).tiers.map((t: { name: string }) => t.name)).toEqual(['dev', 'staging', 'prod']);
   });
 
-  test('stage changes only the idle slot\'s Deployment and its migration Job, and in them only the version', () => {
-    // dev: green 1.5.0 is live, so 1.6.0 goes into blue.
-    expect(changesByObject(s0.stacks['shop-dev'], s1.stacks['shop-dev'], [[DEPLOY, 'api-blue'], [JOB, 'api-migrate-blue']]))
-      .toEqual([...VERSION_LEAVES.map((l) => `${DEPLOY} api-blue: ${l}`), ...VERSION_LEAVES.map((l) => `${JOB} api-migrate-blue: ${l}`)]);
+  test('stage changes only the idle slot\'s Deployment, its migration Job and its smoke Job, and in them only the version', () => {
+    // dev: green 1.5.0 is live, so 1.6.0 goes into blue; its smoke Job is another one (its name carries the version).
+    const smoke = smokeJobName('api', 'blue', '1.6.0');
+    expect(changesByObject(s0.stacks['shop-dev'], s1.stacks['shop-dev'], [[DEPLOY, 'api-blue'], [JOB, 'api-migrate-blue'], [JOB, smoke]]))
+      .toEqual([...VERSION_LEAVES.map((l) => `${DEPLOY} api-blue: ${l}`), ...VERSION_LEAVES.map((l) => `${JOB} api-migrate-blue: ${l}`),
+        ...['metadata.labels.app.kubernetes.io/version', 'metadata.name', 'spec.template.metadata.labels.app.kubernetes.io/version'].map((l) => `${JOB} ${smoke}: ${l}`)].sort());
+    expect(object(s1.stacks['shop-dev'], JOB, smoke).spec.template.spec.container[0].env).toEqual([{ name: 'BASE_URL', value: 'http://api-blue.shop.svc.cluster.local' }]);
     expect(object(s1.stacks['shop-dev'], JOB, 'api-migrate-blue').spec.template.spec.container[0].image).toBe('ghcr.io/acme/shop-api:1.6.0');
     const blue = object(s1.stacks['shop-dev'], DEPLOY, 'api-blue');
     expect(blue.spec.template.spec.container[0].image).toBe('ghcr.io/acme/shop-api:1.6.0');
@@ -582,8 +586,12 @@ describe('synth before and after a CLI step', () => {
   test('retire scales the idle slot\'s Deployment to zero, removes its autoscaler and changes nothing else', () => {
     const hpa = address(s1.stacks['shop-staging'], 'kubernetes_horizontal_pod_autoscaler_v2', 'api-blue');
     const marker = markerOf(s1, 'shop-staging', 'api-blue');
+    const smoke = address(s1.stacks['shop-staging'], JOB, smokeJobName('api', 'blue', '1.4.0'));
     const changes = changesByObject(s1.stacks['shop-staging'], s2.stacks['shop-staging'], [[DEPLOY, 'api-blue']]);
-    expect(changes.filter((c) => !c.startsWith(`${hpa}.`))).toEqual([
+    // A retired slot runs no smoke tests: its Job goes.
+    expect(changes.some((c) => c.startsWith(`${smoke}.`))).toBe(true);
+    expect(resources(s2.stacks['shop-staging'], JOB)).not.toHaveProperty(smoke.split('.')[2]);
+    expect(changes.filter((c) => !c.startsWith(`${hpa}.`) && !c.startsWith(`${smoke}.`))).toEqual([
       `${DEPLOY} api-blue: depends_on.2`, // a slot smaller than the live one changes only after the switch
       `${DEPLOY} api-blue: lifecycle.ignore_changes.0`, // the replicas entry went; Reloader's annotation stays
       `${DEPLOY} api-blue: lifecycle.ignore_changes.1`,

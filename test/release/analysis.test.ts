@@ -1,7 +1,7 @@
-import { analysisProblem, analysisTable, analyze, durationSeconds, resolveAnalysis, slotQueries } from '../../lib/release/analysis';
+import { analysisProblem, analysisTable, analyze, durationSeconds, analysisOf, slotQueries } from '../../lib/release/analysis';
 import { versionLabel } from '../../lib/release/version-label';
 
-const a = resolveAnalysis();
+const a = analysisOf();
 
 describe('defaults', () => {
   test('follow the alert rules: their thresholds, window and traffic floor', () => {
@@ -9,9 +9,9 @@ describe('defaults', () => {
       window: '5m', maxErrorRatio: 0.05, maxLatencySeconds: 1, minRequests: 30, maxErrorRatioAboveLive: 0.01, maxLatencyRatioToLive: 1.5,
       steps: [5, 25, 50, 100], stepInterval: '5m', requestsMetric: 'http_requests_total', statusLabel: 'code', durationMetric: 'http_request_duration_seconds',
     });
-    const custom = resolveAnalysis({ window: '30s' }, { errorRatio: 0.02, latencySeconds: 0.25, minRequestsPerSecond: 2, requestsMetric: 'reqs', statusLabel: 'status', durationMetric: 'lat' });
+    const custom = analysisOf({ window: '30s' }, { errorRatio: 0.02, latencySeconds: 0.25, minRequestsPerSecond: 2, requestsMetric: 'reqs', statusLabel: 'status', durationMetric: 'lat' });
     expect(custom).toMatchObject({ maxErrorRatio: 0.02, maxLatencySeconds: 0.25, minRequests: 60, stepInterval: '30s', requestsMetric: 'reqs', statusLabel: 'status', durationMetric: 'lat' });
-    expect(resolveAnalysis({ window: '1s' }).minRequests).toBe(1);
+    expect(analysisOf({ window: '1s' }).minRequests).toBe(1);
   });
 
   test('durations: one number and a unit', () => {

@@ -1,4 +1,6 @@
 /** The props of a {@link BlueGreenService} and what is made per slot, with the defaults they name. */
+import type { AnalysisOptions } from '../analysis';
+import type { SmokeOptions } from './smoke';
 import type { IDependency } from '../../dependencies/contract';
 import type { MetricsOptions } from '../../observability/monitoring';
 import type { DeploymentV1, HorizontalPodAutoscalerV2, JobV1, PodDisruptionBudgetV1, TerraformResource } from '../../private/cdk';
@@ -194,6 +196,20 @@ export interface BlueGreenServiceProps {
    * @default - scrape `/metrics` on the service's port, with the default alert thresholds
    */
   readonly metrics?: MetricsOptions | false;
+  /**
+   * How a canary of the service is judged (`switchyard analyze`, `switchyard rollout`): thresholds on
+   * the idle slot's share of 5xx and 99th-percentile latency, absolute and against the live slot,
+   * the traffic a verdict needs, and the rollout's steps. Needs the service's metrics.
+   * @default - the alert rules' thresholds and window, steps of 5, 25, 50 and 100%
+   */
+  readonly analysis?: AnalysisOptions;
+  /**
+   * Checks run against each staged version before it can take traffic: a Job per slot and version
+   * that `cdktf deploy` waits for (a failed check fails the deploy), and that `switchyard switch`
+   * checks in the cluster.
+   * @default - no smoke tests
+   */
+  readonly smoke?: SmokeOptions;
 }
 
 /** What is made for one slot that holds a version. */
@@ -221,6 +237,11 @@ export interface SlotResources {
    * @default - none: the service does not autoscale
    */
   readonly servingMarker?: TerraformResource;
+  /**
+   * The smoke Job of the slot's version (`<name>-smoke-<slot>-<hash of the version>`), run once its pods are ready.
+   * @default - none: the service has no smoke tests, or the slot is retired
+   */
+  readonly smoke?: JobV1;
 }
 
 /** A key of a Kubernetes Secret in the app's namespace. */

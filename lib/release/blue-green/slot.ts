@@ -9,6 +9,7 @@ import { RELOADER_ANNOTATION, RELOADER_SECRETS_ANNOTATION } from '../../platform
 import type { ServiceRelease, Slot } from '../ledger';
 import { versionLabel } from '../version-label';
 import { podAnnotations, podSpec, serviceLabels, SLOT_LABEL } from './pod-template';
+import { smokeJob } from './smoke';
 import { AutoscalingOptions, ServiceParts, SlotResources } from './props';
 
 /** The service's autoscaling with the tier's sizing and the defaults filled in, or undefined when it does not autoscale. */
@@ -122,7 +123,11 @@ export function buildSlot(parts: ServiceParts, slot: Slot, version: string, rele
     dependsOn: [s.app.namespaceResource],
   }) : undefined;
 
-  return { deployment, migration, autoscaler, disruptionBudget, servingMarker };
+  // Smoke tests of the slot's version, once its pods are ready (a retired slot runs none).
+  const slotService = s.slotServices[slot];
+  const smoke = retired ? undefined : smokeJob(parts, slot, version, [deployment, ...(slotService ? [slotService] : [])]);
+
+  return { deployment, migration, autoscaler, disruptionBudget, servingMarker, smoke };
 }
 
 /** Replicas Terraform sets on a slot's Deployment (the autoscaler's minimum when it scales). */

@@ -4,8 +4,10 @@ import { metricsProblem } from '../../observability/monitoring';
 import { certificateCovers, domainCovers } from '../../platform/platform-ref';
 import type { Construct } from '../../private/cdk';
 import { fail } from '../../private/errors';
+import { analysisProblem } from '../analysis';
 import { BlueGreenServiceProps, DEFAULT_RESOURCES, NotSecret, ServiceResources } from './props';
 import { quantity } from './quantity';
+import { validateSmoke } from './smoke';
 
 /** Environment variable names that say their value is a secret. */
 const SECRET_NAME = /(PASSWORD|PASSWD|PASSPHRASE|TOKEN|SECRET|PRIVATE|CREDENTIAL|API_?KEY|ACCESS_?KEY|(^|_)KEY($|_)|_PWD$|^PWD$)/i;
@@ -99,6 +101,12 @@ export function validateProps(scope: Construct, p: BlueGreenServiceProps, app: A
     const problem = metricsProblem(p.metrics);
     if (problem) fail(scope, ...problem);
   }
+  if (p.analysis !== undefined) {
+    const problem = analysisProblem(p.analysis);
+    if (problem) fail(scope, ...problem);
+    if (p.metrics === false) fail(scope, 'analysis %v is given, but metrics are off', p.analysis, 'an analysis reads the service\'s metrics: leave metrics on (scraped by Prometheus), or leave analysis out');
+  }
+  if (p.smoke !== undefined) validateSmoke(scope, p.smoke, p.port);
   if (p.migration) {
     if (!Array.isArray(p.migration.command) || p.migration.command.length === 0) {
       fail(scope, 'migration.command %v is empty', p.migration.command, 'give the command that migrates, e.g. ["./migrate", "up"]');
