@@ -13,6 +13,7 @@ import { versionLabel } from '../../lib/release/version-label';
 import { appStack, ledgerOf, tiers } from '../fixtures';
 import { errorOf, k8s, resources, synth, tempDir } from '../helpers';
 import { connection, pod, policiesOf } from '../support/network-policy';
+import { asTerraformReads } from '../support/terraform-templates';
 
 const dev = tiers().get('dev');
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -107,7 +108,8 @@ describe('the HTTP checks as sh runs them', () => {
       const stack = appStack(app, dev, ledgerOf({ app: 'shop', tiers: { dev: { api: { blue: '1.0.0', live: 'blue', weight: 0 } } } }));
       new BlueGreenService(stack, 'api', { image: 'ghcr.io/acme/api', port: 8080, smoke: { checks: checks as never } });
     }).stacks['shop-dev'];
-    return k8s(s, 'kubernetes_job_v1', smokeJobName('api', 'blue', '1.0.0')).spec.template.spec.container[0].command[2] as string;
+    // As the pod gets it: Terraform reads the escaped template characters of the script back.
+    return asTerraformReads(k8s(s, 'kubernetes_job_v1', smokeJobName('api', 'blue', '1.0.0')).spec.template.spec.container[0].command[2] as string);
   };
   let server: http.Server;
   let base: string;
@@ -115,6 +117,7 @@ describe('the HTTP checks as sh runs them', () => {
     server = http.createServer((req, res) => {
       if (req.url === '/healthz') { res.writeHead(200); res.end('ok'); return; }
       if (req.url === "/q?name=o'brien") { res.writeHead(200); res.end('{"orders": [], "who": "o\'brien"}'); return; }
+      if (req.url === '/t?a=%{x}&b=${HOME}') { res.writeHead(200); res.end('%{x} ${HOME}'); return; }
       if (req.url === '/gone') { res.writeHead(410); res.end('gone'); return; }
       res.writeHead(500); res.end('boom');
     });
@@ -141,6 +144,10 @@ describe('the HTTP checks as sh runs them', () => {
     expect(await run(script([{ http: { path: '/healthz' } }, { http: { path: "/q?name=o'brien", expectBody: "o'brien" } }, { http: { path: '/gone', expectStatus: 410 } }]))).toEqual({
       code: 0, out: "GET /healthz: 200 ok\nGET /q?name=o'brien: 200 ok\nGET /gone: 410 ok",
     });
+  });
+
+  test('template characters in a path or body reach curl and grep as written', async () => {
+    expect(await run(script([{ http: { path: '/t?a=%{x}&b=${HOME}', expectBody: '%{x} ${HOME}' } }]))).toEqual({ code: 0, out: 'GET /t?a=%{x}&b=${HOME}: 200 ok' });
   });
 
   test('a wrong status stops the checks', async () => {

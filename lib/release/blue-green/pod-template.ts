@@ -2,6 +2,7 @@
 import { envVarName, IConnectable } from '../../dependencies/contract';
 import { podSecurityOfPeer } from '../../dependencies/pod-security';
 import { Lazy } from '../../private/cdk';
+import { terraformLiteral, terraformLiterals } from '../../private/literal';
 import { LOCKED_DOWN_CONTAINER, podSecurity } from '../../private/pod';
 import type { Slot } from '../ledger';
 import { DEFAULT_RESOURCES, ProbeOptions, ServiceParts } from './props';
@@ -76,8 +77,8 @@ function container(parts: ServiceParts, slot: Slot, version: string, role: 'app'
     name: role,
     image,
     imagePullPolicy: 'IfNotPresent',
-    command: role === 'migration' ? p.migration!.command : p.command,
-    args: role === 'migration' ? p.migration!.args : p.args,
+    command: terraformLiterals(role === 'migration' ? p.migration!.command : p.command),
+    args: terraformLiterals(role === 'migration' ? p.migration!.args : p.args),
     ...(role === 'app' ? {
       port: [
         { name: 'http', containerPort: p.port, protocol: 'TCP' },
@@ -90,7 +91,7 @@ function container(parts: ServiceParts, slot: Slot, version: string, role: 'app'
     // (A lazy value bypasses the binding's mapping: it is written in Terraform's own keys.)
     env: Lazy.anyValue({
       produce: () => [
-        ...Object.entries(parts.env).map(([name, value]) => ({ name, value })),
+        ...Object.entries(parts.env).map(([name, value]) => ({ name, value: terraformLiteral(value) })),
         { name: 'SWITCHYARD_SLOT', value: slot },
         { name: 'SWITCHYARD_VERSION', value: version },
         ...parts.service.connectedDependencies.flatMap((d) => d.contractKeys.map((key) => ({

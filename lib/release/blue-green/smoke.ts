@@ -5,14 +5,17 @@
  * the deploy. Its name carries the service, the slot and a hash of the version,
  * so `switchyard switch` finds the Job of the version it would put live.
  */
-import { createHash } from 'crypto';
 import { ITerraformDependable, JobV1 } from '../../private/cdk';
 import { fail } from '../../private/errors';
+import { terraformLiteral, terraformLiterals } from '../../private/literal';
 import { LOCKED_DOWN_CONTAINER, podSecurity } from '../../private/pod';
 import type { Construct } from '../../private/cdk';
 import type { Slot } from '../ledger';
+import { smokeJobName } from '../smoke-name';
 import { versionLabel } from '../version-label';
 import type { ServiceParts } from './props';
+
+export { smokeJobName } from '../smoke-name';
 
 /** One smoke check: an HTTP request to the slot, or a command in the staged version's image. */
 export interface SmokeCheck {
@@ -67,11 +70,6 @@ export const SMOKE_HTTP_IMAGE = 'quay.io/curl/curl:8.21.0';
 /** Pod label that marks a smoke test's pods, valued with the service they test (the service's ingress admits them). */
 export const SMOKE_LABEL = 'switchyard.dev/smoke-of';
 
-/** The Job of `service`'s smoke tests of `version` in `slot`: `<service>-smoke-<slot>-<10 hex of the version's SHA-256>`. */
-export function smokeJobName(service: string, slot: Slot, version: string): string {
-  return `${service}-smoke-${slot}-${createHash('sha256').update(version).digest('hex').slice(0, 10)}`;
-}
-
 /** Refuses smoke options that cannot run. */
 export function validateSmoke(scope: Construct, smoke: SmokeOptions, port: number | undefined): void {
   if (!Array.isArray(smoke.checks) || smoke.checks.length === 0) {
@@ -111,7 +109,7 @@ function httpScript(checks: NonNullable<SmokeCheck['http']>[]): string {
     const what = quote(`${method} ${c.path}`);
     const status = String(c.expectStatus ?? 200);
     return [
-      `code=$(curl -sS -X ${method}${method === 'HEAD' ? ' -I' : ''} -o /tmp/body -w '%{http_code}' --max-time 10 --retry 3 --retry-delay 1 --retry-connrefused "$BASE_URL"${quote(c.path)}) || { echo ${what}': no response'; exit 1; }`,
+      `code=$(curl -sS -X ${method}${method === 'HEAD' ? ' -I' : ''} -o /tmp/body -w '%{http_code}' --globoff --max-time 10 --retry 3 --retry-delay 1 --retry-connrefused "$BASE_URL"${quote(c.path)}) || { echo ${what}': no response'; exit 1; }`,
       `[ "$code" = ${status} ] || { echo ${what}": status $code, expected ${status}"; exit 1; }`,
       ...(c.expectBody !== undefined ? [`grep -qF -- ${quote(c.expectBody)} /tmp/body || { echo ${quote(`${method} ${c.path}: the body does not contain ${c.expectBody}`)}; exit 1; }`] : []),
       `echo ${what}": $code ok"`,
@@ -140,8 +138,8 @@ export function smokeJob(parts: ServiceParts, slot: Slot, version: string, after
   };
   // Checks run one after the other: all but the last as init containers, which stop the pod at the first failure.
   const steps = [
-    ...(http.length > 0 ? [{ name: 'http-checks', image: SMOKE_HTTP_IMAGE, command: ['sh', '-c', httpScript(http)], ...common }] : []),
-    ...smoke.checks.filter((c) => c.command).map((c, i) => ({ name: `command-${i + 1}`, image, command: c.command, ...common })),
+    ...(http.length > 0 ? [{ name: 'http-checks', image: SMOKE_HTTP_IMAGE, command: ['sh', '-c', terraformLiteral(httpScript(http))], ...common }] : []),
+    ...smoke.checks.filter((c) => c.command).map((c, i) => ({ name: `command-${i + 1}`, image, command: terraformLiterals(c.command), ...common })),
   ];
   const labels = {
     'app.kubernetes.io/name': `${s.name}-smoke`,
