@@ -133,9 +133,14 @@ function deleted(c, pattern) {
   if (!Object.entries(c).some(([a, x]) => pattern.test(a) && x.actions === 'delete')) problems.push(`nothing matching ${pattern} is deleted`);
   return true;
 }
-/** A resource made anew (created, or replaced: a smoke Job's name carries its version). */
+/**
+ * A resource made anew: created, or replaced (a smoke Job's name carries its version). tfsim plans
+ * every change as an update (it knows no requires-replace), so an update of metadata.name counts:
+ * the Kubernetes provider's metadata.name forces a new resource, as Kubernetes cannot rename one.
+ */
 function made(c, pattern) {
-  if (!Object.entries(c).some(([a, x]) => pattern.test(a) && x.actions.split('+').includes('create'))) problems.push(`nothing matching ${pattern} is created or replaced`);
+  const renamed = (x) => x.actions === 'update' && x.before?.metadata?.[0]?.name !== x.after?.metadata?.[0]?.name;
+  if (!Object.entries(c).some(([a, x]) => pattern.test(a) && (x.actions.split('+').includes('create') || renamed(x)))) problems.push(`nothing matching ${pattern} is created or replaced`);
   return true;
 }
 function created(c, pattern) {

@@ -11,6 +11,11 @@ export interface CliIo {
   readonly cwd: string;
   /** The current time. */
   now(): Date;
+  /**
+   * Waits `ms` milliseconds (a rollout between its steps).
+   * @default - a timer
+   */
+  sleep?(ms: number): Promise<void>;
 }
 
 /**
@@ -32,6 +37,11 @@ export interface Verb {
   readonly flags: FlagSpec;
   /** Runs it. */
   readonly run: Command;
+  /**
+   * The exit code of a refused command line, for a verb whose 2 means something else (analyze: inconclusive).
+   * @default 2
+   */
+  readonly usageExit?: number;
 }
 
 /** A refusal of the command line itself (unknown flag, missing argument): exit code 2. */

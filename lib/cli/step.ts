@@ -52,12 +52,14 @@ export interface Outcome {
 
 /**
  * The command of a verb that takes one step and writes the ledger: `names` are its positionals,
- * `required` its required flags, `checkLine` checks the rest of the command line before any file is read.
+ * `required` its required flags, `checkLine` checks the rest of the command line before any file is
+ * read, `prepare` does what must happen before the ledger's lock is taken (its result goes to `run`).
  */
-export function stepCommand(
+export function stepCommand<T = undefined>(
   verb: Pick<Verb, 'name' | 'usage' | 'flags'>, names: string[], required: string[],
-  run: (c: Context, positionals: string[], p: ParsedArgs) => Outcome,
+  run: (c: Context, positionals: string[], p: ParsedArgs, prepared: T) => Outcome,
   checkLine?: (positionals: string[], p: ParsedArgs) => void,
+  prepare?: (io: CliIo, positionals: string[], p: ParsedArgs) => T,
 ): Command {
   return withUsage(verb, (args, io) => {
     // The command line first, before any file is read.
@@ -65,24 +67,39 @@ export function stepCommand(
     if (p.positionals.length < names.length) throw new UsageError(`missing <${names[p.positionals.length]}>`);
     for (const name of required) requireFlag(p, name);
     checkLine?.(p.positionals, p);
-    const by = flag(p, 'by') ?? env('SWITCHYARD_USER') ?? env('USER') ?? 'unknown';
-    const byProblem = nameProblem(by);
-    if (byProblem) fail('--by', `who takes the step (%v) ${byProblem}`, by, 'give a plain name on one line, e.g. --by dana; nothing was written');
-    const { modelFile, ledgerFile, model, tiers } = readModelOf(io, p);
-    // The ledger is read, checked, changed and written under its lock: no other step interleaves.
-    const outcome = updateLedger(io.cwd, ledgerFile, (text) => {
-      // Taken once the lock is held, so the step comes after every step written before it.
-      const at = stamp(io.now());
-      const { app, ledger } = checkLedger(text, model, modelFile, ledgerFile, tiers);
-      const c: Context = { modelFile, ledgerFile, tiers, app, text, ledger, ops: { tiers, source: ledgerFile }, by, at };
-      const done = run(c, p.positionals, p);
-      checkAgainstModel(c, done.data);
-      return { text: formatLedger(done.data, tiers), result: done };
-    }, { breakLock: p.flags['break-lock'] === true, command: `switchyard ${verb.name} ${p.positionals.join(' ')}`.trim() });
+    const by = whoTakesSteps(p);
+    const prepared = prepare?.(io, p.positionals, p) as T;
+    const outcome = applyStep(io, p, `switchyard ${verb.name} ${p.positionals.join(' ')}`.trim(), by, (c) => run(c, p.positionals, p, prepared));
     io.out(outcome.said);
     io.out(`next: ${outcome.next}`);
     return 0;
   });
+}
+
+/** Who takes a step: --by, else $SWITCHYARD_USER, else $USER, else "unknown"; checked. */
+export function whoTakesSteps(p: ParsedArgs): string {
+  const by = flag(p, 'by') ?? env('SWITCHYARD_USER') ?? env('USER') ?? 'unknown';
+  const byProblem = nameProblem(by);
+  if (byProblem) fail('--by', `who takes the step (%v) ${byProblem}`, by, 'give a plain name on one line, e.g. --by dana; nothing was written');
+  return by;
+}
+
+/**
+ * One step, taken under the ledger's lock: the model and the ledger read and checked, `run` takes
+ * the step, the new ledger checked against the model and written back; a refused step writes nothing.
+ */
+export function applyStep(io: CliIo, p: ParsedArgs, command: string, by: string, run: (c: Context) => Outcome): Outcome {
+  const { modelFile, ledgerFile, model, tiers } = readModelOf(io, p);
+  // The ledger is read, checked, changed and written under its lock: no other step interleaves.
+  return updateLedger(io.cwd, ledgerFile, (text) => {
+    // Taken once the lock is held, so the step comes after every step written before it.
+    const at = stamp(io.now());
+    const { app, ledger } = checkLedger(text, model, modelFile, ledgerFile, tiers);
+    const c: Context = { modelFile, ledgerFile, tiers, app, text, ledger, ops: { tiers, source: ledgerFile }, by, at };
+    const done = run(c);
+    checkAgainstModel(c, done.data);
+    return { text: formatLedger(done.data, tiers), result: done };
+  }, { breakLock: p.flags['break-lock'] === true, command });
 }
 
 /** The model and the tiers it gives. */

@@ -17,6 +17,7 @@ import { CliIo } from '../../lib/cli/io';
 import { main } from '../../lib/cli/main';
 import { resources, StackJson, synth, Synth, tempDir } from '../helpers';
 import { tiers } from '../fixtures';
+import { useFakeKubectl } from '../support/kubectl';
 
 const EXAMPLE = path.join(__dirname, '../../examples/shop/releases.json');
 const NOW = '2026-12-01T10:00:00.000Z';
@@ -24,10 +25,15 @@ const NOW = '2026-12-01T10:00:00.000Z';
 let base: Synth;
 let modelText: string;
 
+// A cluster where every smoke Job passed: switches check them (test/cli/smoke-check.test.ts tests the check).
+let cluster: ReturnType<typeof useFakeKubectl>;
 beforeAll(() => {
   base = synth((app) => shop(app));
   modelText = fs.readFileSync(path.join(base.outdir, 'switchyard.json'), 'utf8');
+  cluster = useFakeKubectl();
+  cluster.allSucceeded(true);
 });
+afterAll(() => cluster.restore());
 
 /** A project folder: releases.json (a copy of the example's) and cdktf.out/switchyard.json, the CLI's defaults. */
 function project(): string {
@@ -312,11 +318,11 @@ describe('switchyard CLI: refusals leave the ledger byte-identical', () => {
 
 describe('switchyard CLI: usage', () => {
   test.each<[string, string[], string[]]>([
-    ['an unknown verb', ['deploy'], ['switchyard: unknown verb "deploy" (known: init, status, stage, switch, rollback, weight, approve, promote, retire, graph, pipeline, metrics)']],
+    ['an unknown verb', ['deploy'], ['switchyard: unknown verb "deploy" (known: init, status, stage, switch, rollback, weight, approve, promote, retire, abort, analyze, rollout, graph, pipeline, metrics)']],
     ['no verb', [], ['switchyard: no verb given']],
     ['a missing argument', ['stage', 'api', '--tier', 'dev'], ['switchyard stage: missing <version>', 'usage: switchyard stage <service> <version> --tier TIER [--by NAME] [--commit-time ISO] [--requires DEP.SETTING=VALUE[,...]]']],
-    ['an extra argument', ['switch', 'api', 'now', '--tier', 'dev'], ['switchyard switch: unexpected argument "now"', 'usage: switchyard switch <service> --tier TIER [--by NAME]']],
-    ['an unknown flag', ['switch', 'api', '--tier', 'dev', '--force'], ['switchyard switch: unknown option --force (known: --ledger, --model, --tier, --by, --break-lock)', 'usage: switchyard switch <service> --tier TIER [--by NAME]']],
+    ['an extra argument', ['switch', 'api', 'now', '--tier', 'dev'], ['switchyard switch: unexpected argument "now"', 'usage: switchyard switch <service> --tier TIER [--by NAME] [--verify-smoke] [--context NAME]']],
+    ['an unknown flag', ['switch', 'api', '--tier', 'dev', '--force'], ['switchyard switch: unknown option --force (known: --ledger, --model, --tier, --by, --break-lock, --verify-smoke, --context)', 'usage: switchyard switch <service> --tier TIER [--by NAME] [--verify-smoke] [--context NAME]']],
     ['a missing --tier', ['rollback', 'api'], ['switchyard rollback: --tier is required', 'usage: switchyard rollback <service> --tier TIER [--by NAME]']],
     ['an approval without --by', ['approve', 'api', '1.6.0', '--tier', 'prod'], ['switchyard approve: --by is required', 'usage: switchyard approve <service> <version> --tier TIER --by NAME']],
     ['a promotion without --to', ['promote', 'api', '--from', 'dev'], ['switchyard promote: --to is required', 'usage: switchyard promote <service> --from TIER --to TIER [--by NAME]']],
@@ -339,7 +345,7 @@ describe('switchyard CLI: usage', () => {
     const r = run(project(), 'help');
     expect(r.code).toBe(0);
     expect(r.out).toContain('  switchyard promote <service> --from TIER --to TIER [--by NAME]');
-    expect(r.out.filter((l) => l.startsWith('  switchyard '))).toHaveLength(12);
+    expect(r.out.filter((l) => l.startsWith('  switchyard '))).toHaveLength(15);
   });
 });
 

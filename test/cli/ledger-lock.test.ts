@@ -110,7 +110,7 @@ describe('the ledger under concurrent steps', () => {
     fs.writeFileSync(path.join(dir, 'releases.json.lock'), JSON.stringify({ pid: Number(gone), host: require('os').hostname(), started: '2026-12-01T10:00:00.000Z', command: 'switchyard stage api 9.9.9' }));
     const r = cli(dir, ['switch', 'api', '--tier', 'dev', '--by', 'ana']);
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/^\[releases\.json\] the release ledger "releases\.json" is locked by process \d+ on .* \(switchyard stage api 9\.9\.9\), since 2026-12-01T10:00:00\.000Z, and the lock is stale \(process \d+ on this machine is gone\): if no step is running on it, run the command again with --break-lock/);
+    expect(r.stderr).toMatch(/^\[releases\.json\] the release ledger "releases\.json" is locked by process \d+ on .* \(switchyard stage api 9\.9\.9\), since 2026-12-01T10:00:00\.000Z, and the lock is stale \(process \d+ on this machine is gone\): if no step is running on it, run the command again with --break-lock/m);
     expect(fs.readFileSync(path.join(dir, 'releases.json')).equals(before)).toBe(true);
   });
 
