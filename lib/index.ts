@@ -57,6 +57,7 @@ export { Cache, CacheProps } from './dependencies/cache';
 export { ReleaseLedger } from './release/ledger';
 export {
   AutoscalingOptions, BlueGreenService, BlueGreenServiceProps, MigrationOptions, NotSecret, notSecret, ProbeOptions, SecretKeyRef, RouteOptions, ServiceResources, SlotResources,
+  QueueScalingOptions, QueueScalingResources, ServiceKind,
 } from './release/blue-green-service';
 
 // Policy: suppressing and checking (writing rules: /policy)
