@@ -15,13 +15,12 @@
  * old live slot is paused after the new one resumes. A retired idle slot has
  * no ScaledObject (it was paused at 0 already, and stays there).
  */
-import { AppStack } from '../../app-stack';
+import type { AppStack } from '../../app-stack';
 import type { IQueue } from '../../dependencies/contract';
 import { Queue } from '../../dependencies/messaging/queue';
 import { InClusterMessaging } from '../../dependencies/messaging/server';
 import { KEDA_OPERATOR } from '../../platform/addons/keda';
 import { dependencyOf, IamRole, IamRolePolicy, Lazy, Manifest } from '../../private/cdk';
-import { fail } from '../../private/errors';
 import { irsaTrust, lazyPolicyDocument } from '../../private/iam';
 import { otherSlot, ServiceRelease, Slot, SLOTS } from '../ledger';
 import { serviceLabels } from './pod-template';
@@ -138,7 +137,6 @@ export function buildWorkerSwitch(parts: ServiceParts, release: ServiceRelease, 
     const slotParts = slots[slot];
     if (so && slotParts) (slotParts as { scaledObject?: Manifest }).scaledObject = so;
   }
-  s.node.addValidation({ validate: () => queueProblems(parts) });
   return { scaledObjects, triggerAuthentication, scalerRole };
 }
 
@@ -177,35 +175,4 @@ function localCredentials(app: AppStack): Array<Record<string, string>> {
     { parameter: 'awsAccessKeyID', name: bus.credentialsSecret, key: 'AWS_ACCESS_KEY_ID' },
     { parameter: 'awsSecretAccessKey', name: bus.credentialsSecret, key: 'AWS_SECRET_ACCESS_KEY' },
   ];
-}
-
-/** What is wrong with the queues a worker scales on, known once the program is built. */
-function queueProblems(parts: ServiceParts): string[] {
-  const s = parts.service;
-  const p = parts.props;
-  const consumed = s.grantedAccess.filter((g) => g.action === 'consume').map((g) => g.dependency);
-  const given = p.queueScaling ? p.queueScaling.queues : undefined;
-  const problems: string[] = [];
-  const message = (problem: string, value: unknown, fix: string) => {
-    try {
-      fail(s, problem, value, fix);
-    } catch (e) {
-      problems.push((e as Error).message);
-    }
-  };
-  if (given === undefined && consumed.length === 0) {
-    message('the worker scales on the depth of the queues it consumes (the platform has KEDA), but it consumes %v', 'no queue',
-      'grant it the queues it consumes (worker.grantConsume(queue)), or give queueScaling: false for a fixed replicas');
-  }
-  for (const q of given ?? []) {
-    if (!(q instanceof Queue) || !AppStack.ofScope(q).owns(q)) {
-      message('queueScaling.queues has %v, which is not a Queue of this app', (q as { node?: { path?: string } })?.node?.path ?? q, 'list queues declared in this app that the worker consumes');
-    } else if (!consumed.includes(q)) {
-      message('queueScaling.queues has %v, which the worker does not consume', q.name, `grant it: worker.grantConsume(${q.name}), or scale on the queues it consumes`);
-    }
-  }
-  for (const q of consumed) {
-    if (!(q instanceof Queue)) message('the worker consumes %v, whose depth KEDA cannot read (not a Switchyard Queue)', q.name, 'scale on Switchyard Queues only: list them in queueScaling.queues, or give queueScaling: false');
-  }
-  return problems;
 }

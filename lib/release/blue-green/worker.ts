@@ -9,9 +9,11 @@
  * template out. Here: what a worker may be given, and the replicas of its slots.
  */
 import type { AppStack } from '../../app-stack';
+import { Queue } from '../../dependencies/messaging/queue';
 import { AddonIds } from '../../platform/addons/ids';
 import type { Construct } from '../../private/cdk';
-import { fail } from '../../private/errors';
+import { fail, show } from '../../private/errors';
+import type { BlueGreenService } from '../blue-green-service';
 import type { ServiceRelease, Slot } from '../ledger';
 import type { BlueGreenServiceProps, QueueScalingOptions, ServiceParts } from './props';
 
@@ -83,12 +85,14 @@ export function validateKind(scope: Construct, p: BlueGreenServiceProps, app: Ap
   if (p.port === undefined) {
     if (p.healthPath !== undefined) refuse('healthPath without a port', p.healthPath, 'give the port the health path is served on, or probes with a command');
     if (commands.some((c) => c === undefined)) {
-      fail(scope, 'the worker has no port and no probe command (%v)', { readiness: commands[0], liveness: commands[1] },
+      fail(scope, 'the worker has neither a port nor probe commands (probes: %v)', p.probes ?? {},
         'give probes: { readiness: { command: [...] }, liveness: { command: [...] } } (a command that exits 0 while the worker is healthy), or a port with a healthPath');
     }
   }
   const keda = app.platform.hasAddon(AddonIds.keda);
   const q = p.queueScaling;
+  // Which queues it consumes is known once the program is built.
+  if (keda && q !== false) scope.node.addValidation({ validate: () => queueProblems(scope as BlueGreenService, p) });
   if (q && !keda) {
     fail(scope, `queueScaling is given, but the platform of tier "${app.tier.name}" has no %v add-on`, AddonIds.keda,
       'add Keda to the add-ons (standardAddons has it), or give the PlatformRef the "keda" add-on; or drop queueScaling to run a fixed replicas');
@@ -110,4 +114,28 @@ export function validateKind(scope: Construct, p: BlueGreenServiceProps, app: Ap
   if (q.queues !== undefined && (!Array.isArray(q.queues) || q.queues.length === 0)) {
     fail(scope, 'queueScaling.queues %v lists no queue', q.queues, 'list queues the worker consumes, or leave queues out to scale on every queue it consumes');
   }
+}
+
+/** What is wrong with the queues a worker scales on (KEDA), known once the program is built. */
+function queueProblems(s: BlueGreenService, p: BlueGreenServiceProps): string[] {
+  const consumed = s.grantedAccess.filter((g) => g.action === 'consume').map((g) => g.dependency);
+  const given = p.queueScaling ? p.queueScaling.queues : undefined;
+  const problems: string[] = [];
+  // cdktf prefixes each message with the construct's path.
+  const problem = (what: string, value: unknown, fix: string) => problems.push(`${what.replace('%v', show(value))}: ${fix}`);
+  if (given === undefined && consumed.length === 0) {
+    problem('the worker scales on the depth of the queues it consumes (the platform has KEDA), but it consumes %v', 'no queue',
+      'grant it the queues it consumes (worker.grantConsume(queue)), or give queueScaling: false for a fixed replicas');
+  }
+  for (const q of given ?? []) {
+    if (!(q instanceof Queue) || !s.app.owns(q)) {
+      problem('queueScaling.queues has %v, which is not a Queue of this app', (q as { node?: { path?: string } } | undefined)?.node?.path ?? q, 'list queues declared in this app that the worker consumes');
+    } else if (!consumed.includes(q)) {
+      problem('queueScaling.queues has %v, which the worker does not consume', q.name, `grant it (worker.grantConsume(queue)), or scale on the queues it consumes`);
+    }
+  }
+  for (const q of consumed) {
+    if (!(q instanceof Queue)) problem('the worker consumes %v, whose depth KEDA cannot read (not a Switchyard Queue)', q.name, 'scale on Switchyard Queues only (queueScaling.queues), or give queueScaling: false');
+  }
+  return problems;
 }
