@@ -10,6 +10,8 @@ import {
 import { buildModel } from '../../lib/model';
 import { ledgerOf, released, tiers } from '../fixtures';
 import { errorOf, k8s, manifests, resources, StackJson, synth } from '../helpers';
+import { schemaProblems } from '../support/openapi-schema';
+import { crd } from '../upstream/upstream';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -270,4 +272,20 @@ describe('what a worker refuses', () => {
       new BlueGreenService(AppStack.ofScope(w), 'idle-worker', { ...WORKER, queueScaling: false });
     })).not.toThrow();
   });
+});
+
+test('the ScaledObjects (live and paused) and both kinds of TriggerAuthentication fit the CRDs of KEDA v2.20.2', () => {
+  const found = [...['dev', 'staging'].flatMap((tier) => {
+    const s = synth((app) => declare(app, tier, BOTH, { queueScaling: { minReplicas: 0, maxReplicas: 3, pollingIntervalSeconds: 15, cooldownSeconds: 120 } })).stacks[`shop-${tier}`];
+    return [...manifests(s, 'ScaledObject'), ...manifests(s, 'TriggerAuthentication')];
+  })];
+  expect(found.map((m) => m.manifest.kind).sort()).toEqual(['ScaledObject', 'ScaledObject', 'ScaledObject', 'ScaledObject', 'TriggerAuthentication', 'TriggerAuthentication']);
+  for (const { manifest } of found) {
+    const def = crd(manifest.apiVersion, manifest.kind)!;
+    expect(def.release).toMatch(/KEDA v2\.20\.2/);
+    expect([manifest.kind, schemaProblems(def.schema, manifest)]).toEqual([manifest.kind, []]);
+  }
+  // The check sees a field the CRD does not have.
+  const so = found[0].manifest;
+  expect(schemaProblems(crd(so.apiVersion, so.kind)!.schema, { ...so, spec: { ...so.spec, maxReplicas: 3 } })).toEqual([expect.stringMatching(/^spec\.maxReplicas: unknown field/)]);
 });
