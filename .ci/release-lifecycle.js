@@ -9,7 +9,10 @@
 //
 //   apply the example as it is, then per step: run the `switchyard` verb on a
 //   copy of the ledger, synthesize, plan, check the planned actions (and the
-//   replicas Terraform will set), apply, and expect a clean re-plan.
+//   replicas Terraform will set), apply, and expect a clean re-plan. The `api`
+//   (a routed service) and the `worker` (a queue consumer that KEDA scales,
+//   whose switch moves the pause between its ScaledObjects) each go through
+//   stage, switch, rollback and retire.
 //
 // Usage: node .ci/release-lifecycle.js TFSIM_DIR
 'use strict';
@@ -101,6 +104,30 @@ const steps = [
     what: 'a rollback changes only Services and the route',
     check: (c) => only(c, /^kubernetes_(service_v1|manifest)\./),
   },
+  // The worker (a queue consumer, scaled by KEDA): only its live slot runs; a switch moves KEDA's pause.
+  {
+    verb: ['stage', 'worker', '2.1.0', '--tier', 'dev'],
+    what: 'staging a worker makes its idle slot (green) at 0 replicas with its ScaledObject paused at 0, and changes nothing else',
+    check: (c) => only(c, /\.worker_green(-scaled-object)?_/) && replicasOf(c, 'worker_green', '0')
+      && created(c, /kubernetes_manifest\.worker_green-scaled-object_/) && paused(c, 'green', true),
+  },
+  {
+    verb: ['switch', 'worker', '--tier', 'dev'],
+    what: 'a worker\'s switch changes only its two ScaledObjects, in place: the pause moves to the old live slot (no Deployment, no pod template)',
+    check: (c) => only(c, /^kubernetes_manifest\.worker_(blue|green)-scaled-object_/) && none(c, /kubernetes_deployment_v1/)
+      && updated(c, /worker_(blue|green)-scaled-object_/, 2) && paused(c, 'green', false) && paused(c, 'blue', true),
+  },
+  {
+    verb: ['rollback', 'worker', '--tier', 'dev'],
+    what: 'a worker\'s rollback is the same flip back',
+    check: (c) => only(c, /^kubernetes_manifest\.worker_(blue|green)-scaled-object_/) && updated(c, /worker_(blue|green)-scaled-object_/, 2)
+      && paused(c, 'blue', false) && paused(c, 'green', true),
+  },
+  {
+    verb: ['retire', 'worker', '--tier', 'dev'],
+    what: 'retiring a worker\'s idle slot (green) removes its ScaledObject only (KEDA held it at 0, where it stays)',
+    check: (c) => only(c, /^kubernetes_manifest\.worker_green-scaled-object_/) && deleted(c, /kubernetes_manifest\.worker_green-scaled-object_/),
+  },
 ];
 
 let problems;
@@ -141,6 +168,19 @@ function deleted(c, pattern) {
 function made(c, pattern) {
   const renamed = (x) => x.actions === 'update' && x.before?.metadata?.[0]?.name !== x.after?.metadata?.[0]?.name;
   if (!Object.entries(c).some(([a, x]) => pattern.test(a) && (x.actions.split('+').includes('create') || renamed(x)))) problems.push(`nothing matching ${pattern} is created or replaced`);
+  return true;
+}
+function updated(c, pattern, count) {
+  const hits = Object.entries(c).filter(([a, x]) => pattern.test(a) && x.actions === 'update');
+  if (hits.length !== count) problems.push(`${hits.length} updates in place of ${pattern}, expected ${count}: ${Object.entries(c).map(([a, x]) => `${a} (${x.actions})`).join(', ')}`);
+  return true;
+}
+/** Whether the plan leaves the worker's ScaledObject of `slot` paused at 0 replicas (KEDA's annotation). */
+function paused(c, slot, expected) {
+  const address = Object.keys(c).find((a) => a.startsWith(`kubernetes_manifest.worker_${slot}-scaled-object_`));
+  if (!address) { problems.push(`the ScaledObject of worker-${slot} does not change`); return true; }
+  const value = c[address].after?.manifest?.metadata?.annotations?.['autoscaling.keda.sh/paused-replicas'];
+  if ((value === '0') !== expected) problems.push(`${address}: paused-replicas ${JSON.stringify(value)}, expected ${expected ? '"0"' : 'none'}`);
   return true;
 }
 function created(c, pattern) {

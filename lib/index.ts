@@ -40,6 +40,7 @@ export { Reloader } from './platform/addons/reloader';
 export { ClusterAutoscaler, ClusterAutoscalerOptions } from './platform/addons/cluster-autoscaler';
 export { Gp3StorageClass } from './platform/addons/storage';
 export { KubePrometheusStack } from './platform/addons/kube-prometheus-stack';
+export { Keda } from './platform/addons/keda';
 export { Loki } from './platform/addons/loki';
 export { Alloy } from './platform/addons/alloy';
 export { standardAddons, StandardAddonsOptions, standardPlatform, StandardPlatformOptions } from './platform/addons/standard';
@@ -56,6 +57,7 @@ export { Cache, CacheProps } from './dependencies/cache';
 export { ReleaseLedger } from './release/ledger';
 export {
   AutoscalingOptions, BlueGreenService, BlueGreenServiceProps, MigrationOptions, NotSecret, notSecret, ProbeOptions, SecretKeyRef, RouteOptions, ServiceResources, SlotResources,
+  QueueScalingOptions, QueueScalingResources, ServiceKind,
 } from './release/blue-green-service';
 
 export { AnalysisOptions, ResolvedAnalysis } from './release/analysis';

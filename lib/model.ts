@@ -81,6 +81,11 @@ export interface ModelService {
   /** Names of the dependencies it connects to. */
   readonly connections: string[];
   /**
+   * `worker` for a queue consumer (no Services, no route, no weight: only its live slot runs).
+   * @default - a service served through Services (also a model written before workers were recorded)
+   */
+  readonly kind?: 'worker';
+  /**
    * Whether it has a route (an HTTPRoute, which a ledger weight splits).
    * @default - not recorded (a model written before Switchyard recorded it)
    */
@@ -211,6 +216,7 @@ export function buildModel(root: IConstruct): DeliveryModel {
       services: children.filter((c): c is BlueGreenService => c instanceof BlueGreenService).map((s) => ({
         name: s.name,
         image: s.image,
+        ...(s.kind === 'worker' ? { kind: 'worker' as const } : {}),
         connections: s.connectedDependencies.map((d) => d.name),
         route: s.routed,
         grants: s.grantedAccess.map((g) => ({ dependency: g.dependency.name, action: g.action })),

@@ -50,6 +50,16 @@ const routedApp = (app: App, names: { domain?: string; dns?: string } = {}) => {
 /** A ledger that releases `api` 1.0.0 in dev only. */
 const apiInDev = () => ledgerOf({ app: 'shop', tiers: { dev: { api: released() } } });
 
+/** The worker of the rows on workers, and the app `shop` in dev on a platform with KEDA (unless `addons` says otherwise). */
+const WORKER = { kind: 'worker' as const, image: 'ghcr.io/acme/worker', port: 8081 };
+const workerApp = (app: App, entry: Record<string, unknown> = released(), addons = ['keda', 'external-secrets']) =>
+  new AppStack(app, 'shop', { tier: dev, platform: PlatformRef.fromKubeconfig({ context: 'kind-test', addons }), ledger: ledgerOf({ app: 'shop', tiers: { dev: { worker: entry } } }) });
+/** A worker of `workerApp` that consumes the queue `jobs`. */
+const consumer = (app: App, props: Record<string, unknown> = {}, addons?: string[]) => {
+  const stack = workerApp(app, released(), addons);
+  new BlueGreenService(stack, 'worker', { ...WORKER, ...props }).grantConsume(new Queue(stack, 'jobs'));
+};
+
 /** What a refused `switchyard` step printed on stderr, thrown so a row reads like the others. */
 class CliRefusal extends Error {
   constructor(message: string, public readonly code: number) {
@@ -316,7 +326,7 @@ const CATALOG: Record<string, Row[]> = {
     ['a requirement that is not an add-on ID', () => { new HelmAddon({ id: 'ui', namespace: 'tools', chart: CHART, requires: ['Cert Manager'] }); },
       '[addon ui] required add-on id "Cert Manager" is not a valid name: use lower-case letters, digits and \'-\', starting with a letter and ending with a letter or digit, at most 53 characters (e.g. "orders")'],
     ['a requirement that is no add-on at all (a typo)', (app) => { new AddonsStack(app, { tier: dev, platform: kube(), addons: [new HelmAddon({ id: 'ui', namespace: 'tools', chart: CHART, requires: ['cert-manger'] })] }); },
-      '[addons-dev] add-on "ui" needs "cert-manger", which is neither an add-on of the catalog nor one of this list: fix the ID (the catalog has gateway-api-crds, envoy-gateway, aws-load-balancer-controller, cert-manager, cluster-issuer, external-dns, metrics-server, cluster-autoscaler, kube-prometheus-stack, loki, alloy, external-secrets, cloudnative-pg, reloader, gp3-storage-class), or add a HelmAddon with id "cert-manger" before "ui"'],
+      '[addons-dev] add-on "ui" needs "cert-manger", which is neither an add-on of the catalog nor one of this list: fix the ID (the catalog has gateway-api-crds, envoy-gateway, aws-load-balancer-controller, cert-manager, cluster-issuer, external-dns, metrics-server, cluster-autoscaler, kube-prometheus-stack, loki, alloy, external-secrets, cloudnative-pg, reloader, keda, gp3-storage-class), or add a HelmAddon with id "cert-manger" before "ui"'],
     ['an add-on that requires itself', () => { new HelmAddon({ id: 'ui', namespace: 'tools', chart: CHART, requires: ['ui'] }); },
       '[addon ui] the add-on requires itself ("ui"): list only the add-ons that must be installed before it'],
     ['a negative Helm timeout', () => { new HelmAddon({ id: 'ui', namespace: 'tools', chart: CHART, timeoutSeconds: -5 }); },
@@ -469,6 +479,53 @@ const CATALOG: Record<string, Row[]> = {
       new AddonsStack(app, { tier: staging, platform: new PlatformStack(app, { tier: staging }).ref, addons: [new GatewayApiCrds(), new CertManager(), new ClusterIssuer({ acme: { email: 'ops@example.com' } })] });
     },
       '[addons-config-staging] ClusterIssuer "letsencrypt" solves HTTP-01 through the Gateway, but the platform has none: add EnvoyGateway (or AwsLoadBalancerController with gatewayApi) to the add-ons, or use the route53 solver'],
+  ],
+  workers: [
+    ['a service without a port', (app) => { new BlueGreenService(shopIn(app), 'api', { image: 'ghcr.io/acme/api' }); },
+      '[shop-dev/api] port is undefined, but a service is served on a port: give the port the container serves on, or kind: "worker" for a queue consumer that serves nothing'],
+    ['a kind that is neither a service nor a worker', (app) => { new BlueGreenService(shopIn(app), 'api', { ...API, kind: 'cron' as never }); },
+      '[shop-dev/api] kind "cron" is not a kind of service: use "service" (served through Services and a route) or "worker" (a queue consumer)'],
+    ['queue-depth scaling of a service', (app) => { new BlueGreenService(shopIn(app), 'api', { ...API, queueScaling: {} }); },
+      '[shop-dev/api] queueScaling {} is for workers: give kind: "worker" to scale a queue consumer on the depth of its queues; a service autoscales on CPU and memory (autoscaling)'],
+    ['queue-depth scaling on a platform without KEDA', (app) => consumer(app, { queueScaling: { maxReplicas: 4 } }, ['external-secrets']),
+      '[shop-dev/worker] queueScaling is given, but the platform of tier "dev" has no "keda" add-on: add Keda to the add-ons (standardAddons has it), or give the PlatformRef the "keda" add-on; or drop queueScaling to run a fixed replicas'],
+    ['a route on a worker', (app) => consumer(app, { route: {} }),
+      '[shop-dev/worker] a worker takes no route ({}): drop the route: a worker serves nothing; give kind: "service" to serve requests'],
+    ['CPU autoscaling of a worker', (app) => consumer(app, { autoscaling: { maxReplicas: 4 } }),
+      '[shop-dev/worker] a worker takes no autoscaling ({"maxReplicas":4}): a worker scales on the depth of its queues: give queueScaling (with the Keda add-on), or a fixed replicas'],
+    ['idle replicas of a worker', (app) => consumer(app, { idleReplicas: 1 }),
+      '[shop-dev/worker] a worker takes no idleReplicas (1): drop it: a worker\'s idle slot always runs 0 replicas, so that only the live slot consumes'],
+    ['an HTTP alert threshold on a worker', (app) => consumer(app, { metrics: { errorRatio: 0.01 } }),
+      '[shop-dev/worker] a worker takes no metrics.errorRatio (0.01): drop it: a worker serves no requests, so it has no error-rate, latency or burn-rate alert'],
+    ['a metrics port of a worker besides its port', (app) => consumer(app, { metrics: { port: 9090 } }),
+      '[shop-dev/worker] a worker takes no metrics.port (9090): a worker\'s metrics are on its port: give port instead'],
+    ['a worker without a port or probe commands', (app) => consumer(app, { port: undefined, probes: { readiness: { command: ['/ready'] } } }),
+      '[shop-dev/worker] the worker has neither a port nor probe commands (probes: {"readiness":{"command":["/ready"]}}): give probes: { readiness: { command: [...] }, liveness: { command: [...] } } (a command that exits 0 while the worker is healthy), or a port with a healthPath'],
+    ['a health path of a worker without a port', (app) => consumer(app, { port: undefined, healthPath: '/healthz' }),
+      '[shop-dev/worker] a worker takes no healthPath without a port ("/healthz"): give the port the health path is served on, or probes with a command'],
+    ['an empty probe command', (app) => consumer(app, { probes: { liveness: { command: [] } } }),
+      '[shop-dev/worker] the liveness probe\'s command [] is not a command: give the command and its arguments as strings, e.g. ["/app/worker", "health"]'],
+    ['fixed replicas of a worker that KEDA scales', (app) => consumer(app, { replicas: 2 }),
+      '[shop-dev/worker] replicas 2 is fixed, but the worker scales on the depth of its queues (the platform has KEDA): give queueScaling: { minReplicas, maxReplicas }, or queueScaling: false for a fixed replicas'],
+    ['a maximum below the minimum', (app) => consumer(app, { queueScaling: { minReplicas: 3, maxReplicas: 2 } }),
+      '[shop-dev/worker] queueScaling.maxReplicas 2 is below 1 or below minReplicas (3): use a whole number of at least 1 and at least minReplicas'],
+    ['messages per replica that are no count', (app) => consumer(app, { queueScaling: { messagesPerReplica: 0.5 } }),
+      '[shop-dev/worker] queueScaling.messagesPerReplica 0.5 is not valid: use a whole number of at least 1'],
+    ['an empty list of queues to scale on', (app) => consumer(app, { queueScaling: { queues: [] } }),
+      '[shop-dev/worker] queueScaling.queues [] lists no queue: list queues the worker consumes, or leave queues out to scale on every queue it consumes'],
+    ['a worker that KEDA would scale but that consumes no queue', (app) => { new BlueGreenService(workerApp(app), 'worker', WORKER); },
+      validation('[shop-dev/worker] the worker scales on the depth of the queues it consumes (the platform has KEDA), but it consumes "no queue": grant it the queues it consumes (worker.grantConsume(queue)), or give queueScaling: false for a fixed replicas')],
+    ['scaling on a queue the worker does not consume', (app) => {
+      const stack = workerApp(app);
+      const w = new BlueGreenService(stack, 'worker', { ...WORKER, queueScaling: { queues: [new Queue(stack, 'other')] } });
+      w.grantConsume(new Queue(stack, 'jobs'));
+    },
+      validation('[shop-dev/worker] queueScaling.queues has "other", which the worker does not consume: grant it (worker.grantConsume(queue)), or scale on the queues it consumes')],
+    ['a ledger weight on a worker', (app) => {
+      const stack = workerApp(app, { blue: '1.0.0', green: '1.1.0', live: 'blue', weight: 10, approvals: [], history: [] });
+      new BlueGreenService(stack, 'worker', WORKER).grantConsume(new Queue(stack, 'jobs'));
+    },
+      '[releases.json: tiers.dev.worker] the ledger sends 10% of the traffic to the idle slot of "worker", but "worker" is a worker: it takes no traffic, and only its live slot consumes: keep the weight at 0; to move the consumption to the other slot, switch: switchyard switch worker --tier dev'],
   ],
   'ledger states': [
     ['an empty ledger file', () => { ReleaseLedger.parse('', t, 'shop/releases.json'); },

@@ -20,7 +20,10 @@ type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 /** A service of the app as its delivery model and stack say: ports, route, monitoring, connections, AWS grants. */
 interface ServiceModel {
   readonly name: string;
-  readonly port: number;
+  /** The port it serves on (a worker's: the port of its metrics); undefined for a worker with none. */
+  readonly port?: number;
+  /** A worker (`kind: 'worker'`): it serves nothing. */
+  readonly worker: boolean;
   /** The port Prometheus scrapes; undefined when the service is not monitored. */
   readonly metricsPort?: number;
   readonly routed: boolean;
@@ -100,14 +103,18 @@ function world(out: Synth, appName: string, tier: string, opts: { refs?: Record<
   for (const s of appTier.services) {
     const mine = pods.filter((p) => p.labels['app.kubernetes.io/name'] === s.name);
     const slot = k8s(stack, 'kubernetes_deployment_v1', `${s.name}-blue`);
-    const ports: Json[] = slot.spec.template.spec.container[0].port;
-    const http = Number(ports.find((p) => p.name === 'http').container_port);
+    const ports: Json[] = slot.spec.template.spec.container[0].port ?? [];
+    const worker = s.kind === 'worker';
+    // A worker serves nothing: its one port, if any, is its metrics'.
+    const served = ports.find((p) => p.name === (worker ? 'metrics' : 'http'));
+    const http = served ? Number(served.container_port) : undefined;
     const metrics = ports.find((p) => p.name === 'metrics');
     const monitored = Object.values<Json>(resources(stack, 'kubernetes_manifest')).some((m) => m.manifest.kind === 'PodMonitor' && m.manifest.metadata.name === s.name);
     services[s.name] = {
       model: {
         name: s.name,
         port: http,
+        worker,
         metricsPort: monitored ? (metrics ? Number(metrics.container_port) : http) : undefined,
         routed: s.route === true,
         connections: [...s.connections],
@@ -165,6 +172,12 @@ function world(out: Synth, appName: string, tier: string, opts: { refs?: Record<
   const prometheus = pod('prometheus-0', 'monitoring', { 'app.kubernetes.io/name': 'prometheus', prometheus: 'kube-prometheus-stack-prometheus' }, { ip: ip() });
   const grafana = pod('grafana', 'monitoring', { 'app.kubernetes.io/name': 'grafana' }, { ip: ip() });
   const operator = pod('cnpg-operator', 'cnpg-system', { 'app.kubernetes.io/name': 'cloudnative-pg', 'app.kubernetes.io/instance': 'cloudnative-pg' }, { ip: ip() });
+  // KEDA's operator reads the depth of the queues workers scale on; its metrics server does not.
+  const keda = pod('keda-operator', 'keda', { app: 'keda-operator', name: 'keda-operator', 'app.kubernetes.io/name': 'keda-operator' }, { ip: ip() });
+  const kedaMetrics = pod('keda-operator-metrics-apiserver', 'keda', { app: 'keda-operator-metrics-apiserver', 'app.kubernetes.io/name': 'keda-operator-metrics-apiserver' }, { ip: ip() });
+  // The ScaledObjects of the namespace whose triggers read the in-cluster server (an endpoint of the cluster).
+  const scalesInCluster = Object.values<Json>(resources(stack, 'kubernetes_manifest'))
+    .some((m) => m.manifest.kind === 'ScaledObject' && m.manifest.metadata.namespace === ns && m.manifest.spec.triggers.some((t: Json) => t.metadata.awsEndpoint));
   const apiServer = managed ? [address('kubernetes Service', EKS_API_CLUSTER_IP)] : [address('kubernetes Service', KIND_API_CLUSTER_IP), address('control-plane node', KIND_CONTROL_PLANE)];
   const apiServerPort = (a: Endpoint) => (a.ip === KIND_CONTROL_PLANE ? 6443 : 443);
   const internet = address('internet', '93.184.216.34');
@@ -176,26 +189,29 @@ function world(out: Synth, appName: string, tier: string, opts: { refs?: Record<
 
   for (const s of Object.values(services)) {
     const { model: m } = s;
+    // A worker without a port: what would come in on a port is checked on 8080.
+    const port = m.port ?? 8080;
     for (const p of s.pods) {
       const isJob = p.labels['app.kubernetes.io/component'] === 'migration';
       // Into the service. An ALB sends from its interfaces in the VPC, which has no fixed addresses: a
       // routed service admits the VPC's range on its port, and so any pod of the VPC there too.
       if (!isJob) {
-        const vpcOpen = (port: number) => opts.gateway === 'alb' && m.routed && port === m.port;
-        check(m.routed, `the Gateway -> ${m.name} on its port`, gateway, p, m.port);
-        if (m.metricsPort !== undefined && m.metricsPort !== m.port) check(false, `the Gateway -> ${m.name} on its metrics port`, gateway, p, m.metricsPort);
-        check(m.metricsPort !== undefined || vpcOpen(m.port), `Prometheus -> ${m.name} on its metrics port`, prometheus, p, m.metricsPort ?? m.port);
-        if (m.metricsPort !== undefined && m.metricsPort !== m.port) check(vpcOpen(m.port), `Prometheus -> ${m.name} on its service port`, prometheus, p, m.port);
-        check(vpcOpen(m.metricsPort ?? m.port), `Grafana (monitoring, not Prometheus) -> ${m.name}`, grafana, p, m.metricsPort ?? m.port);
-        check(vpcOpen(m.port), `a pod of another namespace with ${m.name}'s labels -> ${m.name}`, pod('impostor', 'intruder', p.labels, { ip: ip() }), p, m.port);
-        check(vpcOpen(m.port), `the CloudNativePG operator -> ${m.name}`, operator, p, m.port);
-        if (opts.gateway === 'envoy') check(false, `Envoy Gateway's controller (not a proxy) -> ${m.name}`, envoyController, p, m.port);
-        else check(false, `an address outside the VPC -> ${m.name}`, internet, p, m.port);
+        const vpcOpen = (at: number) => opts.gateway === 'alb' && m.routed && at === m.port;
+        check(m.routed, `the Gateway -> ${m.name} on its port`, gateway, p, port);
+        if (m.metricsPort !== undefined && m.metricsPort !== port) check(false, `the Gateway -> ${m.name} on its metrics port`, gateway, p, m.metricsPort);
+        check(m.metricsPort !== undefined || vpcOpen(port), `Prometheus -> ${m.name} on its metrics port`, prometheus, p, m.metricsPort ?? port);
+        if (m.metricsPort !== undefined && m.metricsPort !== port) check(vpcOpen(port), `Prometheus -> ${m.name} on its service port`, prometheus, p, port);
+        check(vpcOpen(m.metricsPort ?? port), `Grafana (monitoring, not Prometheus) -> ${m.name}`, grafana, p, m.metricsPort ?? port);
+        check(vpcOpen(port), `a pod of another namespace with ${m.name}'s labels -> ${m.name}`, pod('impostor', 'intruder', p.labels, { ip: ip() }), p, port);
+        check(vpcOpen(port), `the CloudNativePG operator -> ${m.name}`, operator, p, port);
+        check(vpcOpen(port), `KEDA's operator -> ${m.name}`, keda, p, port);
+        if (opts.gateway === 'envoy') check(false, `Envoy Gateway's controller (not a proxy) -> ${m.name}`, envoyController, p, port);
+        else check(false, `an address outside the VPC -> ${m.name}`, internet, p, port);
         for (const other of Object.values(services)) {
           if (other === s) continue;
-          for (const q of other.pods) check(false, `${other.model.name} -> ${m.name} directly`, q, p, m.port);
+          for (const q of other.pods) check(false, `${other.model.name} -> ${m.name} directly`, q, p, port);
         }
-        for (const d of dependencyPods) check(false, `${d.name} -> ${m.name}`, d, p, m.port);
+        for (const d of dependencyPods) check(false, `${d.name} -> ${m.name}`, d, p, port);
       }
       // Out of the service (slots and migrations alike). What the network can tell apart: the
       // in-cluster server holds every queue and topic of the app, so a service connected to one
@@ -254,7 +270,17 @@ function world(out: Synth, appName: string, tier: string, opts: { refs?: Record<
     check(false, `the Gateway -> ${c.name}`, gateway, c, 5432);
     check(false, `a pod of another namespace -> ${c.name}`, pod('impostor', 'intruder', c.labels, { ip: ip() }), c, 5432);
   }
-  for (const m of messaging) check(false, 'the Gateway -> the messaging server', gateway, m, 5000);
+  for (const m of messaging) {
+    check(false, 'the Gateway -> the messaging server', gateway, m, 5000);
+    // KEDA's operator reads the depth of the queues a worker scales on here; nothing else of its namespace, nor a look-alike.
+    check(scalesInCluster, 'KEDA\'s operator -> the messaging server (a worker scales on a queue there)', keda, m, 5000);
+    check(false, 'KEDA\'s operator -> the messaging server on another port', keda, m, 8080);
+    check(false, 'KEDA\'s metrics server -> the messaging server', kedaMetrics, m, 5000);
+    check(false, 'a pod of another namespace with the KEDA operator\'s labels -> the messaging server', pod('impostor', 'intruder', keda.labels, { ip: ip() }), m, 5000);
+  }
+  for (const d of dependencyPods.filter((e) => e.labels['app.kubernetes.io/name'] !== 'messaging')) {
+    check(false, `KEDA's operator -> ${d.name}`, keda, d, dependencies[Object.keys(dependencies).find((n) => dependencies[n].endpoints.includes(d))!].port);
+  }
 
   return { policies: policiesOf(stack, opts.refs ?? {}), services, dependencies, checks };
 }
@@ -296,6 +322,8 @@ describe('the main example: default deny, and what the model needs', () => {
     // The checks are many and of both kinds.
     expect(w.checks.filter((c) => c.allowed).length).toBeGreaterThan(tier === 'dev' ? 40 : 10);
     expect(w.checks.filter((c) => !c.allowed).length).toBeGreaterThan(tier === 'dev' ? 100 : 30);
+    // The worker scales on its queue's depth: in dev KEDA's operator reads the in-cluster server.
+    expect(w.checks.some((c) => c.allowed && c.what.startsWith('KEDA\'s operator -> the messaging server'))).toBe(tier === 'dev');
     expect(wrong(w)).toEqual([]);
   });
 

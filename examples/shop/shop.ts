@@ -2,7 +2,7 @@
  * The main example: a shop released blue-green through dev, staging and prod.
  * Its `api` keeps orders in Postgres and sessions in a cache and publishes
  * order events to a topic; the topic fans out to a queue that the `worker`
- * consumes. Every dependency is bound in the cluster in dev and to a managed
+ * consumes (a worker: no Services, scaled on the queue's depth). Every dependency is bound in the cluster in dev and to a managed
  * AWS service (RDS, SNS/SQS, ElastiCache) in staging and prod.
  * `main.ts` synthesizes it; the tests build it too.
  */
@@ -102,7 +102,15 @@ export function shop(app: App, options: ShopOptions = {}): void {
     api.connect(sessions);
     api.grantPublish(orderEvents);
 
-    const worker = new BlueGreenService(stack, 'worker', { image: 'ghcr.io/acme/shop-worker', port: 8081, healthPath: '/healthz' });
+    // A queue consumer: no Services; only its live slot runs, scaled by KEDA on the queue's depth
+    // (its port serves metrics and health only).
+    const worker = new BlueGreenService(stack, 'worker', {
+      kind: 'worker',
+      image: 'ghcr.io/acme/shop-worker',
+      port: 8081,
+      healthPath: '/healthz',
+      queueScaling: { messagesPerReplica: 20 },
+    });
     worker.connect(orders);
     worker.grantConsume(fulfilment);
   }

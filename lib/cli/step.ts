@@ -13,7 +13,7 @@ import { LedgerData, nameProblem, otherSlot, ReleaseLedger, ServiceRelease, vers
 import { formatLedger } from '../release/ledger-format';
 import type { LedgerContext } from '../release/ledger-step';
 import {
-  disagreeingReleases, refuse, requiredDependency, requiredEngineVersion, requiredSetting, undeclaredService, weightWithoutRoute,
+  disagreeingReleases, refuse, requiredDependency, requiredEngineVersion, requiredSetting, undeclaredService, weightOnWorker, weightWithoutRoute,
 } from '../release/rules';
 import { Tiers } from '../tier/tier';
 import { FlagSpec, parseArgs, ParsedArgs, requireFlag } from './args';
@@ -156,7 +156,7 @@ function checkAgainstModel(c: Context, data: LedgerData): void {
     for (const [service, r] of Object.entries(services)) {
       if (JSON.stringify(r) === JSON.stringify(c.ledger.data.tiers[tier]?.[service])) continue;
       const declared = appTier.services.find((s) => s.name === service);
-      refuse(c.ledgerFile, weightWithoutRoute(tier, service, r.weight, declared?.route));
+      refuse(c.ledgerFile, weightOnWorker(tier, service, r.weight, declared?.kind) ?? weightWithoutRoute(tier, service, r.weight, declared?.route));
       const dependencies = appTier.dependencies.map((d) => d.name);
       for (const [dep, settings] of Object.entries(r.requires ?? {})) {
         refuse(c.ledgerFile, requiredDependency({ tier, app: c.app.name, service, dependency: dep, dependencies, connections: declared?.connections }));

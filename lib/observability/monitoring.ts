@@ -58,8 +58,11 @@ const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 
 /** The monitoring of one service: what Prometheus scrapes and the alerts on it. */
 export interface ServiceMonitoring {
-  /** The PodMonitor that has Prometheus scrape the service's pods, both slots. */
-  readonly podMonitor: Manifest;
+  /**
+   * The PodMonitor that has Prometheus scrape the service's pods, both slots.
+   * @default - none: a worker without a port (its alerts come from the cluster's metrics of its pods)
+   */
+  readonly podMonitor?: Manifest;
   /** The PrometheusRule with the service's alert rules. */
   readonly rules: Manifest;
 }
@@ -68,14 +71,17 @@ export interface ServiceMonitoring {
  * A PodMonitor that scrapes both slots of a service (labelled with their slot)
  * and a PrometheusRule with the basic alerts: error rate, latency, restarts,
  * a rollout that does not progress. Custom resources of kube-prometheus-stack,
- * whose CRDs the add-ons stack installs before the app stack.
+ * whose CRDs the add-ons stack installs before the app stack. A worker serves
+ * no requests: only restarts and a stuck rollout, and a PodMonitor only on its
+ * port (`portName` undefined: none).
  */
 export function serviceMonitoring(
-  scope: Construct, app: AppStack, service: string, selector: Record<string, string>, portName: string, options: MetricsOptions,
+  scope: Construct, app: AppStack, service: string, selector: Record<string, string>, portName: string | undefined, options: MetricsOptions,
+  kind: 'service' | 'worker' = 'service',
 ): ServiceMonitoring {
   const ns = app.namespace;
   const labels = { 'app.kubernetes.io/name': service, 'app.kubernetes.io/part-of': app.appName, 'app.kubernetes.io/managed-by': 'switchyard' };
-  const podMonitor = new Manifest(scope, 'pod-monitor', {
+  const podMonitor = portName === undefined ? undefined : new Manifest(scope, 'pod-monitor', {
     provider: app.kubernetes,
     manifest: {
       apiVersion: 'monitoring.coreos.com/v1',
@@ -116,7 +122,7 @@ export function serviceMonitoring(
         groups: [{
           name: `${app.appName}.${service}`,
           rules: [
-            alert(`${title}HighErrorRate`,
+            ...(kind === 'worker' ? [] : [alert(`${title}HighErrorRate`,
               `(sum by (${slot}) (rate(${requests}{${sel}, ${status}=~"5.."}[5m])) / sum by (${slot}) (rate(${requests}{${sel}}[5m])) > ${options.errorRatio ?? 0.05})`
                 + ` and on (${slot}) sum by (${slot}) (rate(${requests}{${sel}}[5m])) > ${minRate}`,
               '10m', `${service} in ${app.tier.name}: more than ${Math.round((options.errorRatio ?? 0.05) * 100)}% of requests to slot {{ $labels.${slot} }} fail`),
@@ -125,7 +131,7 @@ export function serviceMonitoring(
                 + ` and on (${slot}) sum by (${slot}) (rate(${duration}_count{${sel}}[5m])) > ${minRate}`,
               '10m', `${service} in ${app.tier.name}: 99th percentile latency of slot {{ $labels.${slot} }} above ${options.latencySeconds ?? 1} s`),
             ...burnRateAlerts(options.availabilityObjective, requests, status, sel, minRate).map((b) => alert(`${title}ErrorBudgetBurn${b.speed}`, b.expr, b.for,
-              `${service} in ${app.tier.name}: the error budget of its ${formatObjective(options.availabilityObjective!)} availability objective burns ${b.factor} times too fast`)),
+              `${service} in ${app.tier.name}: the error budget of its ${formatObjective(options.availabilityObjective!)} availability objective burns ${b.factor} times too fast`))]),
             alert(`${title}Restarting`,
               `increase(kube_pod_container_status_restarts_total{${pods}}[15m]) > 3`,
               '0m', `${service} in ${app.tier.name}: a container restarted more than 3 times in 15 minutes`),

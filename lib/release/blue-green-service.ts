@@ -20,16 +20,18 @@ import { analysisOf, ResolvedAnalysis } from './analysis';
 import { serviceRole } from './blue-green/iam';
 import { servicePolicies } from './blue-green/network';
 import { serviceLabels, SLOT_LABEL } from './blue-green/pod-template';
-import { BlueGreenServiceProps, NotSecret, ServiceParts, SlotResources } from './blue-green/props';
+import { buildWorkerSwitch, isWorker, QueueScalingResources } from './blue-green/keda';
+import { BlueGreenServiceProps, NotSecret, ServiceKind, ServiceParts, SlotResources } from './blue-green/props';
 import { buildRoute } from './blue-green/route';
 import { buildSlot, slotReplicas } from './blue-green/slot';
 import { validateProps } from './blue-green/validate';
 import { otherSlot, ServiceRelease, Slot, SLOTS, versionIn } from './ledger';
-import { messageOf, refuse, requiredDependency, requiredSetting, weightWithoutRoute } from './rules';
+import { messageOf, refuse, requiredDependency, requiredSetting, weightOnWorker, weightWithoutRoute } from './rules';
 
 export {
   AutoscalingOptions, BlueGreenServiceProps, MigrationOptions, NotSecret, notSecret, ProbeOptions, RouteOptions, SecretKeyRef, ServiceResources, SlotResources,
 } from './blue-green/props';
+export { KEDA_API, PAUSED_REPLICAS_ANNOTATION, QueueScalingOptions, QueueScalingResources, ServiceKind } from './blue-green/keda';
 export { POD_SECURITY_GROUP_ANNOTATION } from './blue-green/pod-template';
 
 /**
@@ -46,6 +48,8 @@ export { POD_SECURITY_GROUP_ANNOTATION } from './blue-green/pod-template';
  * before traffic moves. Each slot autoscales with the same bounds, so the
  * idle slot stays warm and a switch or a rollback changes only Services and
  * routes; `retire` scales the idle slot to zero and removes its autoscaler.
+ * A worker (`kind: 'worker'`, a queue consumer) has no Services: only its live
+ * slot runs, and a switch flips the slots' replicas or KEDA's pause (`queueScaling`).
  */
 export class BlueGreenService extends Construct implements IConnectable {
   /** The service's name (the construct id): its Deployments are `<name>-blue` and `<name>-green`. */
@@ -66,6 +70,8 @@ export class BlueGreenService extends Construct implements IConnectable {
   public readonly previewService?: ServiceV1;
   /** The HTTPRoute, when the service has a route. */
   public readonly route?: Manifest;
+  /** A worker's queue scaling (KEDA): its ScaledObjects, their TriggerAuthentication and, in AWS, the role KEDA reads the queues with. */
+  public readonly queueScaling?: QueueScalingResources;
   /** The PodMonitor and alert rules, when the platform has kube-prometheus-stack. */
   public readonly monitoring?: ServiceMonitoring;
   /** How a canary of the service is judged, with the defaults filled in (when it has metrics). */
@@ -104,7 +110,9 @@ export class BlueGreenService extends Construct implements IConnectable {
     this.app._registerService(this);
     // The objects of both slots, whatever the ledger holds now: a later stage makes them.
     const n = this.name;
-    this.app._claimNames(this, 'Service', [n, `${n}-preview`, `${n}-blue`, `${n}-green`]);
+    const worker = isWorker(props);
+    if (worker) this.app._claimNames(this, 'ScaledObject', [`${n}-blue`, `${n}-green`]);
+    else this.app._claimNames(this, 'Service', [n, `${n}-preview`, `${n}-blue`, `${n}-green`]);
     this.app._claimNames(this, 'Deployment', [`${n}-blue`, `${n}-green`]);
     this.app._claimNames(this, 'Job', [`${n}-migrate-blue`, `${n}-migrate-green`]);
     this.app._claimNames(this, 'ServiceAccount', [n]);
@@ -130,7 +138,7 @@ export class BlueGreenService extends Construct implements IConnectable {
       dependsOn: [this.app.namespaceResource],
     });
 
-    for (const slot of SLOTS) {
+    for (const slot of worker ? [] : SLOTS) {
       this.slotServices[slot] = this.service(`${slot}-service`, `${this.name}-${slot}`, slot);
     }
     const policies = servicePolicies(this, props, () => this.awsRole !== undefined);
@@ -138,7 +146,7 @@ export class BlueGreenService extends Construct implements IConnectable {
     this.egressPolicy = policies.egress;
     if (props.metrics !== false) {
       if (this.app.platform.hasAddon(AddonIds.kubePrometheusStack)) {
-        this.monitoring = serviceMonitoring(this, this.app, this.name, this.podSelector, this.metricsPortName, props.metrics ?? {});
+        this.monitoring = serviceMonitoring(this, this.app, this.name, this.podSelector, this.metricsPortName, props.metrics ?? {}, props.kind);
         this.analysis = analysisOf(props.analysis, props.metrics ?? {});
         // In AWS, Alertmanager sends them to the app's alert topic, where the alarms go.
         if (tier.managed && this.app.platform.kind === 'eks') Alerts.of(this.app).routePrometheusAlerts();
@@ -154,9 +162,9 @@ export class BlueGreenService extends Construct implements IConnectable {
       return;
     }
     const release = this.release;
-    refuse(this.app.ledger.source, weightWithoutRoute(tier.name, this.name, release.weight, props.route !== undefined));
-    this.activeService = this.service('active-service', this.name, release.live);
-    this.previewService = this.service('preview-service', `${this.name}-preview`, otherSlot(release.live));
+    refuse(this.app.ledger.source, weightOnWorker(tier.name, this.name, release.weight, props.kind) ?? weightWithoutRoute(tier.name, this.name, release.weight, props.route !== undefined));
+    this.activeService = worker ? undefined : this.service('active-service', this.name, release.live);
+    this.previewService = worker ? undefined : this.service('preview-service', `${this.name}-preview`, otherSlot(release.live));
     for (const slot of SLOTS) {
       const version = versionIn(release, slot);
       if (version) this.slots[slot] = buildSlot(this.parts, slot, version, release);
@@ -167,10 +175,12 @@ export class BlueGreenService extends Construct implements IConnectable {
     }
     // The switch: the active Service moves only after the live slot rolled out ...
     const live = this.slots[release.live]!.deployment;
-    this.activeService.dependsOn = [...(this.activeService.dependsOn ?? []), dependencyOf(live)];
-    // ... and where the slots differ in size, the other one shrinks only after the switch.
     const idle = this.slots[otherSlot(release.live)]?.deployment;
-    if (idle && slotReplicas(this.parts, otherSlot(release.live), release) < slotReplicas(this.parts, release.live, release)) {
+    // A worker's switch: KEDA's pause moves between the ScaledObjects, or the old live slot goes to 0 once the new one runs.
+    if (worker) this.queueScaling = buildWorkerSwitch(this.parts, release, this.slots);
+    if (this.activeService) this.activeService.dependsOn = [...(this.activeService.dependsOn ?? []), dependencyOf(live)];
+    // ... and where the slots differ in size, the other one shrinks only after the switch.
+    if (this.activeService && idle && slotReplicas(this.parts, otherSlot(release.live), release) < slotReplicas(this.parts, release.live, release)) {
       idle.dependsOn = [...(idle.dependsOn ?? []), dependencyOf(this.activeService)];
     }
     if (props.route) this.route = buildRoute(this, props.route, release);
@@ -280,6 +290,11 @@ export class BlueGreenService extends Construct implements IConnectable {
     return this.props.route !== undefined;
   }
 
+  /** `service`, or `worker` (a queue consumer: no Services, only the live slot runs). */
+  public get kind(): ServiceKind {
+    return this.props.kind ?? 'service';
+  }
+
   /** The image repository (the tag is the slot's version). */
   public get image(): string {
     return this.props.image;
@@ -339,8 +354,9 @@ export class BlueGreenService extends Construct implements IConnectable {
     });
   }
 
-  private get metricsPortName(): string {
+  private get metricsPortName(): string | undefined {
     const m = this.props.metrics;
+    if (isWorker(this.props)) return this.props.port === undefined ? undefined : 'metrics';
     return m && m.port !== undefined && m.port !== this.props.port ? 'metrics' : 'http';
   }
 
@@ -351,7 +367,7 @@ export class BlueGreenService extends Construct implements IConnectable {
       spec: {
         type: 'ClusterIP',
         selector: { ...this.podSelector, [SLOT_LABEL]: slot },
-        port: [{ name: 'http', port: 80, targetPort: String(this.props.port), protocol: 'TCP' }],
+        port: [{ name: 'http', port: 80, targetPort: String(this.props.port!), protocol: 'TCP' }],
       },
       dependsOn: [this.app.namespaceResource],
     });

@@ -6,7 +6,7 @@
  * route; a required dependency change is of a dependency of the app that the
  * service connects to, of a setting a release may change, to a supported
  * engine version, never a downgrade, and the same in every release of the
- * tier; a release is of a service the app declares).
+ * tier; a release is of a service the app declares; a worker takes no weight).
  *
  * Synth (the ledger, the constructs) and the `switchyard` CLI (the ledger
  * steps, the delivery model) call the same rule, so both refuse the same
@@ -118,6 +118,20 @@ export function weightWithoutRoute(tier: string, service: string, weight: number
     problem: `the ledger sends %v% of the traffic to the idle slot of "${service}", but the service has no route`,
     value: weight,
     fix: 'give the service a route (the weight splits the HTTPRoute\'s traffic), or keep the weight at 0: switch to move all traffic',
+  };
+}
+
+/**
+ * A worker (a queue consumer) takes no traffic: only its live slot consumes, so no weight can send a
+ * share to the idle one. `kind` undefined: a service, or not known (an older model).
+ */
+export function weightOnWorker(tier: string, service: string, weight: number, kind: string | undefined): Problem | undefined {
+  if (weight <= 0 || kind !== 'worker') return undefined;
+  return {
+    entry: entryOf(tier, service),
+    problem: `the ledger sends %v% of the traffic to the idle slot of "${service}", but "${service}" is a worker: it takes no traffic, and only its live slot consumes`,
+    value: weight,
+    fix: `keep the weight at 0; to move the consumption to the other slot, switch: switchyard switch ${service} --tier ${tier}`,
   };
 }
 

@@ -214,8 +214,8 @@ describe('switchyard CLI: refusals leave the ledger byte-identical', () => {
     ['a service the app does not declare', [], ['stage', 'web', '1.0.0', '--tier', 'dev'],
       '[releases.json: tiers.dev.web] service "web" is not declared by app "shop" in tier "dev" (cdktf.out/switchyard.json): use one of api, worker; or declare it (a BlueGreenService) and run `npm run synth`'],
     // What synth would refuse and the model knows: the CLI refuses it before writing.
-    ['a weight on a service without a route', [['stage', 'worker', '2.1.0', '--tier', 'dev']], ['weight', 'worker', '10', '--tier', 'dev'],
-      '[releases.json: tiers.dev.worker] the ledger sends 10% of the traffic to the idle slot of "worker", but the service has no route: give the service a route (the weight splits the HTTPRoute\'s traffic), or keep the weight at 0: switch to move all traffic'],
+    ['a weight on a worker (it takes no traffic)', [['stage', 'worker', '2.1.0', '--tier', 'dev']], ['weight', 'worker', '10', '--tier', 'dev'],
+      '[releases.json: tiers.dev.worker] the ledger sends 10% of the traffic to the idle slot of "worker", but "worker" is a worker: it takes no traffic, and only its live slot consumes: keep the weight at 0; to move the consumption to the other slot, switch: switchyard switch worker --tier dev'],
     ['a required downgrade of a database', [], ['stage', 'api', '1.6.0', '--tier', 'dev', '--requires', 'orders.engineVersion=16'],
       '[releases.json: tiers.dev.api.requires.orders.engineVersion] the release requires engineVersion "16", older than the declared 17: databases are never downgraded: require a version at least 17'],
     ['a required engine version that is not supported', [], ['stage', 'api', '1.6.0', '--tier', 'dev', '--requires', 'sessions.engineVersion=6.2'],

@@ -12,7 +12,7 @@ import { formatLedger } from '../../lib/release/ledger-format';
 import * as ops from '../../lib/release/ledger-ops';
 import {
   approval, disagreeingReleases, idleTraffic, messageOf, Problem, promotionOrder, requiredDependency, requiredEngineVersion, requiredSetting,
-  undeclaredService, weightRange, weightWithoutRoute,
+  undeclaredService, weightOnWorker, weightRange, weightWithoutRoute,
 } from '../../lib/release/rules';
 import { appStack, ledgerOf, tiers } from '../fixtures';
 import { errorOf, tempDir } from '../helpers';
@@ -46,6 +46,10 @@ describe('each rule: broken, and kept', () => {
     ['a weight on a routed service', weightWithoutRoute('dev', 'api', 10, true), undefined],
     ['a weight where the model does not say (an older model)', weightWithoutRoute('dev', 'worker', 10, undefined), undefined],
     ['no weight without a route', weightWithoutRoute('dev', 'worker', 0, false), undefined],
+    ['a weight on a worker', weightOnWorker('dev', 'consumer', 10, 'worker'),
+      '[releases.json: tiers.dev.consumer] the ledger sends 10% of the traffic to the idle slot of "consumer", but "consumer" is a worker: it takes no traffic, and only its live slot consumes: keep the weight at 0; to move the consumption to the other slot, switch: switchyard switch consumer --tier dev'],
+    ['no weight on a worker', weightOnWorker('dev', 'consumer', 0, 'worker'), undefined],
+    ['a weight on a service', weightOnWorker('dev', 'api', 10, undefined), undefined],
     ['a change of a dependency the app does not have', requiredDependency({ tier: 'dev', app: 'shop', service: 'api', dependency: 'ordrs', dependencies: ['orders', 'sessions'], connections: ['orders'] }),
       '[releases.json: tiers.dev.api.requires.ordrs] "ordrs" is not a dependency of app "shop" in tier "dev": require a change of one of its dependencies: orders, sessions'],
     ['a change of a dependency the service does not connect to', requiredDependency({ tier: 'dev', app: 'shop', service: 'api', dependency: 'sessions', dependencies: ['orders', 'sessions'], connections: ['orders'] }),
@@ -79,10 +83,13 @@ describe('synth and the CLI refuse a broken rule with the same message', () => {
   const t = tiers();
   const at = (minute: number) => `2026-11-01T10:${String(minute).padStart(2, '0')}:00Z`;
   const live = (version: string) => ({ blue: version, live: 'blue', weight: 0, approvals: [], history: [{ at: at(0), verb: 'switch', version, slot: 'blue', by: 'ci' }] });
-  /** The ledger of the program below: api and worker live in dev. */
-  const base: LedgerData = ledgerOf({ app: 'shop', tiers: { dev: { api: live('1.0.0'), worker: live('2.0.0') } } }).data;
+  /** The ledger of the program below: api, worker and consumer live in dev. */
+  const base: LedgerData = ledgerOf({ app: 'shop', tiers: { dev: { api: live('1.0.0'), worker: live('2.0.0'), consumer: live('3.0.0') } } }).data;
 
-  /** api (routed) connects to orders and sessions; worker (no route) to orders, and consumes events. Returns the output folder. */
+  /**
+   * api (routed) connects to orders and sessions; worker (a service with no route) to orders, and
+   * consumes events; consumer is a worker (kind), consuming events too. Returns the output folder.
+   */
   function program(ledger: ReleaseLedger): string {
     const outdir = path.join(tempDir(), 'cdktf.out');
     const app = new App({ outdir });
@@ -93,6 +100,7 @@ describe('synth and the CLI refuse a broken rule with the same message', () => {
     new BlueGreenService(stack, 'api', { image: 'ghcr.io/acme/api', port: 8080, route: {}, connections: [db, cache] });
     const worker = new BlueGreenService(stack, 'worker', { image: 'ghcr.io/acme/worker', port: 8081, connections: [db] });
     worker.grantConsume(queue);
+    new BlueGreenService(stack, 'consumer', { kind: 'worker', image: 'ghcr.io/acme/consumer', port: 8082 }).grantConsume(queue);
     app.synth();
     return outdir;
   }
@@ -128,6 +136,8 @@ describe('synth and the CLI refuse a broken rule with the same message', () => {
   test.each<[string, () => string, LedgerData]>([
     ['a weight on a service without a route', () => cli(staged(base, 'worker', '2.1.0'), ['weight', 'worker', '10', '--tier', 'dev']),
       ops.setWeight(staged(base, 'worker', '2.1.0'), ctx, { ...step, service: 'worker', percent: 10 })],
+    ['a weight on a worker', () => cli(staged(base, 'consumer', '3.1.0'), ['weight', 'consumer', '10', '--tier', 'dev']),
+      ops.setWeight(staged(base, 'consumer', '3.1.0'), ctx, { ...step, service: 'consumer', percent: 10 })],
     ['a change of a dependency the app does not have', () => cli(base, stage('api', '1.1.0', 'ordrs.engineVersion=18')),
       staged(base, 'api', '1.1.0', { ordrs: { engineVersion: '18' } })],
     ['a change of a dependency the service does not connect to', () => cli(base, stage('worker', '2.1.0', 'sessions.engineVersion=9.0')),

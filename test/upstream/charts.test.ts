@@ -71,6 +71,11 @@ const PASS_THROUGH: Readonly<Record<string, Readonly<Record<string, string>>>> =
   valkey: {
     'auth.aclUsers': 'a map of ACL user names the chart\'s templates read (each needs permissions and a passwordKey or password)',
   },
+  keda: {
+    'podSecurityContext.operator': 'rendered as the operator pod\'s securityContext (templates/manager/deployment.yaml: toYaml)',
+    'podSecurityContext.metricServer': 'rendered as the metrics server pod\'s securityContext (templates/metrics-server/deployment.yaml: toYaml)',
+    'podSecurityContext.webhooks': 'rendered as the webhooks pod\'s securityContext (templates/webhooks/deployment.yaml: toYaml)',
+  },
   'cert-manager': {
     config: 'cert-manager\'s ControllerConfiguration file (checked against its type in custom-resources.test.ts)',
   },
@@ -179,7 +184,7 @@ function releaseProblems(r: { chart: lib.HelmChart; values: Record<string, unkno
 describe('the pinned charts are published versions, recorded with the source they were checked against', () => {
   test('the catalog, the record and the data agree on every pinned chart', () => {
     const pinned = pinnedCharts();
-    expect(pinned.length).toBe(14);
+    expect(pinned.length).toBe(15);
     // Every chart of the record is pinned, or a subchart of one that is.
     const subcharts = RECORD.flatMap((r) => Object.keys(chartData(r.file.replace(/\.json$/, ''))!.dependencies ?? {}));
     for (const r of RECORD) expect([r.chart, pinned.some(([, c]) => c.chart === r.chart && c.repository === r.repository) || subcharts.includes(r.chart)]).toEqual([r.chart, true]);
@@ -230,6 +235,7 @@ describe('every value Switchyard sets is a value of the pinned chart', () => {
           new lib.ExternalSecrets(),
           new lib.CloudNativePg(),
           new lib.Reloader(),
+          new lib.Keda({ values: { prometheus: { operator: { enabled: true } } } }),
         ],
       });
     });

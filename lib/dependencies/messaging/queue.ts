@@ -277,6 +277,16 @@ export class Queue extends Construct implements IQueue {
     return this.queue ? this.queue.arn : `arn:aws:sqs:${LOCAL.region}:${LOCAL.account}:${this.name}${this.fifo ? '.fifo' : ''}`;
   }
 
+  /**
+   * Where a scaler (KEDA's operator) reads the queue's depth in this tier: the queue's URL and region,
+   * and in the cluster the messaging server's endpoint. @internal
+   */
+  public _depthSource(): { readonly url: string; readonly region: string; readonly endpoint?: string } {
+    if (this.queue) return { url: this.queue.url, region: this.app.awsRegion };
+    const bus = InClusterMessaging.of(this.app);
+    return { url: `${bus.endpoint}/${LOCAL.account}/${this.name}${this.fifo ? '.fifo' : ''}`, region: LOCAL.region, endpoint: bus.endpoint };
+  }
+
   public grantConnect(peer: IConnectable): ITerraformDependable[] {
     // SQS is reached through its API (IAM grants): only the in-cluster server has a network path to open.
     if (!this.queue) InClusterMessaging.of(this.app).allow(peer);

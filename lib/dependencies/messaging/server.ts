@@ -4,7 +4,8 @@ import { AppStack } from '../../app-stack';
 import { ConfigMapV1, Construct, DeploymentV1, Lazy, ServiceV1 } from '../../private/cdk';
 import { LOCKED_DOWN_CONTAINER, podSecurity } from '../../private/pod';
 import { IConnectable, NetworkDestination } from '../contract';
-import { networkPolicy, podPeer, tcp } from '../network-policy';
+import { KEDA_OPERATOR } from '../../platform/addons/keda';
+import { namespacePeer, networkPolicy, podPeer, Rule, tcp } from '../network-policy';
 import { AppSecrets } from '../secrets';
 import type { Queue } from './queue';
 import type { Topic } from './topic';
@@ -53,6 +54,8 @@ export class InClusterMessaging extends Construct {
   private readonly subscriptions: Array<{ topic: Topic; queue: Queue; raw: boolean }> = [];
   private readonly peers: IConnectable[] = [];
   private readonly credentials: string;
+  /** Whether KEDA's operator reads the depth of a queue here (a worker scales on it). */
+  private scaler = false;
 
   private constructor(app: AppStack) {
     super(app, 'messaging');
@@ -141,8 +144,22 @@ export class InClusterMessaging extends Construct {
       podLabels: labels,
       direction: 'Ingress',
       // No connected service: no rule, so nothing gets in (an empty `from` would let everything in).
-      rules: () => (this.peers.length === 0 ? [] : [{ peers: this.peers.map((p) => podPeer(p.podSelector)), ports: tcp(LOCAL.port) }]),
+      rules: () => [
+        ...(this.peers.length === 0 ? [] : [{ peers: this.peers.map((p) => podPeer(p.podSelector)), ports: tcp(LOCAL.port) }]),
+        // KEDA's operator, in its namespace, reads the depth of the queues workers scale on.
+        ...(this.scaler ? [{ peers: [namespacePeer(KEDA_OPERATOR.namespace, KEDA_OPERATOR.podLabels)], ports: tcp(LOCAL.port) } satisfies Rule] : []),
+      ],
     });
+  }
+
+  /** The Secret with the server's generated credentials (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`). */
+  public get credentialsSecret(): string {
+    return this.credentials;
+  }
+
+  /** Lets KEDA's operator reach the server, to read the depth of the queues workers scale on. @internal */
+  public allowScaler(): void {
+    this.scaler = true;
   }
 
   /** @internal */

@@ -28,6 +28,8 @@ export const AddonIds = {
   cloudNativePg: 'cloudnative-pg',
   /** `Reloader`: rolls Deployments out when a Secret they read changes (rotated passwords). */
   reloader: 'reloader',
+  /** `Keda`: scales workers on the depth of the queues they consume. */
+  keda: 'keda',
   /** `Gp3StorageClass`: the default gp3 StorageClass (EKS). */
   gp3StorageClass: 'gp3-storage-class',
 } as const;

@@ -9,6 +9,7 @@ import { ClusterAutoscaler } from './cluster-autoscaler';
 import { ExternalDns } from './external-dns';
 import { ExternalSecrets } from './external-secrets';
 import { EnvoyGateway, GatewayApiCrds } from './gateway';
+import { Keda } from './keda';
 import { KubePrometheusStack } from './kube-prometheus-stack';
 import { Loki } from './loki';
 import { MetricsServer } from './metrics-server';
@@ -42,7 +43,7 @@ export interface StandardAddonsOptions {
  *
  * - every tier: Gateway API CRDs, cert-manager and a ClusterIssuer, Envoy
  *   Gateway (the platform's Gateway), metrics-server, external-secrets,
- *   kube-prometheus-stack, Loki and Alloy;
+ *   kube-prometheus-stack, KEDA (workers scale on queue depth), Loki and Alloy;
  * - in-cluster tiers: the CloudNativePG operator (Postgres in the cluster),
  *   a self-signed issuer;
  * - managed tiers (EKS): the gp3 StorageClass, the AWS Load Balancer
@@ -70,6 +71,8 @@ export function standardAddons(tier: Tier, options: StandardAddonsOptions = {}):
     // Managed databases rotate their passwords: the services that read one restart with the new one.
     ...(managed ? [new Reloader()] : [new CloudNativePg()]),
     new KubePrometheusStack(),
+    // Workers scale on the depth of their queues.
+    new Keda(),
     new Loki(),
     new Alloy(),
   ];

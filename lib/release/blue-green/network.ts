@@ -29,7 +29,9 @@ export function servicePolicies(s: BlueGreenService, p: BlueGreenServiceProps, a
   // The smoke tests' pods reach the service's port, and nothing else (DNS: the namespace's allow-dns).
   if (p.smoke) {
     networkPolicy(s, 'smoke-egress-policy', s.app, {
-      name: `${s.name}-smoke-egress`, podLabels: { [SMOKE_LABEL]: s.name }, direction: 'Egress', rules: () => [{ peers: [podPeer(s.podSelector)], ports: tcp(p.port) }],
+      name: `${s.name}-smoke-egress`, podLabels: { [SMOKE_LABEL]: s.name }, direction: 'Egress',
+      // A worker has no port: its smoke tests (commands) reach nothing but DNS.
+      rules: () => (p.port === undefined ? [] : [{ peers: [podPeer(s.podSelector)], ports: tcp(p.port) }]),
     });
   }
   return policies;
@@ -42,12 +44,13 @@ export function servicePolicies(s: BlueGreenService, p: BlueGreenServiceProps, a
  */
 function ingressRules(s: BlueGreenService, p: BlueGreenServiceProps): Rule[] {
   const rules: Rule[] = [];
-  if (p.route && s.app.platform.gateway) rules.push(gatewayIngress(s, p.port));
+  if (p.route && s.app.platform.gateway) rules.push(gatewayIngress(s, p.port!));
   // The slot's Service sends the smoke tests to the slot's pods.
-  if (p.smoke) rules.push({ peers: [podPeer({ [SMOKE_LABEL]: s.name })], ports: tcp(p.port) });
-  // Prometheus scrapes the pods where the PodMonitor says (the metrics port, or the service's port).
-  if (p.metrics !== false && s.app.platform.hasAddon(AddonIds.kubePrometheusStack)) {
-    rules.push({ peers: [namespacePeer(MONITORING_NAMESPACE, PROMETHEUS_POD_LABELS)], ports: tcp((p.metrics ? p.metrics.port : undefined) ?? p.port) });
+  if (p.smoke && p.port !== undefined) rules.push({ peers: [podPeer({ [SMOKE_LABEL]: s.name })], ports: tcp(p.port) });
+  // Prometheus scrapes the pods where the PodMonitor says (the metrics port, or the service's port; a worker's port, if it has one).
+  const metricsPort = (p.metrics ? p.metrics.port : undefined) ?? p.port;
+  if (p.metrics !== false && metricsPort !== undefined && s.app.platform.hasAddon(AddonIds.kubePrometheusStack)) {
+    rules.push({ peers: [namespacePeer(MONITORING_NAMESPACE, PROMETHEUS_POD_LABELS)], ports: tcp(metricsPort) });
   }
   return rules;
 }

@@ -67,12 +67,17 @@ function container(parts: ServiceParts, slot: Slot, version: string, role: 'app'
     const path = o?.path ?? p.healthPath;
     const port = String(o?.port ?? p.port);
     return {
-      ...(path ? { httpGet: { path, port } } : { tcpSocket: [{ port }] }),
+      ...(o?.command ? { exec: { command: o.command } } : path ? { httpGet: { path, port } } : { tcpSocket: [{ port }] }),
       initialDelaySeconds: o?.initialDelaySeconds ?? delay,
       periodSeconds: o?.periodSeconds ?? period,
       failureThreshold: o?.failureThreshold ?? 3,
     };
   };
+  // A worker serves nothing: its port, if any, is its metrics' (and its probes').
+  const ports = p.port === undefined ? [] : [
+    { name: p.kind === 'worker' ? 'metrics' : 'http', containerPort: p.port, protocol: 'TCP' },
+    ...(metricsPort !== undefined && metricsPort !== p.port ? [{ name: 'metrics', containerPort: metricsPort, protocol: 'TCP' }] : []),
+  ];
   return {
     name: role,
     image,
@@ -80,10 +85,7 @@ function container(parts: ServiceParts, slot: Slot, version: string, role: 'app'
     command: terraformLiterals(role === 'migration' ? p.migration!.command : p.command),
     args: terraformLiterals(role === 'migration' ? p.migration!.args : p.args),
     ...(role === 'app' ? {
-      port: [
-        { name: 'http', containerPort: p.port, protocol: 'TCP' },
-        ...(metricsPort !== undefined && metricsPort !== p.port ? [{ name: 'metrics', containerPort: metricsPort, protocol: 'TCP' }] : []),
-      ],
+      ...(ports.length > 0 ? { port: ports } : {}),
       readinessProbe: probe(p.probes?.readiness, 2, 5),
       livenessProbe: probe(p.probes?.liveness, 10, 10),
     } : {}),

@@ -1,9 +1,9 @@
 /** The props of a {@link BlueGreenService} and what is made per slot, with the defaults they name. */
 import type { AnalysisOptions } from '../analysis';
 import type { SmokeOptions } from './smoke';
-import type { IDependency } from '../../dependencies/contract';
+import type { IDependency, IQueue } from '../../dependencies/contract';
 import type { MetricsOptions } from '../../observability/monitoring';
-import type { DeploymentV1, HorizontalPodAutoscalerV2, JobV1, PodDisruptionBudgetV1, TerraformResource } from '../../private/cdk';
+import type { DeploymentV1, HorizontalPodAutoscalerV2, JobV1, Manifest, PodDisruptionBudgetV1, TerraformResource } from '../../private/cdk';
 import { fail } from '../../private/errors';
 import type { BlueGreenService } from '../blue-green-service';
 
@@ -37,6 +37,12 @@ export interface ProbeOptions {
   readonly periodSeconds?: number;
   /** Failed probes in a row before the pod is taken out of the Service (readiness) or restarted (liveness). @default 3 */
   readonly failureThreshold?: number;
+  /**
+   * A command run in the container that exits 0 when healthy (an exec probe), instead of HTTP or TCP:
+   * how a worker without a port says it is alive.
+   * @default - an HTTP or TCP probe
+   */
+  readonly command?: string[];
 }
 
 /** Horizontal autoscaling of each slot. */
@@ -101,8 +107,12 @@ export interface BlueGreenServiceProps {
    * the tag (`<image>:<version>`), or the digest when the version is `sha256:<hex>`.
    */
   readonly image: string;
-  /** Port the container serves on. */
-  readonly port: number;
+  /**
+   * Port the container serves on. A worker (`kind: 'worker'`) serves nothing: its port, if it has one,
+   * is where Prometheus scrapes its metrics and its probes ask.
+   * @default - none: a worker without a port (a service must have one)
+   */
+  readonly port?: number;
   /**
    * Replicas of each slot when the service does not autoscale (`autoscaling: false`).
    * @default - the tier's `sizing.replicas`
@@ -210,6 +220,64 @@ export interface BlueGreenServiceProps {
    * @default - no smoke tests
    */
   readonly smoke?: SmokeOptions;
+
+  // Workers (queue consumers).
+
+  /**
+   * What the service is: `service`, served through Services (and a route); or `worker`, a queue
+   * consumer that serves nothing: no Services, no preview, no route, no weight. Only a worker's live
+   * slot runs (and consumes); its idle slot is at 0 replicas until a switch, which flips the slots'
+   * replicas (or their queue scaling) and never rolls a pod template out.
+   * @default "service"
+   */
+  readonly kind?: ServiceKind;
+  /**
+   * A worker's scaling on the depth of the queues it consumes (KEDA, which must be on the platform:
+   * the `Keda` add-on), or `false` for a fixed `replicas`.
+   * @default - with the Keda add-on on the platform, scaling on every queue the worker consumes
+   *   (`grantConsume`) with the defaults of {@link QueueScalingOptions}; without it (or for a worker that
+   *   consumes no queue), a fixed `replicas`
+   */
+  readonly queueScaling?: QueueScalingOptions | false;
+}
+
+/** `service` (served through Services) or `worker` (a queue consumer, no Services). */
+export type ServiceKind = 'service' | 'worker';
+
+/** How a worker's live slot scales on the depth of its queues (a KEDA ScaledObject per slot). */
+export interface QueueScalingOptions {
+  /**
+   * The queues whose depth scales the worker (queues of the app it consumes); with several, the
+   * deepest decides.
+   * @default - every queue the worker consumes (`grantConsume`)
+   */
+  readonly queues?: IQueue[];
+  /**
+   * Messages waiting (and in flight) per replica the scaling aims at (the trigger's `queueLength`).
+   * @default 5
+   */
+  readonly messagesPerReplica?: number;
+  /**
+   * Replicas of the live slot when its queues are empty; 0 lets it stop until a message comes.
+   * @default - the tier's `sizing.replicas`
+   */
+  readonly minReplicas?: number;
+  /**
+   * Replicas of the live slot at most.
+   * @default - the tier's `sizing.maxReplicas`
+   */
+  readonly maxReplicas?: number;
+  /**
+   * Seconds between two looks at the queues.
+   * @default 30
+   */
+  readonly pollingIntervalSeconds?: number;
+  /**
+   * Seconds the queues must stay empty before the live slot goes from `minReplicas` 1 or more down to
+   * 0 (only with `minReplicas: 0`).
+   * @default 300
+   */
+  readonly cooldownSeconds?: number;
 }
 
 /** What is made for one slot that holds a version. */
@@ -242,6 +310,11 @@ export interface SlotResources {
    * @default - none: the service has no smoke tests, or the slot is retired
    */
   readonly smoke?: JobV1;
+  /**
+   * A worker's KEDA ScaledObject of the slot (paused at 0 replicas while the slot is idle).
+   * @default - none: not a worker, a worker with fixed replicas, or the slot is retired
+   */
+  readonly scaledObject?: Manifest;
 }
 
 /** A key of a Kubernetes Secret in the app's namespace. */

@@ -11,10 +11,12 @@ import { versionLabel } from '../version-label';
 import { podAnnotations, podSpec, serviceLabels, SLOT_LABEL } from './pod-template';
 import { smokeJob } from './smoke';
 import { AutoscalingOptions, ServiceParts, SlotResources } from './props';
+import { isWorker, queueScalingOf, workerReplicas } from './worker';
 
 /** The service's autoscaling with the tier's sizing and the defaults filled in, or undefined when it does not autoscale. */
 export function autoscalingOf(parts: ServiceParts): Required<Pick<AutoscalingOptions, 'minReplicas' | 'maxReplicas' | 'cpuPercent'>> & AutoscalingOptions | undefined {
-  if (parts.props.autoscaling === false) return undefined;
+  // A worker has no autoscaler of its own (KEDA makes one for its live slot and refuses a target with another).
+  if (parts.props.autoscaling === false || isWorker(parts.props)) return undefined;
   const sizing = parts.service.app.tier.profile.sizing;
   const a = parts.props.autoscaling ?? {};
   return { ...a, minReplicas: a.minReplicas ?? sizing.replicas, maxReplicas: a.maxReplicas ?? sizing.maxReplicas, cpuPercent: a.cpuPercent ?? 70 };
@@ -30,6 +32,8 @@ export function buildSlot(parts: ServiceParts, slot: Slot, version: string, rele
   // A retired idle slot keeps its version but runs no pods and has no autoscaler (`switchyard retire`).
   const retired = !isLive && release.retired === true;
   const scaling = retired ? undefined : autoscalingOf(parts);
+  // A worker's replicas that KEDA scales are KEDA's (set by Terraform when it makes the Deployment).
+  const keda = queueScalingOf(parts) !== undefined;
   const replicas = slotReplicas(parts, slot, release);
 
   const migration = parts.props.migration ? new JobV1(s, `migrate-${slot}`, {
@@ -86,10 +90,10 @@ export function buildSlot(parts: ServiceParts, slot: Slot, version: string, rele
       },
     },
     // The autoscaler owns the replicas once it runs: an apply never fights it.
-    lifecycle: servingMarker || reloads ? {
-      ...(scaling || reloads ? {
+    lifecycle: servingMarker || reloads || keda ? {
+      ...(scaling || reloads || keda ? {
         ignoreChanges: [
-          ...(scaling ? ['spec[0].replicas'] : []),
+          ...(scaling || keda ? ['spec[0].replicas'] : []),
           // What Reloader writes when it restarts the slot: an apply leaves it (and the pods) alone.
           ...(reloads ? [`spec[0].template[0].metadata[0].annotations["${RELOADER_ANNOTATION}"]`] : []),
         ],
@@ -135,6 +139,7 @@ export function slotReplicas(parts: ServiceParts, slot: Slot, release: ServiceRe
   const s = parts.service;
   const sizing = s.app.tier.profile.sizing;
   const isLive = slot === release.live;
+  if (isWorker(parts.props)) return workerReplicas(parts, slot, release);
   if (!isLive && release.retired) return 0;
   const scaling = autoscalingOf(parts);
   if (scaling) return scaling.minReplicas;

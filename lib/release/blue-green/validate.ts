@@ -8,12 +8,15 @@ import { analysisProblem } from '../analysis';
 import { BlueGreenServiceProps, DEFAULT_RESOURCES, NotSecret, ServiceResources } from './props';
 import { quantity } from './quantity';
 import { validateSmoke } from './smoke';
+import { validateKind } from './worker';
 
 /** Environment variable names that say their value is a secret. */
 const SECRET_NAME = /(PASSWORD|PASSWD|PASSPHRASE|TOKEN|SECRET|PRIVATE|CREDENTIAL|API_?KEY|ACCESS_?KEY|(^|_)KEY($|_)|_PWD$|^PWD$)/i;
 
 /** Refuses props that cannot make a working service in the app's tier. */
 export function validateProps(scope: Construct, p: BlueGreenServiceProps, app: AppStack): void {
+  // A service or a worker first: what each may be given (a worker may have no port).
+  validateKind(scope, p, app);
   if (!p.image || /[:@]/.test(p.image.split('/').pop() ?? '') || /\s/.test(p.image)) {
     fail(scope, 'image %v is not an image repository without tag', p.image, 'give the repository only (e.g. "ghcr.io/acme/shop-api"); the version comes from the release ledger');
   }
@@ -37,7 +40,7 @@ export function validateProps(scope: Construct, p: BlueGreenServiceProps, app: A
     }
   }
   const isPort = (v: unknown) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 65535;
-  if (!isPort(p.port)) {
+  if (p.port !== undefined && !isPort(p.port)) {
     fail(scope, 'port %v is not a TCP port', p.port, 'use a whole number from 1 to 65535 (1024 or above: the container runs as non-root)');
   }
   for (const [k, v] of [['replicas', p.replicas], ['idleReplicas', p.idleReplicas]] as const) {
@@ -86,13 +89,18 @@ export function validateProps(scope: Construct, p: BlueGreenServiceProps, app: A
       fail(scope, 'autoscaling.cpuPercent is %v and no memoryPercent is given', false, 'give memoryPercent (e.g. 75) to scale on memory, or a cpuPercent');
     }
   }
-  const exposed = [p.port, ...(p.metrics && p.metrics.port !== undefined ? [p.metrics.port] : [])];
+  const exposed = [...(p.port !== undefined ? [p.port] : []), ...(p.metrics && p.metrics.port !== undefined ? [p.metrics.port] : [])];
   if (p.metrics && p.metrics.port !== undefined && !isPort(p.metrics.port)) {
     fail(scope, 'metrics.port %v is not a TCP port', p.metrics.port, 'use a whole number from 1 to 65535');
   }
   for (const [kind, probe] of [['readiness', p.probes?.readiness], ['liveness', p.probes?.liveness]] as const) {
+    if (probe?.command !== undefined && (!Array.isArray(probe.command) || probe.command.length === 0 || probe.command.some((c) => typeof c !== 'string'))) {
+      fail(scope, `the ${kind} probe's command %v is not a command`, probe.command, 'give the command and its arguments as strings, e.g. ["/app/worker", "health"]');
+    }
     if (probe?.port !== undefined && !exposed.includes(probe.port)) {
-      fail(scope, `the ${kind} probe's port %v is not a port the container exposes`, probe.port, `probe ${exposed.join(' or ')} (the service's port${exposed.length > 1 ? ' or the metrics port' : ''})`);
+      fail(scope, `the ${kind} probe's port %v is not a port the container exposes`, probe.port, exposed.length === 0
+        ? 'give the worker that port (port), or probe with a command'
+        : `probe ${exposed.join(' or ')} (the service's port${exposed.length > 1 ? ' or the metrics port' : ''})`);
     }
     if (probe?.path !== undefined && !/^\/\S*$/.test(probe.path)) fail(scope, `the ${kind} probe's path %v is not a URL path`, probe.path, 'start it with "/", e.g. "/healthz"');
   }
